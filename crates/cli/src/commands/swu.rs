@@ -1,0 +1,656 @@
+//! `breakout swu`: the binary balance and its inverse problems, least-SWU plans from several
+//! stocks, and cost-optimum tails.
+
+use clap::{ArgGroup, Args, Subcommand, ValueEnum};
+use enrich::balance::{product_yield, tails_assay_for};
+use enrich::cost::optimum_tails;
+use enrich::{
+    Assay, Balance, ChemicalForm, Composition, CompoundMass, FeedPrice, Given, KgU, Plan, Prices,
+    ProductLimit, Stock, Swu, TailsChoice,
+};
+use serde_json::{Value, json};
+
+use super::printed;
+use crate::error::{CliError, CmdResult, Outcome};
+use crate::report::{Report, Table, num};
+
+/// Natural uranium, wt-% U-235: the default feed.
+const NATURAL_WT_PCT: f64 = 0.711;
+
+/// `breakout swu`: solve a balance from three assays and one of feed, product, tails or SWU.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SwuArgs {
+    #[command(subcommand)]
+    command: Option<SwuCommand>,
+
+    #[command(flatten)]
+    balance: BalanceArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum SwuCommand {
+    /// Least-SWU production from several stocks, each fed at its own point of an ideal cascade.
+    Plan(PlanArgs),
+    /// The tails assay that minimises the cost of product, with the cost breakdown.
+    Cost(CostArgs),
+    /// The tails assay left when a feed mass yields a product mass.
+    Tails(TailsArgs),
+    /// The most product an SWU budget and a feed stock allow.
+    Yield(YieldArgs),
+}
+
+#[derive(Debug, Args)]
+#[group(skip)]
+#[command(group(ArgGroup::new("given").required(true).multiple(false).args(["product_kg_u", "feed_kg_u", "tails_kg_u", "swu"])))]
+struct BalanceArgs {
+    /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
+    #[arg(long, value_name = "WT_PCT")]
+    feed_wt_pct: Option<f64>,
+    /// Product assay, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT", required = true)]
+    product_wt_pct: Option<f64>,
+    /// Tails assay, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT", required = true)]
+    tails_wt_pct: Option<f64>,
+    /// Product mass, kg U.
+    #[arg(long, value_name = "KG_U")]
+    product_kg_u: Option<f64>,
+    /// Feed mass, kg U.
+    #[arg(long, value_name = "KG_U")]
+    feed_kg_u: Option<f64>,
+    /// Tails mass, kg U.
+    #[arg(long, value_name = "KG_U")]
+    tails_kg_u: Option<f64>,
+    /// Separative work, kg-SWU.
+    #[arg(long, value_name = "KG_SWU")]
+    swu: Option<f64>,
+}
+
+/// How the tails assay is set on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum TailsMode {
+    /// The tails assay that minimises separative work while the stocks last.
+    Optimal,
+}
+
+#[derive(Debug, Args)]
+#[group(skip)]
+#[command(group(ArgGroup::new("tails_spec").required(true).multiple(false).args(["tails_wt_pct", "tails"])))]
+struct TailsArgsSpec {
+    /// Fixed tails assay, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT")]
+    tails_wt_pct: Option<f64>,
+    /// Let the tails assay float to its optimum.
+    #[arg(long, value_enum)]
+    tails: Option<TailsMode>,
+    /// Lowest admissible tails assay with `--tails optimal`, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT", requires = "tails")]
+    min_tails_wt_pct: Option<f64>,
+    /// Highest admissible tails assay with `--tails optimal`, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT", requires = "tails")]
+    max_tails_wt_pct: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    /// Product mass, kg U.
+    #[arg(long, value_name = "KG_U")]
+    product_kg_u: f64,
+    /// Product assay, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT")]
+    product_wt_pct: f64,
+    /// A stock as KG_U@WT_PCT, e.g. 408.6@60 (repeat for several).
+    #[arg(long = "stock", value_name = "KG_U@WT_PCT", required = true, value_parser = parse_stock)]
+    stocks: Vec<(f64, f64)>,
+    #[command(flatten)]
+    tails: TailsArgsSpec,
+}
+
+#[derive(Debug, Args)]
+#[group(skip)]
+#[command(group(ArgGroup::new("feed_price").required(true).multiple(false).args(["feed_usd_per_kg_u", "usd_per_lb_u3o8"])))]
+struct CostArgs {
+    /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
+    #[arg(long, value_name = "WT_PCT")]
+    feed_wt_pct: Option<f64>,
+    /// Product assay, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT")]
+    product_wt_pct: f64,
+    /// Price of feed as UF6, USD per kg U (conversion included).
+    #[arg(long, value_name = "USD")]
+    feed_usd_per_kg_u: Option<f64>,
+    /// Price of yellowcake, USD per lb U3O8 (add --conversion-usd-per-kg-u).
+    #[arg(long, value_name = "USD", requires = "conversion_usd_per_kg_u")]
+    usd_per_lb_u3o8: Option<f64>,
+    /// Price of conversion to UF6, USD per kg U (with --usd-per-lb-u3o8).
+    #[arg(long, value_name = "USD", requires = "usd_per_lb_u3o8")]
+    conversion_usd_per_kg_u: Option<f64>,
+    /// Price of separative work, USD per kg-SWU.
+    #[arg(long, value_name = "USD")]
+    usd_per_swu: f64,
+    /// Product mass for total costs, kg U [default: 1].
+    #[arg(long, value_name = "KG_U")]
+    product_kg_u: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+struct TailsArgs {
+    /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
+    #[arg(long, value_name = "WT_PCT")]
+    feed_wt_pct: Option<f64>,
+    /// Product assay, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT")]
+    product_wt_pct: f64,
+    /// Feed mass, kg U.
+    #[arg(long, value_name = "KG_U")]
+    feed_kg_u: f64,
+    /// Product mass, kg U.
+    #[arg(long, value_name = "KG_U")]
+    product_kg_u: f64,
+}
+
+#[derive(Debug, Args)]
+struct YieldArgs {
+    /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
+    #[arg(long, value_name = "WT_PCT")]
+    feed_wt_pct: Option<f64>,
+    /// Product assay, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT")]
+    product_wt_pct: f64,
+    /// Separative work available, kg-SWU.
+    #[arg(long, value_name = "KG_SWU")]
+    swu: f64,
+    /// Feed stock available, kg U.
+    #[arg(long, value_name = "KG_U")]
+    feed_kg_u: f64,
+    #[command(flatten)]
+    tails: TailsArgsSpec,
+}
+
+/// Parses `KG_U@WT_PCT`.
+fn parse_stock(s: &str) -> Result<(f64, f64), String> {
+    let expected = "expected KG_U@WT_PCT, e.g. 408.6@60";
+    let (kg, pct) = s
+        .split_once('@')
+        .ok_or_else(|| format!("`{s}` has no `@`: {expected}"))?;
+    let kg: f64 = kg
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{kg}` in `{s}` is not a number of kg U: {expected}"))?;
+    let pct: f64 = pct
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{pct}` in `{s}` is not an assay in wt-%: {expected}"))?;
+    Ok((kg, pct))
+}
+
+/// Runs `breakout swu ...`.
+pub fn run(args: SwuArgs, json: bool) -> CmdResult {
+    let report = match args.command {
+        None => balance(args.balance)?,
+        Some(SwuCommand::Plan(a)) => plan(a)?,
+        Some(SwuCommand::Cost(a)) => cost(a)?,
+        Some(SwuCommand::Tails(a)) => tails(a)?,
+        Some(SwuCommand::Yield(a)) => yield_(a)?,
+    };
+    printed(report.emit(json))?;
+    Ok(Outcome::Success)
+}
+
+/// Resolves an optional feed assay, recording it (and whether it was defaulted) as an input.
+fn feed_assay(r: &mut Report, given: Option<f64>) -> Result<Assay, CliError> {
+    let pct = given.unwrap_or(NATURAL_WT_PCT);
+    r.input(
+        "feed_wt_pct",
+        "Feed assay",
+        pct,
+        "wt-% U-235",
+        given.is_none(),
+    );
+    Ok(Assay::named_wt_pct("feed assay", pct)?)
+}
+
+fn assay_input(
+    r: &mut Report,
+    key: &str,
+    label: &'static str,
+    pct: f64,
+) -> Result<Assay, CliError> {
+    r.input(key, label, pct, "wt-% U-235", false);
+    Ok(Assay::named_wt_pct(label, pct)?)
+}
+
+fn mass(what: &'static str, kg: f64) -> Result<KgU, CliError> {
+    KgU::new(kg).map_err(|_| {
+        CliError::Input(format!(
+            "{what} = {kg} kg U is not valid: expected a positive, finite number"
+        ))
+    })
+}
+
+/// One stream's JSON object and table row: assay in both bases, kg U, kg UF6, kg U-235.
+fn stream(name: &str, assay: Assay, kg_u: KgU) -> (Value, Vec<String>) {
+    let uf6 = CompoundMass::of_uranium(kg_u, ChemicalForm::Uf6, &Composition::binary(assay)).kg;
+    let u235 = kg_u.u235(assay).kg();
+    let v = json!({
+        "name": name, "wt_pct": assay.wt_pct(), "at_pct_binary": assay.at_pct_binary(),
+        "kg_u": kg_u.kg(), "kg_uf6": uf6, "kg_u235": u235,
+    });
+    let row = vec![
+        name.into(),
+        num(assay.wt_pct()),
+        num(assay.at_pct_binary()),
+        num(kg_u.kg()),
+        num(uf6),
+        num(u235),
+    ];
+    (v, row)
+}
+
+fn streams(r: &mut Report, rows: &[(&str, Assay, KgU)]) {
+    let mut t = Table::new(
+        "Streams (UF6 and at-% for binary U-235/U-238 uranium)",
+        &[
+            "stream",
+            "wt-% U-235",
+            "at-% U-235",
+            "kg U",
+            "kg UF6",
+            "kg U-235",
+        ],
+    );
+    let mut list = Vec::new();
+    for &(name, assay, kg) in rows {
+        let (v, row) = stream(name, assay, kg);
+        list.push(v);
+        t.row(row);
+    }
+    r.result_json("streams", Value::Array(list)).table(t);
+}
+
+fn balance_results(r: &mut Report, b: &Balance) {
+    r.result("feed_kg_u", "Feed", b.feed.kg(), "kg U")
+        .result("product_kg_u", "Product", b.product.kg(), "kg U")
+        .result("tails_kg_u", "Tails", b.tails.kg(), "kg U")
+        .result(
+            "separative_work_swu",
+            "Separative work",
+            b.separative_work.kg_swu(),
+            "kg-SWU",
+        )
+        .result(
+            "tails_wt_pct",
+            "Tails assay",
+            b.tails_assay.wt_pct(),
+            "wt-% U-235",
+        )
+        .result(
+            "feed_per_product",
+            "Feed per kg product",
+            b.feed.kg() / b.product.kg(),
+            "kg U/kg U",
+        )
+        .result(
+            "swu_per_kg_product",
+            "SWU per kg product",
+            b.separative_work.kg_swu() / b.product.kg(),
+            "kg-SWU/kg U",
+        );
+    streams(
+        r,
+        &[
+            ("feed", b.feed_assay, b.feed),
+            ("product", b.product_assay, b.product),
+            ("tails", b.tails_assay, b.tails),
+        ],
+    );
+}
+
+fn balance(a: BalanceArgs) -> Result<Report, CliError> {
+    let mut r = Report::new(
+        "swu",
+        "Enrichment balance (ideal cascade, value function V(x) = (2x-1)ln(x/(1-x)))",
+    );
+    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
+    let xp = assay_input(
+        &mut r,
+        "product_wt_pct",
+        "Product assay",
+        a.product_wt_pct.unwrap_or_default(),
+    )?;
+    let xt = assay_input(
+        &mut r,
+        "tails_wt_pct",
+        "Tails assay",
+        a.tails_wt_pct.unwrap_or_default(),
+    )?;
+    let given = match (a.product_kg_u, a.feed_kg_u, a.tails_kg_u, a.swu) {
+        (Some(p), ..) => {
+            r.input("product_kg_u", "Product", p, "kg U", false);
+            Given::Product(mass("product mass", p)?)
+        }
+        (_, Some(f), ..) => {
+            r.input("feed_kg_u", "Feed", f, "kg U", false);
+            Given::Feed(mass("feed mass", f)?)
+        }
+        (_, _, Some(t), _) => {
+            r.input("tails_kg_u", "Tails", t, "kg U", false);
+            Given::Tails(mass("tails mass", t)?)
+        }
+        (_, _, _, Some(s)) => {
+            r.input("separative_work_swu", "Separative work", s, "kg-SWU", false);
+            Given::Swu(Swu::new(s)?)
+        }
+        _ => {
+            return Err(CliError::Usage(
+                "give one of --product-kg-u, --feed-kg-u, --tails-kg-u, --swu".into(),
+            ));
+        }
+    };
+    let b = Balance::solve(xf, xp, xt, given)?;
+    balance_results(&mut r, &b);
+    Ok(r)
+}
+
+/// Resolves the tails flags into a [`TailsChoice`], recording them as inputs.
+fn tails_choice(r: &mut Report, t: &TailsArgsSpec) -> Result<TailsChoice, CliError> {
+    if let Some(pct) = t.tails_wt_pct {
+        r.input_value("tails", "Tails", json!("fixed"), "fixed");
+        return Ok(TailsChoice::Fixed(assay_input(
+            r,
+            "tails_wt_pct",
+            "Tails assay",
+            pct,
+        )?));
+    }
+    r.input_value(
+        "tails",
+        "Tails",
+        json!("optimal"),
+        "optimal (least SWU while the stocks last)",
+    );
+    let mut bound =
+        |key: &str, label: &'static str, v: Option<f64>| -> Result<Option<Assay>, CliError> {
+            match v {
+                Some(pct) => assay_input(r, key, label, pct).map(Some),
+                None => {
+                    r.input_value(key, label, Value::Null, "none");
+                    Ok(None)
+                }
+            }
+        };
+    let floor = bound("min_tails_wt_pct", "Tails floor", t.min_tails_wt_pct)?;
+    let ceiling = bound("max_tails_wt_pct", "Tails ceiling", t.max_tails_wt_pct)?;
+    if let (Some(f), Some(c)) = (floor, ceiling)
+        && f >= c
+    {
+        return Err(CliError::Input(format!(
+            "--min-tails-wt-pct {} must be below --max-tails-wt-pct {}",
+            f.wt_pct(),
+            c.wt_pct()
+        )));
+    }
+    Ok(TailsChoice::Optimal { floor, ceiling })
+}
+
+fn plan(a: PlanArgs) -> Result<Report, CliError> {
+    let mut r = Report::new(
+        "swu plan",
+        "Least-SWU plan from several stocks (ideal cascade, each stock fed at its matching assay)",
+    );
+    r.input("product_kg_u", "Product", a.product_kg_u, "kg U", false);
+    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
+    let mut stocks = Vec::new();
+    for &(kg, pct) in &a.stocks {
+        let assay = Assay::named_wt_pct("stock assay", pct)?;
+        stocks.push(Stock {
+            mass: mass("stock mass", kg)?,
+            assay,
+        });
+    }
+    let shown: Vec<String> = a
+        .stocks
+        .iter()
+        .map(|(kg, pct)| format!("{} kg U @ {} wt-%", num(*kg), num(*pct)))
+        .collect();
+    r.input_value(
+        "stocks",
+        "Stocks",
+        json!(
+            a.stocks
+                .iter()
+                .map(|(kg, pct)| json!({"kg_u": kg, "wt_pct": pct}))
+                .collect::<Vec<_>>()
+        ),
+        shown.join(", "),
+    );
+    let tails = tails_choice(&mut r, &a.tails)?;
+    let plan = Plan::least_swu(mass("product mass", a.product_kg_u)?, xp, &stocks, tails)?;
+    let binding = match plan.binding {
+        enrich::plan::TailsBinding::Fixed => "fixed",
+        enrich::plan::TailsBinding::StocksExhausted => "stocks exhausted",
+        enrich::plan::TailsBinding::Ceiling => "at ceiling",
+    };
+    r.result(
+        "separative_work_swu",
+        "Separative work",
+        plan.separative_work.kg_swu(),
+        "kg-SWU",
+    )
+    .result(
+        "tails_wt_pct",
+        "Tails assay",
+        plan.tails_assay.wt_pct(),
+        "wt-% U-235",
+    )
+    .result_text("tails_binding", "Tails set by", binding)
+    .result("feed_kg_u", "Feed drawn", plan.feed.kg(), "kg U")
+    .result("product_kg_u", "Product", plan.product.kg(), "kg U")
+    .result("tails_kg_u", "Tails", plan.tails.kg(), "kg U");
+    let mut t = Table::new(
+        "Draws",
+        &[
+            "stock",
+            "wt-% U-235",
+            "available kg U",
+            "drawn kg U",
+            "drawn %",
+        ],
+    );
+    let mut draws = Vec::new();
+    for (i, d) in plan.draws.iter().enumerate() {
+        let frac = d.drawn.kg() / d.stock.mass.kg();
+        t.row(vec![
+            format!("{}", i + 1),
+            num(d.stock.assay.wt_pct()),
+            num(d.stock.mass.kg()),
+            num(d.drawn.kg()),
+            num(100.0 * frac),
+        ]);
+        draws.push(json!({
+            "stock": i + 1, "wt_pct": d.stock.assay.wt_pct(), "available_kg_u": d.stock.mass.kg(),
+            "kg_u": d.drawn.kg(), "fraction_drawn": frac,
+        }));
+    }
+    r.result_json("draws", Value::Array(draws)).table(t);
+    if plan.binding == enrich::plan::TailsBinding::StocksExhausted {
+        r.note("every stock above the tails assay is drawn in full: with free tails, more feed always saves separative work");
+    }
+    Ok(r)
+}
+
+fn cost(a: CostArgs) -> Result<Report, CliError> {
+    let mut r = Report::new("swu cost", "Cost-optimum tails assay");
+    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
+    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
+    let feed = match (
+        a.feed_usd_per_kg_u,
+        a.usd_per_lb_u3o8,
+        a.conversion_usd_per_kg_u,
+    ) {
+        (Some(p), ..) => {
+            r.input("feed_usd_per_kg_u", "Feed price", p, "USD/kg U", false);
+            FeedPrice::UsdPerKgU(p)
+        }
+        (None, Some(y), Some(c)) => {
+            r.input(
+                "usd_per_lb_u3o8",
+                "Yellowcake price",
+                y,
+                "USD/lb U3O8",
+                false,
+            )
+            .input(
+                "conversion_usd_per_kg_u",
+                "Conversion price",
+                c,
+                "USD/kg U",
+                false,
+            );
+            FeedPrice::Yellowcake {
+                usd_per_lb_u3o8: y,
+                conversion_usd_per_kg_u: c,
+            }
+        }
+        _ => {
+            return Err(CliError::Usage(
+                "give --feed-usd-per-kg-u, or --usd-per-lb-u3o8 with --conversion-usd-per-kg-u"
+                    .into(),
+            ));
+        }
+    };
+    r.input(
+        "usd_per_swu",
+        "SWU price",
+        a.usd_per_swu,
+        "USD/kg-SWU",
+        false,
+    );
+    let p = a.product_kg_u.unwrap_or(1.0);
+    r.input(
+        "product_kg_u",
+        "Product",
+        p,
+        "kg U",
+        a.product_kg_u.is_none(),
+    );
+    let opt = optimum_tails(
+        xf,
+        xp,
+        Prices {
+            feed,
+            usd_per_swu: a.usd_per_swu,
+        },
+    )?;
+    let b = Balance::from_product(xf, xp, opt.tails_assay, mass("product mass", p)?)?;
+    r.result(
+        "tails_wt_pct",
+        "Optimum tails assay",
+        opt.tails_assay.wt_pct(),
+        "wt-% U-235",
+    )
+    .result(
+        "feed_price_usd_per_kg_u",
+        "Feed price used",
+        opt.feed_usd_per_kg_u,
+        "USD/kg U",
+    )
+    .result(
+        "feed_cost_usd_per_kg_product",
+        "Feed cost",
+        opt.feed_cost_usd_per_kg_product,
+        "USD/kg U product",
+    )
+    .result(
+        "swu_cost_usd_per_kg_product",
+        "Enrichment cost",
+        opt.swu_cost_usd_per_kg_product,
+        "USD/kg U product",
+    )
+    .result(
+        "total_usd_per_kg_product",
+        "Total cost",
+        opt.total_usd_per_kg_product(),
+        "USD/kg U product",
+    )
+    .result(
+        "total_usd",
+        "Total cost of the product",
+        opt.total_usd_per_kg_product() * p,
+        "USD",
+    );
+    balance_results(&mut r, &b);
+    r.note("the optimum condition c_F/c_SWU = V(x_F) - V(x_T) - (x_F - x_T)V'(x_T) does not depend on the product assay");
+    Ok(r)
+}
+
+fn tails(a: TailsArgs) -> Result<Report, CliError> {
+    let mut r = Report::new("swu tails", "Tails assay from feed and product masses");
+    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
+    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
+    r.input("feed_kg_u", "Feed", a.feed_kg_u, "kg U", false)
+        .input("product_kg_u", "Product", a.product_kg_u, "kg U", false);
+    let (f, p) = (
+        mass("feed mass", a.feed_kg_u)?,
+        mass("product mass", a.product_kg_u)?,
+    );
+    let xt = tails_assay_for(f, xf, p, xp)?;
+    let b = Balance::solve(xf, xp, xt, Given::Feed(f))?;
+    balance_results(&mut r, &b);
+    Ok(r)
+}
+
+fn yield_(a: YieldArgs) -> Result<Report, CliError> {
+    let mut r = Report::new(
+        "swu yield",
+        "Most product from an SWU budget and a feed stock",
+    );
+    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
+    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
+    r.input(
+        "swu_budget_swu",
+        "Separative work available",
+        a.swu,
+        "kg-SWU",
+        false,
+    )
+    .input(
+        "feed_stock_kg_u",
+        "Feed available",
+        a.feed_kg_u,
+        "kg U",
+        false,
+    );
+    let tails = tails_choice(&mut r, &a.tails)?;
+    let y = product_yield(
+        xf,
+        xp,
+        tails,
+        Swu::new(a.swu)?,
+        mass("feed stock", a.feed_kg_u)?,
+    )?;
+    let limit = match y.limit {
+        ProductLimit::SeparativeWork => "separative work (feed left over)",
+        ProductLimit::Feed => "feed (separative work left over)",
+        ProductLimit::Both => "both (tails assay floats to use both up)",
+    };
+    r.result_text("limited_by", "Limited by", limit);
+    balance_results(&mut r, &y.balance);
+    Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_stocks_and_explains_bad_ones() {
+        assert_eq!(parse_stock("408.6@60").unwrap(), (408.6, 60.0));
+        assert_eq!(parse_stock(" 5000 @ 3.67 ").unwrap(), (5000.0, 3.67));
+        for (bad, needle) in [("408.6", "no `@`"), ("x@60", "`x`"), ("10@y", "`y`")] {
+            let e = parse_stock(bad).unwrap_err();
+            assert!(e.contains(needle) && e.contains("KG_U@WT_PCT"), "{e}");
+        }
+    }
+}
