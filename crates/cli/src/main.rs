@@ -5,6 +5,7 @@
 //! (0 success, 1 a finding, 2 usage or input error).
 
 mod commands;
+mod data;
 mod error;
 mod report;
 
@@ -36,6 +37,8 @@ enum Command {
     Swu(commands::swu::SwuArgs),
     /// Convert a mass between kg U, kg U-235 and chemical forms (UF6, U3O8, UO2).
     Convert(commands::convert::ConvertArgs),
+    /// The centrifuge library: machine types, separative power and sources.
+    Machine(commands::machine::MachineArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Swu(args) => commands::swu::run(args, cli.json),
         Command::Convert(args) => commands::convert::run(args, cli.json),
+        Command::Machine(args) => commands::machine::run(args, cli.json),
     };
     match result {
         Ok(outcome) => outcome.into(),

@@ -51,6 +51,15 @@ impl Table {
                 *w = (*w).max(c.chars().count());
             }
         }
+        // Numbers right-aligned, text left-aligned, decided per column.
+        let numeric: Vec<bool> = (0..n)
+            .map(|i| {
+                self.rows.iter().all(|r| {
+                    r.get(i)
+                        .is_none_or(|c| c.is_empty() || c.parse::<f64>().is_ok())
+                })
+            })
+            .collect();
         out.push_str(&format!("\n{}\n", self.title));
         let line = |cells: &[String], out: &mut String| {
             let parts: Vec<String> = (0..n)

@@ -1,0 +1,149 @@
+//! Bundled data files and the TOML reader every file format goes through.
+//!
+//! Bundled files are compiled in with `include_str!`, so the binary runs anywhere without the
+//! repository. Every parse error names the file, the line and column, repeats the offending line
+//! with a caret under the span, and says what was expected (serde's message, e.g. "unknown field
+//! `tails_pct`, expected one of ...").
+
+use enrich::{Machine, MachineLibrary, SeparativePower};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::CliError;
+
+/// The bundled machine library, `data/machines.toml`.
+pub const MACHINES_TOML: &str = include_str!("../../../data/machines.toml");
+
+/// Parses `text` (the contents of `file`) as TOML into `T`, with a located error.
+pub fn parse_toml<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, CliError> {
+    toml::from_str(text).map_err(|e| CliError::Input(located(text, file, e.span(), e.message())))
+}
+
+/// An error message pointing into `text`: `file:line:col: message`, the line, and a caret.
+pub fn located(
+    text: &str,
+    file: &str,
+    span: Option<std::ops::Range<usize>>,
+    message: &str,
+) -> String {
+    let Some(span) = span else {
+        return format!("{file}: {message}");
+    };
+    let start = span.start.min(text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let line_no = text[..start].matches('\n').count() + 1;
+    let col = text[line_start..start].chars().count() + 1;
+    let width = text[start..span.end.min(line_end).max(start)]
+        .chars()
+        .count()
+        .max(1);
+    let line = &text[line_start..line_end];
+    format!(
+        "{file}:{line_no}:{col}: {}\n  {line_no:>4} | {line}\n       | {}{}",
+        message.trim_end(),
+        " ".repeat(col - 1),
+        "^".repeat(width)
+    )
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MachineFile {
+    machine: Vec<MachineRecord>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MachineRecord {
+    id: String,
+    name: String,
+    origin: String,
+    claim_only: bool,
+    separative_power: PowerRecord,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PowerRecord {
+    low: f64,
+    central: f64,
+    high: f64,
+    source: String,
+    note: String,
+}
+
+/// Reads a machine library from TOML text.
+///
+/// # Errors
+/// [`CliError::Input`] with file, line and column for malformed files, and naming the machine for
+/// invalid values.
+pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, CliError> {
+    let raw: MachineFile = parse_toml(text, file)?;
+    let machines = raw
+        .machine
+        .into_iter()
+        .map(|r| {
+            let p = &r.separative_power;
+            let power = SeparativePower::new(p.low, p.central, p.high)
+                .map_err(|e| CliError::Input(format!("{file}: machine `{}`: {e}", r.id)))?;
+            Ok(Machine {
+                id: r.id,
+                name: r.name,
+                origin: r.origin,
+                claim_only: r.claim_only,
+                separative_power: power,
+                source: r.separative_power.source,
+                note: r.separative_power.note,
+            })
+        })
+        .collect::<Result<Vec<_>, CliError>>()?;
+    MachineLibrary::new(machines).map_err(|e| CliError::Input(format!("{file}: {e}")))
+}
+
+/// The bundled machine library.
+///
+/// # Errors
+/// Only if the bundled file is broken, which the tests rule out.
+pub fn bundled_machines() -> Result<MachineLibrary, CliError> {
+    machines_from_toml(MACHINES_TOML, "data/machines.toml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_machine_library_loads_with_sources() {
+        let lib = bundled_machines().unwrap();
+        for id in [
+            "IR-1",
+            "IR-2m",
+            "IR-4",
+            "IR-6",
+            "IR-8",
+            "P-1",
+            "P-2",
+            "generic-modern",
+        ] {
+            let m = lib.get(id).unwrap();
+            assert!(!m.source.trim().is_empty(), "{id} has no source");
+        }
+        assert!(lib.get("IR-8").unwrap().claim_only);
+    }
+
+    #[test]
+    fn errors_point_at_line_and_column() {
+        let text =
+            "[[machine]]\nid = \"X\"\nname = \"X\"\norigin = \"\"\nclaim_only = false\nspeed = 3\n";
+        let e = machines_from_toml(text, "m.toml").unwrap_err().to_string();
+        assert!(e.starts_with("m.toml:6:1: unknown field `speed`"), "{e}");
+        assert!(e.contains("   6 | speed = 3") && e.contains("^^^^^"), "{e}");
+        let text = "[[machine]]\nid = \"X\"\nname = \"X\"\norigin = \"\"\nclaim_only = false\n[machine.separative_power]\nlow = 2.0\ncentral = 1.0\nhigh = 3.0\nsource = \"s\"\nnote = \"\"\n";
+        let e = machines_from_toml(text, "m.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("machine `X`") && e.contains("low ≤ central ≤ high"),
+            "{e}"
+        );
+    }
+}
