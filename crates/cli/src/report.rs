@@ -65,7 +65,7 @@ impl Table {
             let parts: Vec<String> = (0..n)
                 .map(|i| {
                     let c = cells.get(i).map_or("", String::as_str);
-                    if i == 0 {
+                    if i == 0 || !numeric[i] {
                         format!("{c:<w$}", w = widths[i])
                     } else {
                         format!("{c:>w$}", w = widths[i])
