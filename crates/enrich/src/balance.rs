@@ -190,6 +190,9 @@ pub fn tails_assay_for(
     Assay::from_wt_fraction(u235_left / (f - p))
 }
 
+/// The lowest tails assay (weight fraction) a floating-tails search considers without a floor.
+const DEEPEST_TAILS: f64 = 1e-12;
+
 /// What limits a [`ProductYield`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProductLimit {
@@ -276,11 +279,15 @@ pub fn product_yield(
         return fixed(Assay::from_wt_fraction(lo)?);
     }
     let upper = if hi < xf { hi } else { xf * (1.0 - 1e-12) };
-    let lower = if lo > 0.0 {
-        lo
-    } else {
-        f64::MIN_POSITIVE.max(1e-300)
-    };
+    // Without a floor, search down to 1e-12 (1e-10 wt-%): below that no cascade is meaningful.
+    let lower = if lo > 0.0 { lo } else { DEEPEST_TAILS };
+    if excess(lower) < 0.0 {
+        return Err(EnrichError::Inconsistent(format!(
+            "the separative work budget of {s} kg-SWU exceeds the {} kg-SWU it would take to strip the whole feed stock of {f} kg U to {} wt-%: feed limits at any tails assay; give a tails floor",
+            excess(lower) + s,
+            lower * 100.0
+        )));
+    }
     let xt = brent("floating-tails product yield", excess, lower, upper, 1e-16)?;
     let balance = Balance::solve(
         feed_assay,
@@ -453,5 +460,18 @@ mod tests {
         .unwrap();
         assert_eq!(c.limit, ProductLimit::SeparativeWork);
         assert_relative_eq!(c.balance.tails_assay.wt_pct(), 0.5, max_relative = 1e-12);
+        // 1 kg of 76 % feed cannot absorb 50,000 SWU at any tails assay: say so, don't guess.
+        let e = product_yield(
+            a(76.0),
+            a(80.0),
+            TailsChoice::Optimal {
+                floor: None,
+                ceiling: None,
+            },
+            Swu::raw(5e4),
+            kg(1.0),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("give a tails floor"), "{e}");
     }
 }

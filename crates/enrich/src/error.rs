@@ -65,7 +65,8 @@ pub enum EnrichError {
     },
     /// The stocks on hand cannot produce the requested product.
     #[error(
-        "stocks are insufficient: {requested_kg_u} kg U at {product_wt_pct} wt-% needs {needed_kg_u235} kg U-235 above the tails assay ({tails_wt_pct} wt-%), the stocks hold {available_kg_u235}"
+        "stocks are insufficient: {} kg U at {} wt-% needs {} kg U-235 above the tails assay ({} wt-%), the stocks hold {}",
+        sig(*.requested_kg_u), sig(*.product_wt_pct), sig(*.needed_kg_u235), sig(*.tails_wt_pct), sig(*.available_kg_u235)
     )]
     InsufficientFeed {
         /// Requested product mass, kg U.

@@ -91,11 +91,11 @@ impl fmt::Display for MassUnit {
 
 /// `breakout convert VALUE UNIT --wt-pct X --to UNIT`.
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("assay").required(true).multiple(false).args(["wt_pct", "at_pct", "at_pct_composition"])))]
 pub struct ConvertArgs {
     /// The mass to convert.
-    #[arg(allow_negative_numbers = true)]
     value: f64,
     /// Its unit.
     #[arg(value_enum)]

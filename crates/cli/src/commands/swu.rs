@@ -41,6 +41,7 @@ enum SwuCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("given").required(true).multiple(false).args(["product_kg_u", "feed_kg_u", "tails_kg_u", "swu"])))]
 struct BalanceArgs {
@@ -75,6 +76,7 @@ enum TailsMode {
 }
 
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("tails_spec").required(true).multiple(false).args(["tails_wt_pct", "tails"])))]
 struct TailsArgsSpec {
@@ -85,14 +87,15 @@ struct TailsArgsSpec {
     #[arg(long, value_enum)]
     tails: Option<TailsMode>,
     /// Lowest admissible tails assay with `--tails optimal`, wt-% U-235.
-    #[arg(long, value_name = "WT_PCT", requires = "tails")]
+    #[arg(long, value_name = "WT_PCT")]
     min_tails_wt_pct: Option<f64>,
     /// Highest admissible tails assay with `--tails optimal`, wt-% U-235.
-    #[arg(long, value_name = "WT_PCT", requires = "tails")]
+    #[arg(long, value_name = "WT_PCT")]
     max_tails_wt_pct: Option<f64>,
 }
 
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 struct PlanArgs {
     /// Product mass, kg U.
     #[arg(long, value_name = "KG_U")]
@@ -108,6 +111,7 @@ struct PlanArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("feed_price").required(true).multiple(false).args(["feed_usd_per_kg_u", "usd_per_lb_u3o8"])))]
 struct CostArgs {
@@ -135,6 +139,7 @@ struct CostArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 struct TailsArgs {
     /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
     #[arg(long, value_name = "WT_PCT")]
@@ -151,6 +156,7 @@ struct TailsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(allow_negative_numbers = true)]
 struct YieldArgs {
     /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
     #[arg(long, value_name = "WT_PCT")]
@@ -356,6 +362,11 @@ fn balance(a: BalanceArgs) -> Result<Report, CliError> {
 /// Resolves the tails flags into a [`TailsChoice`], recording them as inputs.
 fn tails_choice(r: &mut Report, t: &TailsArgsSpec) -> Result<TailsChoice, CliError> {
     if let Some(pct) = t.tails_wt_pct {
+        if t.min_tails_wt_pct.is_some() || t.max_tails_wt_pct.is_some() {
+            return Err(CliError::Usage(
+                "--min-tails-wt-pct and --max-tails-wt-pct bound a floating tails assay: use them with --tails optimal, not with --tails-wt-pct".into(),
+            ));
+        }
         r.input_value("tails", "Tails", json!("fixed"), "fixed");
         return Ok(TailsChoice::Fixed(assay_input(
             r,
