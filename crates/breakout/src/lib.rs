@@ -1,4 +1,7 @@
 //! Breakout planning: facility states, stockpiles, estimators, Monte Carlo, deals and compliance.
 //!
-//! Not yet built: this crate is reserved for the breakout engine (see ARCHITECTURE.md). It depends
-//! on `enrich` for all separative-work arithmetic and does no I/O.
+//! Pure engine: it depends on `enrich` for all separative-work arithmetic, reads no file, clock
+//! or OS entropy, and takes dates and seeds as inputs.
+
+pub mod date;
+pub mod deal;

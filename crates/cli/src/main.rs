@@ -6,6 +6,7 @@
 
 mod commands;
 mod data;
+mod deals;
 mod error;
 mod report;
 
@@ -37,6 +38,8 @@ enum Command {
     Swu(commands::swu::SwuArgs),
     /// Convert a mass between kg U, kg U-235 and chemical forms (UF6, U3O8, UO2).
     Convert(commands::convert::ConvertArgs),
+    /// Deals as data: their clauses, windows and sources.
+    Deal(commands::deal::DealArgs),
     /// The centrifuge library: machine types, separative power and sources.
     Machine(commands::machine::MachineArgs),
 }
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Swu(args) => commands::swu::run(args, cli.json),
         Command::Convert(args) => commands::convert::run(args, cli.json),
         Command::Machine(args) => commands::machine::run(args, cli.json),
+        Command::Deal(args) => commands::deal::run(args, cli.json),
     };
     match result {
         Ok(outcome) => outcome.into(),
