@@ -40,5 +40,5 @@ impl From<Outcome> for ExitCode {
     }
 }
 
-/// What every command returns.
-pub type CmdResult = Result<Outcome, CliError>;
+/// What every command returns: the report to print (or serve) and how the command ends.
+pub type CmdResult = Result<(crate::report::Report, Outcome), CliError>;

@@ -1,20 +1,21 @@
 //! `breakout`: the command-line shell over the `enrich`, `breakout` and `safeguards` engines.
 //!
 //! This binary owns everything the engines must not do: parsing flags and files, resolving
-//! defaults (and showing them), rendering text and JSON, and mapping errors to exit codes
-//! (0 success, 1 a finding, 2 usage or input error).
+//! defaults (and showing them), rendering text and JSON, serving the local workbench, and mapping
+//! errors to exit codes (0 success, 1 a finding, 2 usage or input error).
 
 mod commands;
 mod data;
 mod deals;
 mod error;
 mod report;
+mod serve;
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::error::CliError;
+use crate::error::{CliError, CmdResult};
 
 /// Nuclear-breakout arithmetic from first principles and public data.
 ///
@@ -23,7 +24,7 @@ use crate::error::CliError;
 /// or input error.
 #[derive(Debug, Parser)]
 #[command(name = "breakout", version, about, long_about)]
-struct Cli {
+pub(crate) struct Cli {
     /// Print one JSON document ({"schema_version", "command", "inputs", "results"}) instead of text.
     #[arg(long, global = true)]
     json: bool,
@@ -33,7 +34,7 @@ struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Separative work: the feed/product/tails balance, multi-stock plans, cost-optimum tails.
     Swu(commands::swu::SwuArgs),
     /// Convert a mass between kg U, kg U-235 and chemical forms (UF6, U3O8, UO2).
@@ -42,25 +43,46 @@ enum Command {
     Deal(commands::deal::DealArgs),
     /// The centrifuge library: machine types, separative power and sources.
     Machine(commands::machine::MachineArgs),
+    /// The local workbench: a web page and a JSON API over the same engine, on 127.0.0.1.
+    Serve(serve::ServeArgs),
+}
+
+/// Runs one command to its report. The web API calls this too, so the CLI's `--json` and the
+/// API's answers are the same document.
+pub(crate) fn execute(command: Command) -> CmdResult {
+    match command {
+        Command::Swu(args) => commands::swu::run(args),
+        Command::Convert(args) => commands::convert::run(args),
+        Command::Deal(args) => commands::deal::run(args),
+        Command::Machine(args) => commands::machine::run(args),
+        Command::Serve(_) => Err(CliError::Usage(
+            "`serve` cannot be run from inside the server".into(),
+        )),
+    }
+}
+
+fn fail(e: &CliError) -> ExitCode {
+    let kind = match e {
+        CliError::Usage(_) => "usage",
+        CliError::Input(_) => "input",
+    };
+    eprintln!("error ({kind}): {e}");
+    ExitCode::from(2)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Swu(args) => commands::swu::run(args, cli.json),
-        Command::Convert(args) => commands::convert::run(args, cli.json),
-        Command::Machine(args) => commands::machine::run(args, cli.json),
-        Command::Deal(args) => commands::deal::run(args, cli.json),
-    };
-    match result {
-        Ok(outcome) => outcome.into(),
-        Err(e) => {
-            let kind = match e {
-                CliError::Usage(_) => "usage",
-                CliError::Input(_) => "input",
-            };
-            eprintln!("error ({kind}): {e}");
-            ExitCode::from(2)
-        }
+    if let Command::Serve(args) = cli.command {
+        return match serve::run(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        };
+    }
+    match execute(cli.command) {
+        Ok((report, outcome)) => match report.emit(cli.json) {
+            Ok(()) => outcome.into(),
+            Err(e) => fail(&CliError::Input(format!("could not write the output: {e}"))),
+        },
+        Err(e) => fail(&e),
     }
 }

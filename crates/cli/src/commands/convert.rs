@@ -7,7 +7,6 @@ use clap::{ArgGroup, Args, ValueEnum};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass, Isotope, KgU, KgU235};
 use serde_json::{Map, Value, json};
 
-use super::printed;
 use crate::error::{CliError, CmdResult, Outcome};
 use crate::report::{Report, Table, num};
 
@@ -134,7 +133,7 @@ pub(crate) fn parse_composition_pct(s: &str) -> Result<Vec<(Isotope, f64)>, CliE
 }
 
 /// Runs `breakout convert`.
-pub fn run(a: ConvertArgs, json: bool) -> CmdResult {
+pub fn run(a: ConvertArgs) -> CmdResult {
     let mut r = Report::new(
         "convert",
         format!("Convert {} {} to {}", num(a.value), a.unit, a.to),
@@ -208,8 +207,7 @@ pub fn run(a: ConvertArgs, json: bool) -> CmdResult {
         all.insert(unit.key().into(), Value::from(v));
     }
     r.result_json("equivalents", Value::Object(all)).table(t);
-    printed(r.emit(json))?;
-    Ok(Outcome::Success)
+    Ok((r, Outcome::Success))
 }
 
 #[cfg(test)]

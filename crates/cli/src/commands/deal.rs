@@ -5,7 +5,6 @@ use breakout::deal::{ClauseKind, Deal, InForce, MachineScope, Sites, StockLimit}
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
-use super::printed;
 use crate::deals::{BUNDLED, load};
 use crate::error::{CliError, CmdResult, Outcome};
 use crate::report::{Report, Table, num};
@@ -192,7 +191,7 @@ fn show(deal: &Deal, date: Option<Date>) -> Report {
 }
 
 /// Runs `breakout deal ...`.
-pub fn run(args: DealArgs, json: bool) -> CmdResult {
+pub fn run(args: DealArgs) -> CmdResult {
     let report = match args.command {
         DealCommand::List => {
             let mut r = Report::new("deal list", "Bundled deals (data/deals/)");
@@ -215,6 +214,5 @@ pub fn run(args: DealArgs, json: bool) -> CmdResult {
             show(&load(&deal)?, date)
         }
     };
-    printed(report.emit(json))?;
-    Ok(Outcome::Success)
+    Ok((report, Outcome::Success))
 }

@@ -4,7 +4,6 @@ use clap::{Args, Subcommand};
 use enrich::Machine;
 use serde_json::{Value, json};
 
-use super::printed;
 use crate::data::bundled_machines;
 use crate::error::{CmdResult, Outcome};
 use crate::report::{Report, Table, num};
@@ -39,7 +38,7 @@ fn machine_json(m: &Machine) -> Value {
 }
 
 /// Runs `breakout machine ...`.
-pub fn run(args: MachineArgs, json: bool) -> CmdResult {
+pub fn run(args: MachineArgs) -> CmdResult {
     let lib = bundled_machines()?;
     let report = match args.command {
         MachineCommand::List => {
@@ -105,6 +104,5 @@ pub fn run(args: MachineArgs, json: bool) -> CmdResult {
             r
         }
     };
-    printed(report.emit(json))?;
-    Ok(Outcome::Success)
+    Ok((report, Outcome::Success))
 }

@@ -4,10 +4,3 @@ pub mod convert;
 pub mod deal;
 pub mod machine;
 pub mod swu;
-
-use crate::error::CliError;
-
-/// Turns an I/O error while printing into an input/output failure (exit 2).
-pub(crate) fn printed(r: std::io::Result<()>) -> Result<(), CliError> {
-    r.map_err(|e| CliError::Input(format!("could not write the output: {e}")))
-}

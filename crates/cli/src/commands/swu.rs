@@ -10,7 +10,6 @@ use enrich::{
 };
 use serde_json::{Value, json};
 
-use super::printed;
 use crate::error::{CliError, CmdResult, Outcome};
 use crate::report::{Report, Table, num};
 
@@ -192,7 +191,7 @@ fn parse_stock(s: &str) -> Result<(f64, f64), String> {
 }
 
 /// Runs `breakout swu ...`.
-pub fn run(args: SwuArgs, json: bool) -> CmdResult {
+pub fn run(args: SwuArgs) -> CmdResult {
     let report = match args.command {
         None => balance(args.balance)?,
         Some(SwuCommand::Plan(a)) => plan(a)?,
@@ -200,8 +199,7 @@ pub fn run(args: SwuArgs, json: bool) -> CmdResult {
         Some(SwuCommand::Tails(a)) => tails(a)?,
         Some(SwuCommand::Yield(a)) => yield_(a)?,
     };
-    printed(report.emit(json))?;
-    Ok(Outcome::Success)
+    Ok((report, Outcome::Success))
 }
 
 /// Resolves an optional feed assay, recording it (and whether it was defaulted) as an input.

@@ -1,0 +1,422 @@
+//! JSON API handlers: each turns a request into the argument list of a CLI command, parses it with
+//! the CLI's own flag definitions, runs the command on a blocking thread with a time limit, and
+//! answers with the command's JSON report — or a 4xx carrying the CLI's error text.
+
+use std::time::Duration;
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use clap::Parser;
+use serde_json::{Map, Value, json};
+
+use crate::error::CliError;
+use crate::{Cli, execute};
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest Monte Carlo sample count a request may ask for.
+pub const MAX_SAMPLES: u64 = 20_000;
+/// Longest a request may compute.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn error(status: StatusCode, message: impl Into<String>) -> Response {
+    (status, Json(json!({ "error": message.into() }))).into_response()
+}
+
+/// Turns `{"product_wt_pct": 90, "stock": ["408.6@60"], "no_stocks": true}` into
+/// `--product-wt-pct 90 --stock 408.6@60 --no-stocks`; fields named in `positional` become
+/// positional arguments, in that order.
+fn argv_from_json(body: &Map<String, Value>, positional: &[&str]) -> Result<Vec<String>, String> {
+    let scalar = |k: &str, v: &Value| -> Result<String, String> {
+        match v {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(n.to_string()),
+            _ => Err(format!(
+                "field `{k}`: expected a number or a string, got {v}"
+            )),
+        }
+    };
+    let mut argv = Vec::new();
+    for name in positional {
+        if let Some(v) = body.get(*name) {
+            argv.push(scalar(name, v)?);
+        }
+    }
+    for (k, v) in body {
+        if positional.contains(&k.as_str()) {
+            continue;
+        }
+        if !k
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(format!(
+                "field `{k}` is not a flag name: expected lower_snake_case"
+            ));
+        }
+        let flag = format!("--{}", k.replace('_', "-"));
+        match v {
+            Value::Null | Value::Bool(false) => {}
+            Value::Bool(true) => argv.push(flag),
+            Value::Array(items) => {
+                for item in items {
+                    argv.push(flag.clone());
+                    argv.push(scalar(k, item)?);
+                }
+            }
+            Value::Object(_) => {
+                return Err(format!(
+                    "field `{k}`: expected a value or a list of values, got an object"
+                ));
+            }
+            other => {
+                argv.push(flag);
+                argv.push(scalar(k, other)?);
+            }
+        }
+    }
+    Ok(argv)
+}
+
+/// Parses `prefix ++ argv` as a `breakout` command line and runs it with the request limits.
+async fn run_command(mut argv: Vec<String>) -> Response {
+    argv.insert(0, "breakout".into());
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(e) => return error(StatusCode::BAD_REQUEST, e.render().to_string().trim_end()),
+    };
+    let job = tokio::task::spawn_blocking(move || execute(cli.command));
+    match tokio::time::timeout(REQUEST_TIMEOUT, job).await {
+        Err(_) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "the request took longer than {} s: ask for fewer samples or a smaller problem",
+                REQUEST_TIMEOUT.as_secs()
+            ),
+        ),
+        Ok(Err(_)) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal error while computing the answer (a bug: please report it)",
+        ),
+        Ok(Ok(Err(CliError::Usage(m) | CliError::Input(m)))) => error(StatusCode::BAD_REQUEST, m),
+        Ok(Ok(Ok((report, _)))) => Json(report.to_json()).into_response(),
+    }
+}
+
+/// Parses a JSON object body, enforcing the sample cap.
+fn object(body: &Bytes) -> Result<Map<String, Value>, Response> {
+    let value: Value = if body.is_empty() {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_slice(body)
+            .map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")))?
+    };
+    let Value::Object(map) = value else {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "the request body must be a JSON object of flags",
+        ));
+    };
+    if let Some(n) = map
+        .get("samples")
+        .and_then(Value::as_u64)
+        .filter(|n| *n > MAX_SAMPLES)
+    {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "samples = {n} exceeds the server's cap of {MAX_SAMPLES}: use the CLI for larger runs"
+            ),
+        ));
+    }
+    Ok(map)
+}
+
+async fn post_command(prefix: &[&str], positional: &[&str], body: Bytes) -> Response {
+    let map = match object(&body) {
+        Ok(m) => m,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+    };
+    match argv_from_json(&map, positional) {
+        Ok(rest) => run_command(prefix.iter().map(|s| s.to_string()).chain(rest).collect()).await,
+        Err(m) => error(StatusCode::BAD_REQUEST, m),
+    }
+}
+
+/// `GET /api/health`.
+pub async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// `POST /api/swu`: as `breakout swu`.
+pub async fn swu(body: Bytes) -> Response {
+    post_command(&["swu"], &[], body).await
+}
+
+/// `POST /api/swu/{plan|cost|tails|yield}`: as `breakout swu MODE`.
+pub async fn swu_mode(Path(mode): Path<String>, body: Bytes) -> Response {
+    match mode.as_str() {
+        "plan" | "cost" | "tails" | "yield" => post_command(&["swu", &mode], &[], body).await,
+        _ => error(
+            StatusCode::NOT_FOUND,
+            format!("no route /api/swu/{mode}: expected plan, cost, tails or yield"),
+        ),
+    }
+}
+
+/// `POST /api/convert`: as `breakout convert VALUE UNIT ...`.
+pub async fn convert(body: Bytes) -> Response {
+    post_command(&["convert"], &["value", "unit"], body).await
+}
+
+/// `GET /api/machines`.
+pub async fn machines() -> Response {
+    run_command(vec!["machine".into(), "list".into()]).await
+}
+
+/// `GET /api/machines/{id}`.
+pub async fn machine(Path(id): Path<String>) -> Response {
+    run_command(vec!["machine".into(), "show".into(), id]).await
+}
+
+/// `GET /api/deals`.
+pub async fn deals() -> Response {
+    run_command(vec!["deal".into(), "list".into()]).await
+}
+
+/// Query of `GET /api/deals/{id}`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DealQuery {
+    date: Option<String>,
+}
+
+/// `GET /api/deals/{id}[?date=YYYY-MM-DD]`: bundled deals only (no file paths over HTTP).
+pub async fn deal(Path(id): Path<String>, Query(q): Query<DealQuery>) -> Response {
+    if !crate::deals::BUNDLED
+        .iter()
+        .any(|(d, _)| d.eq_ignore_ascii_case(&id))
+    {
+        return error(StatusCode::NOT_FOUND, format!("no bundled deal `{id}`"));
+    }
+    let mut argv = vec!["deal".into(), "show".into(), id];
+    if let Some(d) = q.date {
+        argv.extend(["--date".into(), d]);
+    }
+    run_command(argv).await
+}
+
+/// Any other path.
+pub async fn not_found() -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        "no such route: see /api/health, /api/swu, /api/swu/{plan,cost,tails,yield}, /api/convert, /api/machines, /api/deals",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::{Body, to_bytes};
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    async fn call(method: &str, uri: &str, body: &str) -> (StatusCode, Value) {
+        let req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let res = super::super::router().oneshot(req).await.unwrap();
+        let status = res.status();
+        let bytes = to_bytes(res.into_body(), 1 << 20).await.unwrap();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    #[test]
+    fn argv_mapping() {
+        let body: Map<String, Value> = serde_json::from_str(
+            r#"{"value": 300, "unit": "kg-uf6", "wt_pct": 3.67, "stock": ["1@2", "3@4"], "no_stocks": true, "x": false, "y": null}"#,
+        )
+        .unwrap();
+        let argv = argv_from_json(&body, &["value", "unit"]).unwrap();
+        assert_eq!(argv[..2], ["300", "kg-uf6"]);
+        let rest = argv[2..].join(" ");
+        for part in ["--wt-pct 3.67", "--stock 1@2 --stock 3@4", "--no-stocks"] {
+            assert!(rest.contains(part), "{rest}");
+        }
+        assert!(!rest.contains("--x") && !rest.contains("--y"), "{rest}");
+        let bad: Map<String, Value> = serde_json::from_str(r#"{"a": {"b": 1}}"#).unwrap();
+        assert!(argv_from_json(&bad, &[]).unwrap_err().contains("object"));
+        let bad: Map<String, Value> = serde_json::from_str(r#"{"--evil": 1}"#).unwrap();
+        assert!(
+            argv_from_json(&bad, &[])
+                .unwrap_err()
+                .contains("lower_snake_case")
+        );
+    }
+
+    /// The API answers what `breakout swu ... --json` prints.
+    #[tokio::test]
+    async fn swu_matches_the_cli_document() {
+        let (s, j) = call(
+            "POST",
+            "/api/swu",
+            r#"{"product_wt_pct": 90, "tails_wt_pct": 0.3, "product_kg_u": 25}"#,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        assert_eq!(j["command"], "swu");
+        assert!(
+            (j["results"]["separative_work_swu"].as_f64().unwrap() - 4823.44).abs() < 0.01,
+            "{j}"
+        );
+        let argv = [
+            "breakout",
+            "swu",
+            "--product-wt-pct",
+            "90",
+            "--tails-wt-pct",
+            "0.3",
+            "--product-kg-u",
+            "25",
+        ];
+        let (cli_report, _) = execute(Cli::try_parse_from(argv).unwrap().command).unwrap();
+        // Both through the same text round trip (serde_json's float parsing is not bit-exact).
+        let cli: Value = serde_json::from_str(&cli_report.to_json().to_string()).unwrap();
+        assert_eq!(j, cli);
+    }
+
+    #[tokio::test]
+    async fn every_route_answers() {
+        for (method, uri, body, key) in [
+            ("GET", "/api/health", "", "status"),
+            (
+                "POST",
+                "/api/swu/plan",
+                r#"{"product_kg_u": 25, "product_wt_pct": 90, "stock": ["408.6@60"], "tails": "optimal"}"#,
+                "results",
+            ),
+            (
+                "POST",
+                "/api/swu/cost",
+                r#"{"product_wt_pct": 4.5, "feed_usd_per_kg_u": 100, "usd_per_swu": 100}"#,
+                "results",
+            ),
+            (
+                "POST",
+                "/api/swu/tails",
+                r#"{"product_wt_pct": 3.5, "feed_kg_u": 100, "product_kg_u": 10}"#,
+                "results",
+            ),
+            (
+                "POST",
+                "/api/swu/yield",
+                r#"{"product_wt_pct": 90, "swu": 100, "feed_kg_u": 100, "tails_wt_pct": 0.3}"#,
+                "results",
+            ),
+            (
+                "POST",
+                "/api/convert",
+                r#"{"value": 300, "unit": "kg-uf6", "wt_pct": 3.67, "to": "kg-u"}"#,
+                "results",
+            ),
+            ("GET", "/api/machines", "", "results"),
+            ("GET", "/api/machines/IR-6", "", "results"),
+            ("GET", "/api/deals", "", "results"),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015?date=2020-01-01",
+                "",
+                "results",
+            ),
+        ] {
+            let (s, j) = call(method, uri, body).await;
+            assert_eq!(s, StatusCode::OK, "{uri}: {j}");
+            assert!(j.get(key).is_some(), "{uri}: {j}");
+        }
+    }
+
+    /// Each error path: a 4xx with the CLI's message, never a panic or a 5xx.
+    #[tokio::test]
+    async fn errors_are_4xx_with_the_cli_text() {
+        let big = format!(
+            r#"{{"product_wt_pct": 90, "pad": "{}"}}"#,
+            "x".repeat(MAX_BODY_BYTES)
+        );
+        for (method, uri, body, status, needle) in [
+            (
+                "POST",
+                "/api/swu",
+                r#"{"product_wt_pct": 90, "tails_wt_pct": 0.9, "product_kg_u": 1}"#,
+                400,
+                "tails < feed < product",
+            ),
+            (
+                "POST",
+                "/api/swu",
+                r#"{"product_wt_pct": 90, "tails_wt_pct": 0.3}"#,
+                400,
+                "--product-kg-u",
+            ),
+            (
+                "POST",
+                "/api/swu",
+                r#"{"product_wt_pct": 90, "colour": 1}"#,
+                400,
+                "--colour",
+            ),
+            (
+                "POST",
+                "/api/swu",
+                r#"{"product_wt_pct": 90,"#,
+                400,
+                "malformed JSON",
+            ),
+            ("POST", "/api/swu", r#"[1, 2]"#, 400, "JSON object"),
+            ("POST", "/api/swu", big.as_str(), 413, ""),
+            (
+                "POST",
+                "/api/swu/plan",
+                r#"{"samples": 1000000}"#,
+                400,
+                "cap",
+            ),
+            ("POST", "/api/swu/nope", "{}", 404, "expected plan"),
+            (
+                "POST",
+                "/api/convert",
+                r#"{"value": -1, "unit": "kg-u", "wt_pct": 3, "to": "kg-uf6"}"#,
+                400,
+                "≥ 0",
+            ),
+            ("GET", "/api/machines/IR-99", "", 400, "IR-99"),
+            ("GET", "/api/deals/nope", "", 404, "nope"),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015?date=2020-02-30",
+                "",
+                400,
+                "no such day",
+            ),
+            ("GET", "/api/deals/jcpoa-2015?colour=1", "", 400, ""),
+            ("GET", "/nowhere", "", 404, "no such route"),
+        ] {
+            let (s, j) = call(method, uri, body).await;
+            assert_eq!(s.as_u16(), status, "{uri} {body:.60}: {j}");
+            if !needle.is_empty() {
+                assert!(
+                    j["error"].as_str().is_some_and(|e| e.contains(needle)),
+                    "{uri}: {j}"
+                );
+            }
+        }
+    }
+}
