@@ -107,29 +107,22 @@ async fn run_command(mut argv: Vec<String>) -> Response {
 }
 
 /// Parses a JSON object body, enforcing the sample cap.
-fn object(body: &Bytes) -> Result<Map<String, Value>, Response> {
+fn object(body: &Bytes) -> Result<Map<String, Value>, String> {
     let value: Value = if body.is_empty() {
         Value::Object(Map::new())
     } else {
-        serde_json::from_slice(body)
-            .map_err(|e| error(StatusCode::BAD_REQUEST, format!("malformed JSON: {e}")))?
+        serde_json::from_slice(body).map_err(|e| format!("malformed JSON: {e}"))?
     };
     let Value::Object(map) = value else {
-        return Err(error(
-            StatusCode::BAD_REQUEST,
-            "the request body must be a JSON object of flags",
-        ));
+        return Err("the request body must be a JSON object of flags".into());
     };
     if let Some(n) = map
         .get("samples")
         .and_then(Value::as_u64)
         .filter(|n| *n > MAX_SAMPLES)
     {
-        return Err(error(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "samples = {n} exceeds the server's cap of {MAX_SAMPLES}: use the CLI for larger runs"
-            ),
+        return Err(format!(
+            "samples = {n} exceeds the server's cap of {MAX_SAMPLES}: use the CLI for larger runs"
         ));
     }
     Ok(map)
