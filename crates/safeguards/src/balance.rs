@@ -628,4 +628,106 @@ mod tests {
             "{e}"
         );
     }
+
+    /// SITMUF of a balance without loss is iid N(0, 1) when the item-level errors are drawn
+    /// from the measurement model itself (an independent generative check of Σ): a fresh
+    /// random error per item and source, one systematic error per group and calibration.
+    #[test]
+    fn sitmuf_of_simulated_balances_is_standard_normal() {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, StandardNormal};
+        use rand_pcg::Pcg64Mcg;
+        let b = Balance::new(
+            4,
+            vec![
+                group("scale", 0.01, 0.005, false),
+                group("ms", 0.02, 0.01, true),
+                group("inv", 0.03, 0.01, false),
+            ],
+            (0..=4)
+                .map(|t| {
+                    stratum(
+                        "inv",
+                        Role::Inventory { after_period: t },
+                        vec![80.0, 120.0],
+                        &[(2, Measures::Mass)],
+                    )
+                })
+                .chain((1..=4).map(|p| {
+                    stratum(
+                        "feed",
+                        Role::Receipt { period: p },
+                        vec![100.0; 3 + p],
+                        &[(0, Measures::Mass), (1, Measures::Enrichment)],
+                    )
+                }))
+                .chain((1..=4).map(|p| {
+                    stratum(
+                        "prod",
+                        Role::Shipment { period: p },
+                        vec![250.0, 90.0],
+                        &[(0, Measures::Mass), (1, Measures::Enrichment)],
+                    )
+                }))
+                .collect(),
+        )
+        .unwrap();
+        let seq = b.evaluate(Species::Isotope).unwrap();
+        let mut rng = Pcg64Mcg::seed_from_u64(99);
+        let runs = 20_000;
+        let (mut sum, mut sum2, mut lag) = ([0.0; 4], [0.0; 4], 0.0);
+        for _ in 0..runs {
+            // One systematic draw per (group, calibration period 0..=4).
+            let eta: Vec<[f64; 5]> = b
+                .groups()
+                .iter()
+                .map(|g| {
+                    let mut e = [0.0; 5];
+                    for x in &mut e {
+                        let z: f64 = StandardNormal.sample(&mut rng);
+                        *x = g.systematic_rsd * z;
+                    }
+                    e
+                })
+                .collect();
+            let mut muf = vec![0.0; 4];
+            for s in b.strata() {
+                let (inc, len) = b.incidence(s.role);
+                for &x in &s.items_kg_u {
+                    let v = Balance::content(Species::Isotope, x, s.wt_pct);
+                    let mut rel = 0.0;
+                    for e in &s.errors {
+                        let g = &b.groups()[e.group];
+                        let z: f64 = StandardNormal.sample(&mut rng);
+                        rel += g.random_rsd * z + eta[e.group][b.calibration(e.group, s.role)];
+                    }
+                    for &(i, a) in &inc[..len] {
+                        muf[i] += a * v * rel;
+                    }
+                }
+            }
+            let y = seq.cholesky().forward(&muf);
+            for i in 0..4 {
+                sum[i] += y[i];
+                sum2[i] += y[i] * y[i];
+            }
+            lag += y[0] * y[1] + y[1] * y[2] + y[2] * y[3];
+        }
+        let n = runs as f64;
+        for i in 0..4 {
+            let mean = sum[i] / n;
+            let var = sum2[i] / n - mean * mean;
+            assert!(mean.abs() < 4.0 / n.sqrt(), "period {}: mean {mean}", i + 1);
+            assert!(
+                (var - 1.0).abs() < 4.0 * (2.0 / n).sqrt(),
+                "period {}: variance {var}",
+                i + 1
+            );
+        }
+        assert!(
+            (lag / (3.0 * n)).abs() < 4.0 / (3.0 * n).sqrt(),
+            "lag-1 correlation {}",
+            lag / (3.0 * n)
+        );
+    }
 }

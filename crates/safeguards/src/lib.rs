@@ -16,8 +16,12 @@ pub mod balance;
 pub mod detection;
 pub mod error;
 pub mod linalg;
+pub mod montecarlo;
 pub mod normal;
 pub mod page;
+pub mod plant;
+pub mod sampling;
 pub mod sequence;
+pub mod timeliness;
 
 pub use error::SafeguardsError;
