@@ -36,6 +36,8 @@ enum Command {
     Swu(commands::swu::SwuArgs),
     /// Convert a mass between kg U, kg U-235 and chemical forms (UF6, U3O8, UO2).
     Convert(commands::convert::ConvertArgs),
+    /// Verification statistics: MUF, σ_MUF, sequential tests, sampling, enrichment-plant balances.
+    Safeguards(commands::safeguards::SafeguardsArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Swu(args) => commands::swu::run(args, cli.json),
         Command::Convert(args) => commands::convert::run(args, cli.json),
+        Command::Safeguards(args) => commands::safeguards::run(args, cli.json),
     };
     match result {
         Ok(outcome) => outcome.into(),

@@ -1,6 +1,7 @@
 //! One module per subcommand: flag definitions, resolution into engine inputs, the report.
 
 pub mod convert;
+pub mod safeguards;
 pub mod swu;
 
 use crate::error::CliError;
