@@ -24,9 +24,18 @@ fn big_balance() -> Balance {
         g("ms", 1e-3, 1e-3),
     ];
     let src = vec![
-        ErrorSource { group: 0, measures: Measures::Mass },
-        ErrorSource { group: 1, measures: Measures::Concentration },
-        ErrorSource { group: 2, measures: Measures::Enrichment },
+        ErrorSource {
+            group: 0,
+            measures: Measures::Mass,
+        },
+        ErrorSource {
+            group: 1,
+            measures: Measures::Concentration,
+        },
+        ErrorSource {
+            group: 2,
+            measures: Measures::Enrichment,
+        },
     ];
     let mut strata = Vec::new();
     for p in 1..=12 {
@@ -60,7 +69,12 @@ fn big_balance() -> Balance {
 #[divan::bench]
 fn sigma_muf_12_periods_10k_items_each(b: Bencher) {
     let bal = big_balance();
-    b.bench(|| black_box(&bal).evaluate(Species::Isotope).unwrap().sigma_muf_kg());
+    b.bench(|| {
+        black_box(&bal)
+            .evaluate(Species::Isotope)
+            .unwrap()
+            .sigma_muf_kg()
+    });
 }
 
 /// Σ, its Cholesky factor and SITMUF.
@@ -75,8 +89,14 @@ fn sitmuf_12_periods_10k_items_each(b: Bencher) {
 #[divan::bench(sample_count = 20)]
 fn monte_carlo_100k_sequences_12_periods_one_thread(b: Bencher) {
     let seq = big_balance().evaluate(Species::Isotope).unwrap();
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let tests = TestSettings { alpha: 0.05, page_k: 0.5 };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let tests = TestSettings {
+        alpha: 0.05,
+        page_k: 0.5,
+    };
     let pattern = LossPattern::Protracted { total_kg: 75.0 };
     b.bench(|| pool.install(|| simulate(black_box(&seq), &pattern, tests, 100_000, 1).unwrap()));
 }

@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn simulation_agrees_with_closed_forms_and_the_chain() {
         let s = monthly();
-        let n = 40_000;
+        let n = 20_000;
         for pattern in [
             LossPattern::Protracted { total_kg: 0.0 },
             LossPattern::Protracted { total_kg: 75.0 },
