@@ -43,6 +43,8 @@ pub(crate) enum Command {
     Deal(commands::deal::DealArgs),
     /// The centrifuge library: machine types, separative power and sources.
     Machine(commands::machine::MachineArgs),
+    /// Verification statistics: MUF, σ_MUF, sequential tests, sampling, enrichment-plant balances.
+    Safeguards(commands::safeguards::SafeguardsArgs),
     /// The local workbench: a web page and a JSON API over the same engine, on 127.0.0.1.
     Serve(serve::ServeArgs),
 }
@@ -55,6 +57,7 @@ pub(crate) fn execute(command: Command) -> CmdResult {
         Command::Convert(args) => commands::convert::run(args),
         Command::Deal(args) => commands::deal::run(args),
         Command::Machine(args) => commands::machine::run(args),
+        Command::Safeguards(args) => commands::safeguards::run(args),
         Command::Serve(_) => Err(CliError::Usage(
             "`serve` cannot be run from inside the server".into(),
         )),

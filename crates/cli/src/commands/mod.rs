@@ -3,4 +3,5 @@
 pub mod convert;
 pub mod deal;
 pub mod machine;
+pub mod safeguards;
 pub mod swu;
