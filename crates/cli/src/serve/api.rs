@@ -19,6 +19,10 @@ use crate::{Cli, execute};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// Largest Monte Carlo sample count a request may ask for.
 pub const MAX_SAMPLES: u64 = 20_000;
+/// Largest number of simulated balance sequences a safeguards request may ask for.
+pub const MAX_SEQUENCES: u64 = 200_000;
+/// Flags that name files on the server's disk: never accepted over HTTP.
+const FILE_FLAGS: [&str; 1] = ["instruments"];
 /// Longest a request may compute.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -116,13 +120,16 @@ fn object(body: &Bytes) -> Result<Map<String, Value>, String> {
     let Value::Object(map) = value else {
         return Err("the request body must be a JSON object of flags".into());
     };
-    if let Some(n) = map
-        .get("samples")
-        .and_then(Value::as_u64)
-        .filter(|n| *n > MAX_SAMPLES)
-    {
+    for (field, cap) in [("samples", MAX_SAMPLES), ("sequences", MAX_SEQUENCES)] {
+        if let Some(n) = map.get(field).and_then(Value::as_u64).filter(|n| *n > cap) {
+            return Err(format!(
+                "{field} = {n} exceeds the server's cap of {cap}: use the CLI for larger runs"
+            ));
+        }
+    }
+    if let Some(f) = FILE_FLAGS.iter().find(|f| map.contains_key(**f)) {
         return Err(format!(
-            "samples = {n} exceeds the server's cap of {MAX_SAMPLES}: use the CLI for larger runs"
+            "field `{f}` names a file on the server: not accepted over HTTP (use the CLI)"
         ));
     }
     Ok(map)
@@ -163,6 +170,22 @@ pub async fn swu_mode(Path(mode): Path<String>, body: Bytes) -> Response {
 /// `POST /api/convert`: as `breakout convert VALUE UNIT ...`.
 pub async fn convert(body: Bytes) -> Response {
     post_command(&["convert"], &["value", "unit"], body).await
+}
+
+/// `POST /api/safeguards/{detect|sample|page-threshold|plant|sequence}`: as `breakout safeguards
+/// SUB` (the sequence command in its quick form: balances as lists, not files).
+pub async fn safeguards(Path(sub): Path<String>, body: Bytes) -> Response {
+    match sub.as_str() {
+        "detect" | "sample" | "page-threshold" | "plant" | "sequence" => {
+            post_command(&["safeguards", &sub], &[], body).await
+        }
+        _ => error(
+            StatusCode::NOT_FOUND,
+            format!(
+                "no route /api/safeguards/{sub}: expected detect, sample, page-threshold, plant or sequence"
+            ),
+        ),
+    }
 }
 
 /// `GET /api/machines`.
@@ -323,6 +346,36 @@ mod tests {
             ),
             ("GET", "/api/machines", "", "results"),
             ("GET", "/api/machines/IR-6", "", "results"),
+            (
+                "POST",
+                "/api/safeguards/detect",
+                r#"{"loss_kg": 75, "sigma_kg": 20}"#,
+                "results",
+            ),
+            (
+                "POST",
+                "/api/safeguards/sample",
+                r#"{"items": 200, "defects": 2, "beta": 0.1}"#,
+                "results",
+            ),
+            (
+                "POST",
+                "/api/safeguards/page-threshold",
+                r#"{"k": 0.5, "periods": 12, "alpha": 0.05}"#,
+                "results",
+            ),
+            (
+                "POST",
+                "/api/safeguards/plant",
+                r#"{"swu_per_yr": 100000, "sequences": 2000, "seed": 7}"#,
+                "results",
+            ),
+            (
+                "POST",
+                "/api/safeguards/sequence",
+                r#"{"muf": "3,-2,7,4", "sigma_inventory_kg": "4,5,5,5,4", "sigma_transfer_kg": "6"}"#,
+                "results",
+            ),
             ("GET", "/api/deals", "", "results"),
             (
                 "GET",
@@ -383,6 +436,28 @@ mod tests {
                 "cap",
             ),
             ("POST", "/api/swu/nope", "{}", 404, "expected plan"),
+            (
+                "POST",
+                "/api/safeguards/plant",
+                r#"{"swu_per_yr": 1e6, "sequences": 10000000}"#,
+                400,
+                "cap",
+            ),
+            (
+                "POST",
+                "/api/safeguards/plant",
+                r#"{"swu_per_yr": 1e6, "instruments": "/etc/passwd"}"#,
+                400,
+                "names a file",
+            ),
+            (
+                "POST",
+                "/api/safeguards/detect",
+                r#"{"loss_kg": 75, "sigma_kg": -20}"#,
+                400,
+                "-20",
+            ),
+            ("POST", "/api/safeguards/nope", "{}", 404, "expected detect"),
             (
                 "POST",
                 "/api/convert",

@@ -39,6 +39,7 @@ pub fn router() -> Router {
         .route("/api/swu", post(api::swu))
         .route("/api/swu/{mode}", post(api::swu_mode))
         .route("/api/convert", post(api::convert))
+        .route("/api/safeguards/{sub}", post(api::safeguards))
         .route("/api/machines", get(api::machines))
         .route("/api/machines/{id}", get(api::machine))
         .route("/api/deals", get(api::deals))
