@@ -429,34 +429,24 @@ fn capacity_steps(s: &Scenario, values: &[f64], schedule: &CapacitySchedule) -> 
         )
     };
     let mut steps = Vec::new();
-    let operating: Vec<String> = s
+    for g in s
         .groups
         .iter()
         .filter(|g| g.status == GroupStatus::Operating)
-        .map(describe)
-        .collect();
-    let base_per_yr: f64 = s
-        .groups
-        .iter()
-        .filter(|g| g.status == GroupStatus::Operating)
-        .map(|g| s.group_swu_per_day(g, values) * DAYS_PER_YEAR)
-        .sum();
-    steps.push(Step {
-        kind: StepKind::Capacity,
-        what: "operating cascades enrich from day 0".into(),
-        cascades: if operating.is_empty() {
-            "none".into()
-        } else {
-            operating.join("; ")
-        },
-        start_days: 0.0,
-        end_days: Some(0.0),
-        capacity_swu_per_yr: base_per_yr,
-        feeds: Vec::new(),
-        product: None,
-        tails: None,
-        separative_work_swu: 0.0,
-    });
+    {
+        steps.push(Step {
+            kind: StepKind::Capacity,
+            what: "operating cascades enrich from day 0".into(),
+            cascades: describe(g),
+            start_days: 0.0,
+            end_days: Some(0.0),
+            capacity_swu_per_yr: s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
+            feeds: Vec::new(),
+            product: None,
+            tails: None,
+            separative_work_swu: 0.0,
+        });
+    }
     for g in &s.groups {
         if let GroupStatus::Building { online_after_days } = g.status {
             let d = values[online_after_days];

@@ -202,7 +202,7 @@ impl IdealPlanner {
             .iter()
             .filter(|s| s.assay < self.product_assay)
             .map(|s| s.mass.kg() * (s.assay.wt_fraction() - t).max(0.0))
-            .sum::<f64>()
+            .fold(0.0, |a, b| a + b)
             / (xp - t)
     }
 

@@ -158,6 +158,30 @@ impl Param {
         }
     }
 
+    /// The same distribution of `factor` × X (`factor` > 0), e.g. a compound mass to kg U.
+    pub fn scaled(self, factor: f64) -> Param {
+        match self {
+            Param::Fixed(x) => Param::Fixed(x * factor),
+            Param::Uniform { min, max } => Param::Uniform {
+                min: min * factor,
+                max: max * factor,
+            },
+            Param::Triangular { min, mode, max } => Param::Triangular {
+                min: min * factor,
+                mode: mode * factor,
+                max: max * factor,
+            },
+            Param::Normal { mean, sd } => Param::Normal {
+                mean: mean * factor,
+                sd: sd * factor,
+            },
+            Param::LogNormal { median, sigma } => Param::LogNormal {
+                median: median * factor,
+                sigma,
+            },
+        }
+    }
+
     /// True unless the value is known exactly.
     pub fn is_uncertain(self) -> bool {
         match self {

@@ -8,6 +8,7 @@ mod commands;
 mod data;
 mod error;
 mod report;
+mod states;
 
 use std::process::ExitCode;
 
@@ -27,8 +28,9 @@ struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
+    /// Without a subcommand: `breakout run` on the default state (iran-2025-05).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -39,14 +41,22 @@ enum Command {
     Convert(commands::convert::ConvertArgs),
     /// The centrifuge library: machine types, separative power and sources.
     Machine(commands::machine::MachineArgs),
+    /// The main job: breakout timeline, production curve and every assumption, for a facility
+    /// state (default iran-2025-05), a state file, or quick-mode capacity and stocks.
+    Run(Box<commands::run::RunArgs>),
+    /// The breakout estimate for every bundled dated state, as a table.
+    History(commands::history::HistoryArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Swu(args) => commands::swu::run(args, cli.json),
-        Command::Convert(args) => commands::convert::run(args, cli.json),
-        Command::Machine(args) => commands::machine::run(args, cli.json),
+        Some(Command::Swu(args)) => commands::swu::run(args, cli.json),
+        Some(Command::Convert(args)) => commands::convert::run(args, cli.json),
+        Some(Command::Machine(args)) => commands::machine::run(args, cli.json),
+        Some(Command::Run(args)) => commands::run::run(*args, cli.json),
+        Some(Command::History(args)) => commands::history::run(args, cli.json),
+        None => commands::run::run(commands::run::defaults(), cli.json),
     };
     match result {
         Ok(outcome) => outcome.into(),

@@ -1,7 +1,9 @@
 //! One module per subcommand: flag definitions, resolution into engine inputs, the report.
 
 pub mod convert;
+pub mod history;
 pub mod machine;
+pub mod run;
 pub mod swu;
 
 use crate::error::CliError;
