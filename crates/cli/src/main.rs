@@ -10,6 +10,7 @@ mod deals;
 mod error;
 mod report;
 mod serve;
+mod states;
 
 use std::process::ExitCode;
 
@@ -29,8 +30,9 @@ pub(crate) struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
+    /// Without a subcommand: `breakout run` on the default state (iran-2025-05).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +47,11 @@ pub(crate) enum Command {
     Machine(commands::machine::MachineArgs),
     /// Verification statistics: MUF, σ_MUF, sequential tests, sampling, enrichment-plant balances.
     Safeguards(commands::safeguards::SafeguardsArgs),
+    /// The main job: breakout timeline, production curve and every assumption, for a facility
+    /// state (default iran-2025-05), a state file, or quick-mode capacity and stocks.
+    Run(Box<commands::run::RunArgs>),
+    /// The breakout estimate for every bundled dated state, as a table.
+    History(commands::history::HistoryArgs),
     /// The local workbench: a web page and a JSON API over the same engine, on 127.0.0.1.
     Serve(serve::ServeArgs),
 }
@@ -58,6 +65,8 @@ pub(crate) fn execute(command: Command) -> CmdResult {
         Command::Deal(args) => commands::deal::run(args),
         Command::Machine(args) => commands::machine::run(args),
         Command::Safeguards(args) => commands::safeguards::run(args),
+        Command::Run(args) => commands::run::run(*args),
+        Command::History(args) => commands::history::run(args),
         Command::Serve(_) => Err(CliError::Usage(
             "`serve` cannot be run from inside the server".into(),
         )),
@@ -75,13 +84,16 @@ fn fail(e: &CliError) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Serve(args) = cli.command {
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Run(Box::new(commands::run::defaults())));
+    if let Command::Serve(args) = command {
         return match serve::run(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(&e),
         };
     }
-    match execute(cli.command) {
+    match execute(command) {
         Ok((report, outcome)) => match report.emit(cli.json) {
             Ok(()) => outcome.into(),
             Err(e) => fail(&CliError::Input(format!("could not write the output: {e}"))),

@@ -2,6 +2,8 @@
 
 pub mod convert;
 pub mod deal;
+pub mod history;
 pub mod machine;
+pub mod run;
 pub mod safeguards;
 pub mod swu;

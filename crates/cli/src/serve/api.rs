@@ -13,7 +13,7 @@ use clap::Parser;
 use serde_json::{Map, Value, json};
 
 use crate::error::CliError;
-use crate::{Cli, execute};
+use crate::{Cli, Command, execute};
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -92,7 +92,10 @@ async fn run_command(mut argv: Vec<String>) -> Response {
         Ok(cli) => cli,
         Err(e) => return error(StatusCode::BAD_REQUEST, e.render().to_string().trim_end()),
     };
-    let job = tokio::task::spawn_blocking(move || execute(cli.command));
+    let command = cli
+        .command
+        .unwrap_or_else(|| Command::Run(Box::new(crate::commands::run::defaults())));
+    let job = tokio::task::spawn_blocking(move || execute(command));
     match tokio::time::timeout(REQUEST_TIMEOUT, job).await {
         Err(_) => error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -304,7 +307,7 @@ mod tests {
             "--product-kg-u",
             "25",
         ];
-        let (cli_report, _) = execute(Cli::try_parse_from(argv).unwrap().command).unwrap();
+        let (cli_report, _) = execute(Cli::try_parse_from(argv).unwrap().command.unwrap()).unwrap();
         // Both through the same text round trip (serde_json's float parsing is not bit-exact).
         let cli: Value = serde_json::from_str(&cli_report.to_json().to_string()).unwrap();
         assert_eq!(j, cli);

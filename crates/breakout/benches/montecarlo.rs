@@ -1,0 +1,119 @@
+//! Monte Carlo throughput of the ideal model (target ≥ 2·10⁶ samples/s on 2 cores).
+//!
+//! Two scenarios like the May 2025 Fordow case: capacity uncertain only (the plan is computed
+//! once), and capacity plus an uncertain 60 % stock (one least-SWU plan per draw).
+
+use breakout::montecarlo::sample_goal_days;
+use breakout::{
+    CascadeGroup, Domain, Goal, GoalUnit, GroupStatus, Model, Param, Scenario, StockEntry,
+    TailsPolicy,
+};
+use enrich::Assay;
+
+fn main() {
+    divan::main();
+}
+
+const SAMPLES: usize = 1 << 20;
+
+fn scenario(stock_uncertain: bool) -> Scenario {
+    let a = |p: f64| Assay::from_wt_pct(p).unwrap();
+    let goal = Goal::new(GoalUnit::SignificantQuantity, a(90.0), 1).unwrap();
+    let mut s = Scenario::new(
+        "bench",
+        goal,
+        TailsPolicy::Float { ceiling: a(20.0) },
+        a(0.4),
+    );
+    let one = s
+        .input(
+            "eff",
+            "efficiency",
+            "",
+            Param::Fixed(1.0),
+            Domain::NON_NEGATIVE,
+            "",
+        )
+        .unwrap();
+    let zero = s
+        .input("dmg", "damage", "", Param::Fixed(0.0), Domain::FRACTION, "")
+        .unwrap();
+    for (m, n, lo, c, hi) in [
+        ("IR-6", 1740.0, 3.5, 5.0, 7.0),
+        ("IR-1", 1044.0, 0.65, 1.0, 1.12),
+    ] {
+        let machines = s
+            .input(
+                format!("{m}.n"),
+                "machines",
+                "",
+                Param::Fixed(n),
+                Domain::NON_NEGATIVE,
+                "",
+            )
+            .unwrap();
+        let power = s
+            .input(
+                format!("{m}.swu"),
+                "swu",
+                "",
+                Param::Triangular {
+                    min: lo,
+                    mode: c,
+                    max: hi,
+                },
+                Domain::NON_NEGATIVE,
+                "",
+            )
+            .unwrap();
+        s.groups.push(CascadeGroup {
+            site: "fordow".into(),
+            machine: m.into(),
+            status: GroupStatus::Operating,
+            machines,
+            cascades: 10,
+            swu_per_machine_yr: power,
+            efficiency: one,
+            damage_fraction: zero,
+        });
+    }
+    let mass = if stock_uncertain {
+        Param::Triangular {
+            min: 300.0,
+            mode: 408.6,
+            max: 440.9,
+        }
+    } else {
+        Param::Fixed(408.6)
+    };
+    let mass = s
+        .input("m60", "60 %", "kg U", mass, Domain::NON_NEGATIVE, "")
+        .unwrap();
+    let avail = s
+        .input(
+            "a60",
+            "available",
+            "",
+            Param::Fixed(1.0),
+            Domain::FRACTION,
+            "",
+        )
+        .unwrap();
+    s.stocks.push(StockEntry {
+        site: "fordow".into(),
+        label: "60 %".into(),
+        assay: a(60.0),
+        mass_kg_u: mass,
+        available_fraction: avail,
+    });
+    s
+}
+
+#[divan::bench(args = [false, true], sample_count = 5)]
+fn ideal_samples_2pow20(bencher: divan::Bencher, stock_uncertain: bool) {
+    let s = scenario(stock_uncertain);
+    let est = Model::Ideal.prepare(&s).unwrap();
+    bencher
+        .counter(divan::counter::ItemsCount::new(SAMPLES))
+        .bench(|| sample_goal_days(est.as_ref(), &s, SAMPLES, 42, &|_| {}).unwrap());
+}

@@ -1,0 +1,235 @@
+//! Monte Carlo over uncertain inputs, percentiles, a histogram and a one-at-a-time tornado.
+//!
+//! **Determinism.** Samples are cut into fixed chunks of [`CHUNK`] draws; chunk i gets its own
+//! `Pcg64Mcg` seeded from (seed, i) by SplitMix64, and results are gathered in chunk order. The
+//! output therefore depends only on the seed and the sample count, never on the number of
+//! threads rayon uses. Only inputs whose [`crate::Param`] is uncertain are drawn, each in input
+//! order, so adding a fixed input does not change the stream.
+
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
+
+use crate::error::BreakoutError;
+use crate::estimate::{Estimator, Scratch};
+use crate::scenario::Scenario;
+
+/// Samples per chunk: the unit of parallel work and of seeding.
+pub const CHUNK: usize = 4096;
+/// The name of the generator, for provenance.
+pub const RNG_NAME: &str =
+    "rand_pcg::Pcg64Mcg (seeded per 4096-sample chunk by SplitMix64(seed, chunk))";
+/// Percentiles reported.
+pub const PERCENTILES: [f64; 5] = [5.0, 25.0, 50.0, 75.0, 95.0];
+
+/// SplitMix64 finaliser (Steele, Lea & Flood 2014): decorrelates the per-chunk seeds.
+fn splitmix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Days to the goal for `samples` draws; `f64::INFINITY` marks draws that never get there.
+/// `progress` is called with the number of samples done after each chunk.
+///
+/// # Errors
+/// The first [`BreakoutError`] in chunk order, if a draw cannot be planned.
+pub fn sample_goal_days(
+    estimator: &dyn Estimator,
+    scenario: &Scenario,
+    samples: usize,
+    seed: u64,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<f64>, BreakoutError> {
+    let central = scenario.central_values();
+    let uncertain: Vec<usize> = (0..scenario.inputs.len())
+        .filter(|&i| scenario.inputs[i].param.is_uncertain())
+        .collect();
+    let chunks = samples.div_ceil(CHUNK);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let parts: Vec<Result<Vec<f64>, BreakoutError>> = (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let n = CHUNK.min(samples - c * CHUNK);
+            let mut rng = Pcg64Mcg::seed_from_u64(splitmix(seed ^ splitmix(c as u64)));
+            let mut values = central.clone();
+            let mut scratch = Scratch::default();
+            let mut out = Vec::with_capacity(n);
+            for _ in 0..n {
+                for &i in &uncertain {
+                    let input = &scenario.inputs[i];
+                    values[i] = input.param.sample(&mut rng, input.domain);
+                }
+                out.push(estimator.goal_days(&values, &mut scratch)?);
+            }
+            let total = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+            progress(total);
+            Ok(out)
+        })
+        .collect();
+    let mut all = Vec::with_capacity(samples);
+    for p in parts {
+        all.extend(p?);
+    }
+    Ok(all)
+}
+
+/// A histogram bin.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bin {
+    /// Lower edge, days.
+    pub low_days: f64,
+    /// Upper edge, days.
+    pub high_days: f64,
+    /// Samples in [low, high) (the last bin includes its upper edge).
+    pub count: usize,
+}
+
+/// What a Monte Carlo run reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Number of samples.
+    pub samples: usize,
+    /// Samples that never reach the goal (no capacity).
+    pub never: usize,
+    /// (percentile, days); `None` where the percentile falls among the "never" samples.
+    pub percentiles: Vec<(f64, Option<f64>)>,
+    /// Mean over the samples that reach the goal.
+    pub mean_days: Option<f64>,
+    /// Equal-width bins between the smallest and largest finite sample.
+    pub histogram: Vec<Bin>,
+}
+
+/// Percentiles (nearest rank on the sorted samples), mean and a histogram with `bins` bins.
+pub fn summarize(mut days: Vec<f64>, bins: usize) -> Summary {
+    days.sort_by(f64::total_cmp);
+    let n = days.len();
+    let finite: &[f64] = &days[..days.partition_point(|d| d.is_finite())];
+    let percentiles = PERCENTILES
+        .iter()
+        .map(|&p| {
+            if n == 0 {
+                return (p, None);
+            }
+            let rank = ((p / 100.0) * n as f64).ceil().max(1.0) as usize - 1;
+            (p, days.get(rank).copied().filter(|d| d.is_finite()))
+        })
+        .collect();
+    let mean_days = (!finite.is_empty()).then(|| finite.iter().sum::<f64>() / finite.len() as f64);
+    let mut histogram = Vec::new();
+    if let (Some(&lo), Some(&hi)) = (finite.first(), finite.last()) {
+        let bins = bins.max(1);
+        let width = if hi > lo {
+            (hi - lo) / bins as f64
+        } else {
+            1.0
+        };
+        histogram = (0..bins)
+            .map(|b| Bin {
+                low_days: lo + width * b as f64,
+                high_days: lo + width * (b + 1) as f64,
+                count: 0,
+            })
+            .collect();
+        for &d in finite {
+            let b = (((d - lo) / width) as usize).min(bins - 1);
+            histogram[b].count += 1;
+        }
+    }
+    Summary {
+        samples: n,
+        never: n - finite.len(),
+        percentiles,
+        mean_days,
+        histogram,
+    }
+}
+
+/// One row of the tornado table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TornadoRow {
+    /// The input's id.
+    pub input: usize,
+    /// Its 5th-percentile value.
+    pub low_value: f64,
+    /// Its 95th-percentile value.
+    pub high_value: f64,
+    /// Days to the goal with the input at its 5th percentile, others central.
+    pub days_at_low: f64,
+    /// Days to the goal with the input at its 95th percentile, others central.
+    pub days_at_high: f64,
+}
+
+impl TornadoRow {
+    /// |days_at_high − days_at_low| (infinite if either end never reaches the goal).
+    pub fn swing_days(&self) -> f64 {
+        (self.days_at_high - self.days_at_low).abs()
+    }
+}
+
+/// One-at-a-time sensitivity: every uncertain input moved to its 5th and 95th percentile, the
+/// others held at their central values; rows sorted by swing, largest first.
+///
+/// # Errors
+/// As [`Estimator::goal_days`].
+pub fn tornado(
+    estimator: &dyn Estimator,
+    scenario: &Scenario,
+) -> Result<Vec<TornadoRow>, BreakoutError> {
+    let central = scenario.central_values();
+    let mut scratch = Scratch::default();
+    let mut rows = Vec::new();
+    for (i, input) in scenario.inputs.iter().enumerate() {
+        if !input.param.is_uncertain() {
+            continue;
+        }
+        let clamp = |x: f64| x.clamp(input.domain.min, input.domain.max);
+        let (lo, hi) = (
+            clamp(input.param.quantile(0.05)),
+            clamp(input.param.quantile(0.95)),
+        );
+        let mut values = central.clone();
+        values[i] = lo;
+        let days_at_low = estimator.goal_days(&values, &mut scratch)?;
+        values[i] = hi;
+        let days_at_high = estimator.goal_days(&values, &mut scratch)?;
+        rows.push(TornadoRow {
+            input: i,
+            low_value: lo,
+            high_value: hi,
+            days_at_low,
+            days_at_high,
+        });
+    }
+    rows.sort_by(|a, b| b.swing_days().total_cmp(&a.swing_days()));
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_and_histogram_by_hand() {
+        let s = summarize((1..=100).map(f64::from).collect(), 4);
+        let p: Vec<Option<f64>> = s.percentiles.iter().map(|p| p.1).collect();
+        assert_eq!(
+            p,
+            vec![Some(5.0), Some(25.0), Some(50.0), Some(75.0), Some(95.0)]
+        );
+        let counts: Vec<usize> = s.histogram.iter().map(|b| b.count).collect();
+        assert_eq!(counts.iter().sum::<usize>(), 100);
+        assert_eq!(counts, vec![25, 25, 25, 25]);
+        let s = summarize(vec![1.0, f64::INFINITY, f64::INFINITY, f64::INFINITY], 2);
+        assert_eq!(s.never, 3);
+        assert_eq!(s.percentiles[0].1, Some(1.0));
+        assert_eq!(s.percentiles[2].1, None);
+    }
+
+    #[test]
+    fn chunk_seeds_differ() {
+        assert_ne!(splitmix(1), splitmix(2));
+        assert_ne!(splitmix(0), 0);
+    }
+}

@@ -1,0 +1,261 @@
+//! A resolved breakout scenario: capacity by site and machine type, stocks, the goal, and every
+//! numeric input as a named, possibly uncertain [`Param`].
+//!
+//! The CLI builds a scenario from a facility state file (or quick-mode flags) plus what-if
+//! flags; the engine only reads it. Inputs are held in one list and referred to by index, so a
+//! Monte Carlo draw or a tornado variation is just another value vector of the same length, and
+//! the estimators never allocate per draw.
+
+use enrich::{Assay, KgU, Stock, units::DAYS_PER_MONTH, units::DAYS_PER_YEAR};
+
+use crate::capacity::CapacitySchedule;
+use crate::error::BreakoutError;
+use crate::goal::Goal;
+use crate::ideal::TailsPolicy;
+use crate::param::{Domain, Param};
+
+/// Index of an input in [`Scenario::inputs`].
+pub type InputId = usize;
+
+/// One numeric input with its name, unit, distribution and source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Input {
+    /// Unit-suffixed key for JSON, e.g. `fordow.IR-6.machines`.
+    pub key: String,
+    /// Human label.
+    pub label: String,
+    /// Unit, e.g. "kg-SWU/yr".
+    pub unit: String,
+    /// Value or distribution.
+    pub param: Param,
+    /// Admissible values (draws are clamped to it).
+    pub domain: Domain,
+    /// Where the value comes from, or the assumption behind it.
+    pub source: String,
+}
+
+/// What a group of cascades is doing at the start of the breakout.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum GroupStatus {
+    /// Enriching: capacity from day 0.
+    Operating,
+    /// Installed but not enriching: brought on line by reinstallation, before stored machines.
+    InstalledIdle,
+    /// Removed and stored: brought back by reinstallation.
+    Stored,
+    /// Under construction (covert plant, rebuilt cascades): on line after this many days.
+    Building {
+        /// Days until on line.
+        online_after_days: InputId,
+    },
+}
+
+/// Machines of one type at one site in one status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CascadeGroup {
+    /// Site id (lower case), e.g. `fordow`.
+    pub site: String,
+    /// Machine type id, e.g. `IR-6`.
+    pub machine: String,
+    /// Status.
+    pub status: GroupStatus,
+    /// Number of machines.
+    pub machines: InputId,
+    /// Number of cascades they form (the unit of reinstallation).
+    pub cascades: u32,
+    /// Separative power per machine, kg-SWU/yr (nominal rating).
+    pub swu_per_machine_yr: InputId,
+    /// Efficiency in HEU production relative to the rating (per machine type).
+    pub efficiency: InputId,
+    /// Fraction of the site's capacity destroyed.
+    pub damage_fraction: InputId,
+}
+
+/// A stock of enriched uranium.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StockEntry {
+    /// Where it is (site id, or e.g. `unknown`).
+    pub site: String,
+    /// Band and form as reported, e.g. "up to 60 % (UF6)".
+    pub label: String,
+    /// Assay used.
+    pub assay: Assay,
+    /// Mass, kg U.
+    pub mass_kg_u: InputId,
+    /// Fraction available for breakout (1 unless lost or of unknown location).
+    pub available_fraction: InputId,
+}
+
+/// Everything an estimator needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Name shown in reports (state id or "quick mode").
+    pub name: String,
+    /// All numeric inputs.
+    pub inputs: Vec<Input>,
+    /// Cascades in scope.
+    pub groups: Vec<CascadeGroup>,
+    /// Stocks in scope.
+    pub stocks: Vec<StockEntry>,
+    /// The goal.
+    pub goal: Goal,
+    /// Tails of the stock cascade.
+    pub tails: TailsPolicy,
+    /// Tails of the natural-uranium route.
+    pub natural_tails: Assay,
+    /// Reinstallation rate, cascades per month (0: none).
+    pub reinstall_cascades_per_month: InputId,
+}
+
+impl Scenario {
+    /// An empty scenario (no capacity, no stocks, no reinstallation).
+    pub fn new(
+        name: impl Into<String>,
+        goal: Goal,
+        tails: TailsPolicy,
+        natural_tails: Assay,
+    ) -> Self {
+        let mut s = Scenario {
+            name: name.into(),
+            inputs: Vec::new(),
+            groups: Vec::new(),
+            stocks: Vec::new(),
+            goal,
+            tails,
+            natural_tails,
+            reinstall_cascades_per_month: 0,
+        };
+        s.inputs.push(Input {
+            key: "reinstall_cascades_per_month".into(),
+            label: "Reinstallation rate".into(),
+            unit: "cascades/month".into(),
+            param: Param::Fixed(0.0),
+            domain: Domain::NON_NEGATIVE,
+            source: "default: no reinstallation (declared capacity only)".into(),
+        });
+        s
+    }
+
+    /// Adds a validated input and returns its id; an input with the same key is replaced.
+    ///
+    /// # Errors
+    /// [`BreakoutError::Invalid`] naming the key if the distribution is invalid or its central
+    /// value lies outside `domain`.
+    pub fn input(
+        &mut self,
+        key: impl Into<String>,
+        label: impl Into<String>,
+        unit: impl Into<String>,
+        param: Param,
+        domain: Domain,
+        source: impl Into<String>,
+    ) -> Result<InputId, BreakoutError> {
+        let key = key.into();
+        let param = param.validated(&key, domain)?;
+        let input = Input {
+            key,
+            label: label.into(),
+            unit: unit.into(),
+            param,
+            domain,
+            source: source.into(),
+        };
+        if let Some(i) = self.inputs.iter().position(|x| x.key == input.key) {
+            self.inputs[i] = input;
+            return Ok(i);
+        }
+        self.inputs.push(input);
+        Ok(self.inputs.len() - 1)
+    }
+
+    /// The id of the input with this key.
+    pub fn find(&self, key: &str) -> Option<InputId> {
+        self.inputs.iter().position(|x| x.key == key)
+    }
+
+    /// Central values of all inputs (the deterministic run).
+    pub fn central_values(&self) -> Vec<f64> {
+        self.inputs.iter().map(|i| i.param.central()).collect()
+    }
+
+    /// A group's capacity in kg-SWU/day for these values.
+    pub fn group_swu_per_day(&self, g: &CascadeGroup, values: &[f64]) -> f64 {
+        values[g.machines]
+            * values[g.swu_per_machine_yr]
+            * values[g.efficiency]
+            * (1.0 - values[g.damage_fraction])
+            / DAYS_PER_YEAR
+    }
+
+    /// Fills `schedule` with capacity over time: operating groups from day 0, building groups
+    /// when built, idle then stored cascades one by one at the reinstallation rate.
+    pub fn capacity(&self, values: &[f64], schedule: &mut CapacitySchedule) {
+        let base: f64 = self
+            .groups
+            .iter()
+            .filter(|g| g.status == GroupStatus::Operating)
+            .map(|g| self.group_swu_per_day(g, values))
+            .sum();
+        schedule.reset(base);
+        for g in &self.groups {
+            if let GroupStatus::Building { online_after_days } = g.status {
+                schedule.add(values[online_after_days], self.group_swu_per_day(g, values));
+            }
+        }
+        let rate = values[self.reinstall_cascades_per_month];
+        if rate > 0.0 {
+            let interval = DAYS_PER_MONTH / rate;
+            let mut k = 0u32;
+            let idle = self
+                .groups
+                .iter()
+                .filter(|g| g.status == GroupStatus::InstalledIdle);
+            let stored = self
+                .groups
+                .iter()
+                .filter(|g| g.status == GroupStatus::Stored);
+            for g in idle.chain(stored) {
+                let per_cascade = self.group_swu_per_day(g, values) / f64::from(g.cascades.max(1));
+                for _ in 0..g.cascades.max(1) {
+                    k += 1;
+                    schedule.add(f64::from(k) * interval, per_cascade);
+                }
+            }
+        }
+    }
+
+    /// Fills `out` with the stocks usable for the goal: available mass > 0 and assay below the
+    /// product assay (material at or above it would be blended, which is not modelled).
+    pub fn usable_stocks(&self, values: &[f64], out: &mut Vec<Stock>) {
+        out.clear();
+        out.extend(self.usable(values).map(|(_, s)| s));
+    }
+
+    /// The usable stocks with the index of the [`StockEntry`] each comes from.
+    pub fn usable_stock_entries(&self, values: &[f64]) -> Vec<(usize, Stock)> {
+        self.usable(values).collect()
+    }
+
+    fn usable<'a>(&'a self, values: &'a [f64]) -> impl Iterator<Item = (usize, Stock)> + 'a {
+        self.stocks.iter().enumerate().filter_map(move |(i, s)| {
+            let kg = values[s.mass_kg_u] * values[s.available_fraction];
+            (kg > 0.0 && s.assay < self.goal.product_assay).then(|| {
+                (
+                    i,
+                    Stock {
+                        mass: KgU::new(kg).expect("positive finite mass"),
+                        assay: s.assay,
+                    },
+                )
+            })
+        })
+    }
+
+    /// True if any input a stock depends on is uncertain (the planner must then run per draw).
+    pub fn stocks_uncertain(&self) -> bool {
+        self.stocks.iter().any(|s| {
+            self.inputs[s.mass_kg_u].param.is_uncertain()
+                || self.inputs[s.available_fraction].param.is_uncertain()
+        })
+    }
+}

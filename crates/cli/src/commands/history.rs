@@ -1,0 +1,107 @@
+//! `breakout history`: the breakout estimate for every bundled dated state, as one table.
+
+use breakout::{HEADLINE, Model};
+use clap::Args;
+use enrich::units::{DAYS_PER_MONTH, significant};
+use serde_json::{Value, json};
+
+use super::run::{GoalArg, RunArgs, options};
+use crate::data::bundled_machines;
+use crate::error::{CliError, CmdResult, Outcome};
+use crate::report::{Report, Table};
+use crate::states::{self, BUNDLED};
+
+/// `breakout history`: every bundled state, oldest first.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Production model.
+    #[arg(long, default_value = HEADLINE.id())]
+    model: String,
+    /// Goal unit: sq or wgu.
+    #[arg(long, value_enum, default_value_t = GoalArg::Sq)]
+    goal: GoalArg,
+    /// Number of goal units.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    count: u32,
+}
+
+/// Runs `breakout history`.
+pub fn run(a: HistoryArgs) -> CmdResult {
+    let model: Model = a
+        .model
+        .parse()
+        .map_err(|e: breakout::BreakoutError| CliError::Usage(e.to_string()))?;
+    let lib = bundled_machines()?;
+    let run_args = RunArgs {
+        goal: a.goal,
+        count: a.count,
+        ..super::run::defaults()
+    };
+    let opts = options(&run_args)?;
+    let unit = opts.goal.unit_name();
+    let mut r = Report::new(
+        "history",
+        "Breakout estimates for every bundled state (declared capacity, all stocks)",
+    );
+    r.input_value("model", "Model", json!(model.id()), model.describe());
+    r.input_value(
+        "goal",
+        "Goal",
+        json!({"unit": unit, "count": a.count}),
+        format!("{} × {}", a.count, opts.goal.describe()),
+    );
+    let mut t = Table::new(
+        "History",
+        &[
+            "state",
+            "as of",
+            "capacity kg-SWU/yr",
+            &format!("days to {} {unit}", a.count),
+            "months",
+            &format!("ideal days, first {unit}"),
+            &format!("{unit} from stocks"),
+        ],
+    );
+    let mut rows = Vec::new();
+    for (id, _) in BUNDLED {
+        let st = states::load(id)?;
+        let sc = states::scenario(&st, &lib, &opts)?;
+        let engine = |e: breakout::BreakoutError| CliError::Input(format!("{id}: {e}"));
+        let values = sc.central_values();
+        let e = model
+            .prepare(&sc)
+            .map_err(engine)?
+            .estimate(&values)
+            .map_err(engine)?;
+        let ideal = Model::Ideal
+            .prepare(&sc)
+            .map_err(engine)?
+            .estimate(&values)
+            .map_err(engine)?;
+        let d = e.goal_days;
+        t.row(vec![
+            id.to_string(),
+            st.data.as_of.clone(),
+            significant(e.initial_capacity_swu_per_yr, 5),
+            d.map_or_else(|| "never".into(), |d| significant(d, 4)),
+            d.map_or_else(String::new, |d| significant(d / DAYS_PER_MONTH, 3)),
+            ideal
+                .first_unit_days
+                .map_or_else(|| "never".into(), |d| significant(d, 4)),
+            significant(e.stock_limit_units, 3),
+        ]);
+        rows.push(json!({
+            "state": id, "as_of": st.data.as_of, "title": st.data.title,
+            "capacity_swu_per_yr": e.initial_capacity_swu_per_yr,
+            "goal_days": d.map_or(Value::Null, |d| json!(d)),
+            "first_sq_days": e.first_unit_days.map_or(Value::Null, |d| json!(d)),
+            "ideal_first_sq_days": ideal.first_unit_days.map_or(Value::Null, |d| json!(d)),
+            "separative_work_swu": e.goal_swu,
+            "stock_limit_sq": e.stock_limit_units,
+        }));
+    }
+    r.result_json("states", Value::Array(rows));
+    r.table(t);
+    r.note("Each state at its central values: declared operating capacity only (no reinstallation), all stocks pooled. `breakout run STATE` shows the timeline, the curve and every assumption with its source.");
+    Ok((r, Outcome::Success))
+}

@@ -1,0 +1,859 @@
+//! `breakout run [STATE|FILE]` (and bare `breakout`): the main job. A breakout estimate for a
+//! facility state or for quick-mode inputs, with the timeline, the production curve, every
+//! assumption and its source, and optionally a Monte Carlo with percentiles, histogram and
+//! tornado table.
+
+use std::hash::{BuildHasher, Hasher};
+
+use breakout::montecarlo::{self, RNG_NAME};
+use breakout::{
+    CascadeGroup, Domain, Estimate, Goal, GoalUnit, GroupStatus, HEADLINE, Model, Param, Scenario,
+    StepKind, StockEntry, TailsPolicy, Weaponization,
+};
+use clap::{Args, ValueEnum};
+use enrich::units::{DAYS_PER_MONTH, significant};
+use enrich::{Assay, MachineLibrary};
+use serde_json::{Value, json};
+
+use crate::data::bundled_machines;
+use crate::error::{CliError, CmdResult, Outcome};
+use crate::report::{Report, Table, num};
+use crate::states::{self, DEFAULT_STATE, Options};
+
+/// The goal unit on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GoalArg {
+    /// IAEA significant quantity: 25 kg U-235 in HEU.
+    Sq,
+    /// ISIS convention: 25 kg of weapon-grade uranium.
+    Wgu,
+}
+
+/// `breakout run`: a breakout estimate.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// A bundled state id (e.g. iran-2025-05, jcpoa-2016; see `breakout history`) or a state
+    /// file [default: iran-2025-05].
+    #[arg(value_name = "STATE|FILE")]
+    pub state: Option<String>,
+    /// Production model: ideal (least-SWU lower bound).
+    #[arg(long, default_value = HEADLINE.id())]
+    pub model: String,
+    /// Goal unit: sq (25 kg U-235 in HEU) or wgu (25 kg U at 90 wt-%).
+    #[arg(long, value_enum, default_value_t = GoalArg::Sq)]
+    pub goal: GoalArg,
+    /// Goal unit as any mass of product instead, kg U.
+    #[arg(long, value_name = "KG_U")]
+    pub goal_kg_u: Option<f64>,
+    /// Product assay of the goal, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT", default_value_t = 90.0)]
+    pub product_wt_pct: f64,
+    /// Number of goal units the headline time is for.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub count: u32,
+    /// Only this site's capacity (repeatable; ids such as fep, pfep, fordow, case-insensitive).
+    #[arg(long = "site", value_name = "ID")]
+    pub sites: Vec<String>,
+    /// Ignore stocks above this assay, wt-% U-235.
+    #[arg(long, value_name = "WT_PCT")]
+    pub max_feed_wt_pct: Option<f64>,
+    /// Use no enriched stocks: natural uranium only.
+    #[arg(long)]
+    pub no_stocks: bool,
+    /// Bring installed-idle, then stored cascades on line at this rate, cascades/month.
+    #[arg(long, value_name = "R")]
+    pub reinstall_cascades_per_month: Option<f64>,
+    /// Efficiency in HEU production of a machine type, × rated output (repeatable), e.g. IR-1=0.7.
+    #[arg(long = "efficiency", value_name = "TYPE=F", value_parser = parse_type_value)]
+    pub efficiency: Vec<(String, f64)>,
+    /// Weaponization time after the fissile material, months, e.g. 6..18 (reported separately).
+    #[arg(long, value_name = "LO..HI", value_parser = parse_range)]
+    pub weaponization_months: Option<(f64, f64)>,
+    /// Monte Carlo samples over the uncertain inputs.
+    #[arg(long, value_name = "N")]
+    pub samples: Option<usize>,
+    /// Monte Carlo seed (printed on stderr when drawn).
+    #[arg(long, value_name = "S", requires = "samples")]
+    pub seed: Option<u64>,
+    /// Quick mode: total separative capacity, kg-SWU/yr (no state file).
+    #[arg(long, value_name = "SWU_PER_YR", conflicts_with = "state")]
+    pub capacity_swu_per_yr: Option<f64>,
+    /// Quick mode: machines of a type from data/machines.toml (repeatable), e.g. IR-6=1740.
+    #[arg(long = "machines", value_name = "TYPE=N", value_parser = parse_type_value, conflicts_with = "state")]
+    pub machines: Vec<(String, f64)>,
+    /// A stock as KG_U@WT_PCT (repeatable), e.g. 408.6@60; added to the state's stocks.
+    #[arg(long = "stock", value_name = "KG_U@WT_PCT", value_parser = parse_stock)]
+    pub stocks: Vec<(f64, f64)>,
+    /// Fix the stock cascade's tails, wt-% U-235 (to reproduce a published estimate).
+    #[arg(long, value_name = "WT_PCT", conflicts_with = "max_tails_wt_pct")]
+    pub tails_wt_pct: Option<f64>,
+    /// Ceiling of the stock cascade's floating tails, wt-% U-235 [default: 20].
+    #[arg(long, value_name = "WT_PCT")]
+    pub max_tails_wt_pct: Option<f64>,
+    /// Tails of the natural-uranium route, wt-% U-235 [default: 0.4].
+    #[arg(long, value_name = "WT_PCT")]
+    pub natural_tails_wt_pct: Option<f64>,
+}
+
+/// The flags' defaults, as for a bare `breakout run`.
+pub fn defaults() -> RunArgs {
+    #[derive(clap::Parser)]
+    struct Bare {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+    <Bare as clap::Parser>::parse_from(["breakout"]).run
+}
+
+/// Parses `TYPE=NUMBER`.
+fn parse_type_value(s: &str) -> Result<(String, f64), String> {
+    let expected = "expected TYPE=NUMBER, e.g. IR-6=1740 or IR-1=0.7";
+    let (t, v) = s
+        .split_once('=')
+        .ok_or_else(|| format!("`{s}` has no `=`: {expected}"))?;
+    let v: f64 = v
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{v}` in `{s}` is not a number: {expected}"))?;
+    if !v.is_finite() || v < 0.0 {
+        return Err(format!("`{s}`: the number must be finite and ≥ 0"));
+    }
+    Ok((t.trim().to_string(), v))
+}
+
+/// Parses `KG_U@WT_PCT`.
+fn parse_stock(s: &str) -> Result<(f64, f64), String> {
+    let expected = "expected KG_U@WT_PCT, e.g. 408.6@60";
+    let (kg, pct) = s
+        .split_once('@')
+        .ok_or_else(|| format!("`{s}` has no `@`: {expected}"))?;
+    let kg: f64 = kg
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{kg}` in `{s}` is not a number of kg U: {expected}"))?;
+    let pct: f64 = pct
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{pct}` in `{s}` is not an assay in wt-%: {expected}"))?;
+    if !(kg.is_finite() && kg > 0.0) {
+        return Err(format!("`{s}`: the mass must be > 0 kg U"));
+    }
+    Ok((kg, pct))
+}
+
+/// Parses `LO..HI` months.
+fn parse_range(s: &str) -> Result<(f64, f64), String> {
+    let expected = "expected LO..HI in months, e.g. 6..18";
+    let (lo, hi) = s
+        .split_once("..")
+        .ok_or_else(|| format!("`{s}` has no `..`: {expected}"))?;
+    let lo: f64 = lo
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{lo}`: {expected}"))?;
+    let hi: f64 = hi
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{hi}`: {expected}"))?;
+    Ok((lo, hi))
+}
+
+fn assay(flag: &'static str, pct: f64) -> Result<Assay, CliError> {
+    Assay::named_wt_pct(flag, pct).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// Resolves the goal, tails and what-if options from the flags.
+pub fn options(a: &RunArgs) -> Result<Options, CliError> {
+    let product = assay("--product-wt-pct", a.product_wt_pct)?;
+    let unit = match (a.goal_kg_u, a.goal) {
+        (Some(kg), _) => GoalUnit::KgU(kg),
+        (None, GoalArg::Sq) => GoalUnit::SignificantQuantity,
+        (None, GoalArg::Wgu) => GoalUnit::WeaponGradeKg25,
+    };
+    let goal = Goal::new(unit, product, a.count).map_err(|e| CliError::Usage(e.to_string()))?;
+    let tails = match a.tails_wt_pct {
+        Some(t) => TailsPolicy::Fixed(assay("--tails-wt-pct", t)?),
+        None => TailsPolicy::Float {
+            ceiling: assay(
+                "--max-tails-wt-pct",
+                a.max_tails_wt_pct
+                    .unwrap_or(breakout::ideal::DEFAULT_TAILS_CEILING_WT_PCT),
+            )?,
+        },
+    };
+    if let Some(x) = a.max_feed_wt_pct
+        && !(x.is_finite() && x > 0.0)
+    {
+        return Err(CliError::Usage(format!(
+            "--max-feed-wt-pct {x}: expected an assay > 0 wt-%"
+        )));
+    }
+    if let Some(r) = a.reinstall_cascades_per_month
+        && !(r.is_finite() && r >= 0.0)
+    {
+        return Err(CliError::Usage(format!(
+            "--reinstall-cascades-per-month {r}: expected a rate ≥ 0 cascades/month"
+        )));
+    }
+    Ok(Options {
+        goal,
+        sites: a
+            .sites
+            .iter()
+            .map(|s| s.trim().to_ascii_lowercase())
+            .collect(),
+        max_feed_wt_pct: a.max_feed_wt_pct,
+        no_stocks: a.no_stocks,
+        reinstall_cascades_per_month: a.reinstall_cascades_per_month,
+        efficiency: a.efficiency.clone(),
+        tails,
+        natural_tails: assay(
+            "--natural-tails-wt-pct",
+            a.natural_tails_wt_pct
+                .unwrap_or(breakout::ideal::DEFAULT_NATURAL_TAILS_WT_PCT),
+        )?,
+    })
+}
+
+/// The scenario the flags describe, and the state's title (None in quick mode).
+pub fn resolve(
+    a: &RunArgs,
+    lib: &MachineLibrary,
+) -> Result<(Scenario, Option<states::State>), CliError> {
+    let opts = options(a)?;
+    for (t, _) in &a.efficiency {
+        lib.get(t)
+            .map_err(|e| CliError::Usage(format!("--efficiency {t}: {e}")))?;
+    }
+    let quick = a.capacity_swu_per_yr.is_some() || !a.machines.is_empty();
+    let (mut sc, state) = if quick {
+        if !a.sites.is_empty() {
+            return Err(CliError::Usage(
+                "--site selects sites of a state file; quick mode (--capacity-swu-per-yr, --machines) has none".into(),
+            ));
+        }
+        (quick_scenario(a, lib, &opts)?, None)
+    } else {
+        let st = states::load(a.state.as_deref().unwrap_or(DEFAULT_STATE))?;
+        (states::scenario(&st, lib, &opts)?, Some(st))
+    };
+    if !a.no_stocks {
+        for (i, &(kg, pct)) in a.stocks.iter().enumerate() {
+            let x = assay("--stock", pct)?;
+            if a.max_feed_wt_pct.is_some_and(|m| pct > m) {
+                continue;
+            }
+            let key = format!("stock.given.{}", i + 1);
+            let mass = sc
+                .input(
+                    format!("{key}.mass_kg_u"),
+                    format!("given stock at {} wt-%", num(pct)),
+                    "kg U",
+                    Param::Fixed(kg),
+                    Domain::NON_NEGATIVE,
+                    "--stock",
+                )
+                .map_err(|e| CliError::Usage(format!("--stock: {e}")))?;
+            let avail = sc
+                .input(
+                    format!("{key}.available_fraction"),
+                    "given stock available",
+                    "fraction",
+                    Param::Fixed(1.0),
+                    Domain::FRACTION,
+                    "all of it (default)",
+                )
+                .map_err(|e| CliError::Usage(format!("--stock: {e}")))?;
+            sc.stocks.push(StockEntry {
+                site: "given".into(),
+                label: format!("--stock {}@{}", num(kg), num(pct)),
+                assay: x,
+                mass_kg_u: mass,
+                available_fraction: avail,
+            });
+        }
+    } else if !a.stocks.is_empty() {
+        return Err(CliError::Usage(
+            "--no-stocks and --stock contradict each other".into(),
+        ));
+    }
+    Ok((sc, state))
+}
+
+fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<Scenario, CliError> {
+    let mut sc = Scenario::new("quick mode", opts.goal, opts.tails, opts.natural_tails);
+    let usage = |flag: &str, e: breakout::BreakoutError| CliError::Usage(format!("{flag}: {e}"));
+    let none = sc
+        .input(
+            "given.damage_fraction",
+            "capacity destroyed",
+            "fraction",
+            Param::Fixed(0.0),
+            Domain::FRACTION,
+            "no damage",
+        )
+        .map_err(|e| usage("damage", e))?;
+    if let Some(c) = a.capacity_swu_per_yr {
+        if !(c.is_finite() && c > 0.0) {
+            return Err(CliError::Usage(format!(
+                "--capacity-swu-per-yr {c}: expected a capacity > 0 kg-SWU/yr"
+            )));
+        }
+        let one = sc
+            .input(
+                "given.capacity.units",
+                "capacity units",
+                "",
+                Param::Fixed(1.0),
+                Domain::NON_NEGATIVE,
+                "--capacity-swu-per-yr",
+            )
+            .map_err(|e| usage("--capacity-swu-per-yr", e))?;
+        let power = sc
+            .input(
+                "given.capacity_swu_per_yr",
+                "Separative capacity",
+                "kg-SWU/yr",
+                Param::Fixed(c),
+                Domain::NON_NEGATIVE,
+                "--capacity-swu-per-yr",
+            )
+            .map_err(|e| usage("--capacity-swu-per-yr", e))?;
+        let eff = sc
+            .input(
+                "given.capacity.efficiency",
+                "capacity efficiency",
+                "× rated output",
+                Param::Fixed(1.0),
+                Domain::NON_NEGATIVE,
+                "a capacity given in SWU/yr is taken as effective",
+            )
+            .map_err(|e| usage("--capacity-swu-per-yr", e))?;
+        sc.groups.push(CascadeGroup {
+            site: "given".into(),
+            machine: "capacity".into(),
+            status: GroupStatus::Operating,
+            machines: one,
+            cascades: 1,
+            swu_per_machine_yr: power,
+            efficiency: eff,
+            damage_fraction: none,
+        });
+    }
+    for (t, n) in &a.machines {
+        let (power, eff, id) = states::machine_inputs(&mut sc, lib, t, opts)
+            .map_err(|e| CliError::Usage(format!("--machines {t}: {e}")))?;
+        let machines = sc
+            .input(
+                format!("given.{id}.machines"),
+                format!("{id} machines"),
+                "machines",
+                Param::Fixed(*n),
+                Domain::NON_NEGATIVE,
+                "--machines",
+            )
+            .map_err(|e| usage("--machines", e))?;
+        sc.groups.push(CascadeGroup {
+            site: "given".into(),
+            machine: id,
+            status: GroupStatus::Operating,
+            machines,
+            cascades: ((*n / 174.0).ceil() as u32).max(1),
+            swu_per_machine_yr: power,
+            efficiency: eff,
+            damage_fraction: none,
+        });
+    }
+    states::set_reinstall(&mut sc, opts)?;
+    Ok(sc)
+}
+
+/// "12.3 days (1.76 weeks, 0.404 months)".
+pub fn days_text(d: Option<f64>) -> String {
+    match d {
+        Some(d) => format!(
+            "{} days ({} weeks, {} months of {} days)",
+            significant(d, 4),
+            significant(d / 7.0, 3),
+            significant(d / DAYS_PER_MONTH, 3),
+            significant(DAYS_PER_MONTH, 4)
+        ),
+        None => "never: no capacity comes on line".into(),
+    }
+}
+
+fn opt_json(x: Option<f64>) -> Value {
+    x.map_or(Value::Null, |v| json!(v))
+}
+
+fn steps_json(e: &Estimate) -> Value {
+    Value::Array(
+        e.steps
+            .iter()
+            .map(|s| {
+                json!({
+                    "kind": match s.kind { StepKind::Capacity => "capacity", StepKind::Enrichment => "enrichment" },
+                    "what": s.what,
+                    "cascades": s.cascades,
+                    "start_days": s.start_days,
+                    "end_days": opt_json(s.end_days),
+                    "capacity_swu_per_yr": s.capacity_swu_per_yr,
+                    "feeds": s.feeds.iter().map(|f| json!({
+                        "stock": f.label, "site": f.site, "kg_u": f.kg_u, "wt_pct": f.assay.wt_pct()
+                    })).collect::<Vec<_>>(),
+                    "product_kg_u": s.product.map(|p| p.0),
+                    "product_wt_pct": s.product.map(|p| p.1.wt_pct()),
+                    "tails_kg_u": s.tails.map(|t| t.0),
+                    "tails_wt_pct": s.tails.map(|t| t.1.wt_pct()),
+                    "separative_work_swu": s.separative_work_swu,
+                })
+            })
+            .collect(),
+    )
+}
+
+fn seed_from_os() -> u64 {
+    // std's RandomState is seeded from OS entropy; only used when no --seed is given, and the
+    // seed is printed so the run can be repeated.
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0x5eed);
+    h.finish()
+}
+
+/// Runs `breakout run ...`.
+pub fn run(a: RunArgs) -> CmdResult {
+    let model: Model = a
+        .model
+        .parse()
+        .map_err(|e: breakout::BreakoutError| CliError::Usage(e.to_string()))?;
+    let weapon = a
+        .weaponization_months
+        .map(|(lo, hi)| Weaponization::new(lo, hi))
+        .transpose()
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    if a.samples == Some(0) {
+        return Err(CliError::Usage(
+            "--samples 0: expected at least 1 sample".into(),
+        ));
+    }
+    let lib = bundled_machines()?;
+    let (sc, state) = resolve(&a, &lib)?;
+    let engine = |e: breakout::BreakoutError| CliError::Input(e.to_string());
+    let values = sc.central_values();
+    let est = model.prepare(&sc).map_err(engine)?;
+    let e = est.estimate(&values).map_err(engine)?;
+    let ideal = if model == Model::Ideal {
+        e.clone()
+    } else {
+        Model::Ideal
+            .prepare(&sc)
+            .map_err(engine)?
+            .estimate(&values)
+            .map_err(engine)?
+    };
+    let goal = sc.goal;
+    let unit = goal.unit_name();
+
+    let title = match &state {
+        Some(st) => format!("Breakout estimate: {} — {}", st.data.id, st.data.title),
+        None => "Breakout estimate: quick mode".to_string(),
+    };
+    let mut r = Report::new("run", title);
+    match &state {
+        Some(st) => r.input_value(
+            "state",
+            "State",
+            json!(st.data.id),
+            format!("{} ({}, as of {})", st.data.id, st.file, st.data.as_of),
+        ),
+        None => r.input_value("state", "State", Value::Null, "none (quick mode)"),
+    };
+    r.input_value("model", "Model", json!(model.id()), model.describe());
+    r.input_value("goal", "Goal", json!({
+        "unit": unit, "unit_kg_u": goal.unit_kg_u(), "product_wt_pct": goal.product_assay.wt_pct(), "count": goal.count,
+    }), format!("{} × {}", goal.count, goal.describe()));
+    r.input_value(
+        "sites",
+        "Sites (capacity)",
+        json!(a.sites),
+        if a.sites.is_empty() {
+            "all".to_string()
+        } else {
+            a.sites.join(", ")
+        },
+    );
+    r.input_value(
+        "stock_tails",
+        "Stock cascade tails",
+        match sc.tails {
+            TailsPolicy::Fixed(t) => json!({"fixed_wt_pct": t.wt_pct()}),
+            TailsPolicy::Float { ceiling } => json!({"floor_wt_pct": e.stock_tails_floor.wt_pct(), "ceiling_wt_pct": ceiling.wt_pct()}),
+        },
+        match sc.tails {
+            TailsPolicy::Fixed(t) => format!("fixed at {} wt-% (--tails-wt-pct)", num(t.wt_pct())),
+            TailsPolicy::Float { ceiling } => format!(
+                "floating, least-SWU, between {} wt-% (below it natural uranium is cheaper) and {} wt-% ({})",
+                significant(e.stock_tails_floor.wt_pct(), 4),
+                num(ceiling.wt_pct()),
+                if a.max_tails_wt_pct.is_some() { "--max-tails-wt-pct" } else { "default: tails above 20 % would be HEU [C1]" }
+            ),
+        },
+    );
+    r.input(
+        "natural_tails_wt_pct",
+        "Natural-uranium route tails",
+        sc.natural_tails.wt_pct(),
+        "wt-% U-235 (ISIS: ~0.4 % [B38])",
+        a.natural_tails_wt_pct.is_none(),
+    );
+    if let Some(w) = weapon {
+        r.input_value(
+            "weaponization_months",
+            "Weaponization",
+            json!({"low": w.low_months, "high": w.high_months}),
+            format!(
+                "{}–{} months after the fissile material (reported separately)",
+                num(w.low_months),
+                num(w.high_months)
+            ),
+        );
+    }
+    let mut assumptions = serde_json::Map::new();
+    let mut t = Table::new(
+        "Assumptions and sources (every numeric input)",
+        &["input", "value", "unit", "source / assumption"],
+    );
+    for i in &sc.inputs {
+        assumptions.insert(i.key.clone(), json!({
+            "label": i.label, "value": i.param.central(), "distribution": i.param.describe(), "unit": i.unit, "source": i.source,
+        }));
+        t.row(vec![
+            i.label.clone(),
+            i.param.describe(),
+            i.unit.clone(),
+            i.source.clone(),
+        ]);
+    }
+    r.input_value(
+        "assumptions",
+        "Assumptions",
+        Value::Object(assumptions),
+        "listed with sources in the table below",
+    );
+
+    // Results: the headline model's figure, the ideal bound beside it.
+    r.result_text("headline_model", "Headline model", model.id());
+    r.result_json("first_sq_days", opt_json(e.first_unit_days));
+    r.result_text(
+        "first_sq",
+        &format!("Time to the first {unit}"),
+        &days_text(e.first_unit_days),
+    );
+    r.result_json("ideal_first_sq_days", opt_json(ideal.first_unit_days));
+    r.result_text(
+        "ideal_first_sq",
+        &format!("Ideal lower bound, first {unit}"),
+        &days_text(ideal.first_unit_days),
+    );
+    r.result_json("goal_days", opt_json(e.goal_days));
+    if goal.count > 1 {
+        r.result_text(
+            "goal",
+            &format!("Time to {} {unit}", goal.count),
+            &days_text(e.goal_days),
+        );
+    }
+    r.result(
+        "separative_work_swu",
+        &format!("Separative work for {} {unit}", goal.count),
+        e.goal_swu,
+        "kg-SWU",
+    );
+    r.result(
+        "capacity_swu_per_yr",
+        "Capacity at day 0",
+        e.initial_capacity_swu_per_yr,
+        "kg-SWU/yr",
+    );
+    if e.final_capacity_swu_per_yr > e.initial_capacity_swu_per_yr {
+        r.result(
+            "final_capacity_swu_per_yr",
+            "Capacity once all additions are on line",
+            e.final_capacity_swu_per_yr,
+            "kg-SWU/yr",
+        );
+    }
+    r.result(
+        "stock_limit_sq",
+        &format!("{unit} the stocks give before natural uranium is the limit"),
+        e.stock_limit_units,
+        unit,
+    );
+    r.result_json("stock_limit_days", opt_json(e.stock_limit_days));
+    if let (Some(w), Some(d)) = (weapon, e.goal_days) {
+        let (lo, hi) = w.weapon_days(d);
+        r.result_json("weapon_days", json!({"low": lo, "high": hi}));
+        r.result_text(
+            "weapon",
+            "Time to a weapon (fissile material + weaponization)",
+            &format!(
+                "{}–{} days ({}–{} months); not breakout time",
+                significant(lo, 4),
+                significant(hi, 4),
+                significant(lo / DAYS_PER_MONTH, 3),
+                significant(hi / DAYS_PER_MONTH, 3)
+            ),
+        );
+    }
+    r.result_json("steps", steps_json(&e));
+    r.result_json(
+        "production_curve",
+        Value::Array(
+            e.curve
+                .iter()
+                .map(|p| json!({"days": p.days, "sq": p.units}))
+                .collect(),
+        ),
+    );
+    r.result_json("sq_unit", json!(unit));
+
+    let mut steps = Table::new(
+        "Timeline",
+        &[
+            "#",
+            "from day",
+            "to day",
+            "step",
+            "where / cascades",
+            "feed (kg U @ wt-%)",
+            "product kg U",
+            "tails kg U @ wt-%",
+            "kg-SWU",
+        ],
+    );
+    for (i, s) in e.steps.iter().enumerate() {
+        let feeds: Vec<String> = s
+            .feeds
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} @ {} ({}, {})",
+                    significant(f.kg_u, 5),
+                    significant(f.assay.wt_pct(), 4),
+                    f.label,
+                    f.site
+                )
+            })
+            .collect();
+        steps.row(vec![
+            (i + 1).to_string(),
+            significant(s.start_days, 4),
+            s.end_days
+                .map_or_else(|| "never".into(), |d| significant(d, 4)),
+            match s.kind {
+                StepKind::Capacity => format!(
+                    "{} (+{} kg-SWU/yr)",
+                    s.what,
+                    significant(s.capacity_swu_per_yr, 5)
+                ),
+                StepKind::Enrichment => s.what.clone(),
+            },
+            s.cascades.clone(),
+            feeds.join("; "),
+            s.product.map_or_else(String::new, |p| significant(p.0, 5)),
+            s.tails.map_or_else(String::new, |t| {
+                format!("{} @ {}", significant(t.0, 5), significant(t.1.wt_pct(), 4))
+            }),
+            if s.kind == StepKind::Enrichment {
+                significant(s.separative_work_swu, 5)
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    r.table(steps);
+    let mut curve = Table::new(
+        format!(
+            "Production curve ({unit} vs days; after {} {unit} the stocks are used up and natural uranium is the limit)",
+            significant(e.stock_limit_units, 3)
+        ),
+        &[unit, "days", "weeks", "months"],
+    );
+    for p in e.curve.iter().skip(1) {
+        curve.row(vec![
+            significant(p.units, 4),
+            significant(p.days, 4),
+            significant(p.days / 7.0, 3),
+            significant(p.days / DAYS_PER_MONTH, 3),
+        ]);
+    }
+    r.table(curve);
+    r.table(t);
+
+    if let Some(n) = a.samples {
+        let seed = match a.seed {
+            Some(s) => s,
+            None => {
+                let s = seed_from_os();
+                eprintln!("seed: {s}");
+                s
+            }
+        };
+        monte_carlo(&mut r, est.as_ref(), &sc, n, seed, unit)?;
+    }
+    if let Some(st) = &state {
+        let names: Vec<String> = st
+            .data
+            .sites
+            .iter()
+            .map(|s| format!("{} = {}", s.id, s.name))
+            .collect();
+        r.note(format!(
+            "State {}: {} Sites: {}.",
+            st.data.id,
+            st.data.description,
+            names.join("; ")
+        ));
+    }
+    r.note(format!("Model: {}.", model.describe()));
+    r.note("Stocks are pooled: any stock in scope may feed any cascade in scope (as in ISIS's Fordow-only cases, which assume the stocks are moved there). --site limits capacity, not stocks.");
+    r.note("Breakout time is the time to fissile material (UF6 product); conversion to metal and weaponization are not included unless --weaponization-months is given, and then only in the separate 'time to a weapon'.");
+    r.note("results.production_curve counts goal units in the `sq` field; results.sq_unit says which unit.");
+    Ok((r, Outcome::Success))
+}
+
+fn monte_carlo(
+    r: &mut Report,
+    est: &dyn breakout::Estimator,
+    sc: &Scenario,
+    n: usize,
+    seed: u64,
+    unit: &str,
+) -> Result<(), CliError> {
+    let engine = |e: breakout::BreakoutError| CliError::Input(e.to_string());
+    // Throughput is ≥ 10⁷ samples/s (docs/benchmarks.md): only very large runs take over a second.
+    let bar = (n >= 5_000_000).then(|| {
+        let b = indicatif::ProgressBar::new(n as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} samples ({eta})")
+                .expect("static template"),
+        );
+        b
+    });
+    let progress = |done: usize| {
+        if let Some(b) = &bar {
+            b.set_position(done as u64);
+        }
+    };
+    let days = montecarlo::sample_goal_days(est, sc, n, seed, &progress).map_err(engine)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let s = montecarlo::summarize(days, 20);
+    r.result_json(
+        "percentiles",
+        Value::Array(
+            s.percentiles
+                .iter()
+                .map(|(p, d)| json!({"percentile": p, "days": opt_json(*d)}))
+                .collect(),
+        ),
+    );
+    r.result_json("samples_never", json!(s.never));
+    r.result_json("mean_days", opt_json(s.mean_days));
+    r.result_json(
+        "histogram",
+        Value::Array(
+            s.histogram
+                .iter()
+                .map(
+                    |b| json!({"low_days": b.low_days, "high_days": b.high_days, "count": b.count}),
+                )
+                .collect(),
+        ),
+    );
+    r.result_json(
+        "provenance",
+        json!({"seed": seed, "rng": RNG_NAME, "samples": n, "chunk": montecarlo::CHUNK}),
+    );
+    let mut pt = Table::new(
+        format!(
+            "Monte Carlo: days to {} {unit} ({n} samples, seed {seed}, {RNG_NAME})",
+            sc.goal.count
+        ),
+        &["percentile", "days", "months"],
+    );
+    for (p, d) in &s.percentiles {
+        pt.row(vec![
+            format!("P{}", p),
+            d.map_or_else(|| "never".into(), |d| significant(d, 4)),
+            d.map_or_else(String::new, |d| significant(d / DAYS_PER_MONTH, 3)),
+        ]);
+    }
+    r.table(pt);
+    let mut ht = Table::new(
+        "Histogram (days to the goal)",
+        &["from day", "to day", "samples", ""],
+    );
+    let max = s
+        .histogram
+        .iter()
+        .map(|b| b.count)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    for b in &s.histogram {
+        ht.row(vec![
+            significant(b.low_days, 4),
+            significant(b.high_days, 4),
+            b.count.to_string(),
+            "#".repeat(b.count * 40 / max),
+        ]);
+    }
+    if s.never > 0 {
+        r.note(format!(
+            "{} of {n} samples never reach the goal (no capacity comes on line).",
+            s.never
+        ));
+    }
+    r.table(ht);
+    let rows = montecarlo::tornado(est, sc).map_err(engine)?;
+    let mut tt = Table::new(
+        "Sensitivity (tornado): each uncertain input at its 5th and 95th percentile, others central",
+        &[
+            "input",
+            "low value",
+            "high value",
+            "days at low",
+            "days at high",
+            "swing days",
+        ],
+    );
+    let mut tj = Vec::new();
+    let f = |d: f64| {
+        if d.is_finite() {
+            significant(d, 4)
+        } else {
+            "never".into()
+        }
+    };
+    for row in &rows {
+        let i = &sc.inputs[row.input];
+        tt.row(vec![
+            i.label.clone(),
+            significant(row.low_value, 4),
+            significant(row.high_value, 4),
+            f(row.days_at_low),
+            f(row.days_at_high),
+            f(row.swing_days()),
+        ]);
+        tj.push(
+            json!({"input": i.key, "low_value": row.low_value, "high_value": row.high_value,
+            "days_at_low": opt_json(row.days_at_low.is_finite().then_some(row.days_at_low)),
+            "days_at_high": opt_json(row.days_at_high.is_finite().then_some(row.days_at_high))}),
+        );
+    }
+    r.result_json("tornado", Value::Array(tj));
+    r.table(tt);
+    Ok(())
+}

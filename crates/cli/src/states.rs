@@ -1,0 +1,724 @@
+//! Facility state files (`data/states/*.toml`): the schema, the bundled dated states, and their
+//! resolution into a `breakout::Scenario` with the machine library and the what-if options.
+//!
+//! Schema: docs/states.md. Unknown keys are rejected with file, line and column; every number is
+//! either a value or a distribution table (`{ dist = "triangular", min, mode, max }`), and every
+//! entry carries a `source` (and an `assumption` where the figure is not public). Source tags such
+//! as `[D3]` must resolve in the file's `[sources]` table.
+
+use std::collections::BTreeMap;
+
+use breakout::{CascadeGroup, Domain, Goal, GroupStatus, Param, Scenario, StockEntry, TailsPolicy};
+use enrich::{Assay, ChemicalForm, Composition, CompoundMass, MachineLibrary};
+use serde::Deserialize;
+
+use crate::data::parse_toml;
+use crate::error::CliError;
+
+/// The default state of `breakout run`.
+pub const DEFAULT_STATE: &str = "iran-2025-05";
+
+/// Bundled states in date order: (id, file text).
+pub const BUNDLED: [(&str, &str); 8] = [
+    (
+        "jcpoa-2016",
+        include_str!("../../../data/states/jcpoa-2016.toml"),
+    ),
+    (
+        "iran-2020-02",
+        include_str!("../../../data/states/iran-2020-02.toml"),
+    ),
+    (
+        "iran-2021-05",
+        include_str!("../../../data/states/iran-2021-05.toml"),
+    ),
+    (
+        "iran-2023-05",
+        include_str!("../../../data/states/iran-2023-05.toml"),
+    ),
+    (
+        "iran-2024-08",
+        include_str!("../../../data/states/iran-2024-08.toml"),
+    ),
+    (
+        "iran-2025-02",
+        include_str!("../../../data/states/iran-2025-02.toml"),
+    ),
+    (
+        "iran-2025-05",
+        include_str!("../../../data/states/iran-2025-05.toml"),
+    ),
+    (
+        "iran-2025-06-strikes",
+        include_str!("../../../data/states/iran-2025-06-strikes.toml"),
+    ),
+];
+
+/// A number or a distribution, as written in a file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ParamRecord {
+    /// A plain number.
+    Number(f64),
+    /// `{ dist = "...", ... }`.
+    Dist(DistRecord),
+}
+
+/// A distribution table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistRecord {
+    dist: String,
+    min: Option<f64>,
+    mode: Option<f64>,
+    max: Option<f64>,
+    mean: Option<f64>,
+    sd: Option<f64>,
+    median: Option<f64>,
+    sigma: Option<f64>,
+}
+
+impl ParamRecord {
+    /// The engine's [`Param`], or an error naming `field` and the missing or stray keys.
+    fn to_param(&self, field: &str) -> Result<Param, String> {
+        let d = match self {
+            ParamRecord::Number(x) => return Ok(Param::Fixed(*x)),
+            ParamRecord::Dist(d) => d,
+        };
+        let keys = [
+            ("min", d.min),
+            ("mode", d.mode),
+            ("max", d.max),
+            ("mean", d.mean),
+            ("sd", d.sd),
+            ("median", d.median),
+            ("sigma", d.sigma),
+        ];
+        let (needed, p): (&[&str], Option<Param>) = match d.dist.as_str() {
+            "uniform" => (
+                &["min", "max"],
+                d.min
+                    .zip(d.max)
+                    .map(|(min, max)| Param::Uniform { min, max }),
+            ),
+            "triangular" => (
+                &["min", "mode", "max"],
+                match (d.min, d.mode, d.max) {
+                    (Some(min), Some(mode), Some(max)) => {
+                        Some(Param::Triangular { min, mode, max })
+                    }
+                    _ => None,
+                },
+            ),
+            "normal" => (
+                &["mean", "sd"],
+                d.mean
+                    .zip(d.sd)
+                    .map(|(mean, sd)| Param::Normal { mean, sd }),
+            ),
+            "lognormal" => (
+                &["median", "sigma"],
+                d.median
+                    .zip(d.sigma)
+                    .map(|(median, sigma)| Param::LogNormal { median, sigma }),
+            ),
+            other => {
+                return Err(format!(
+                    "{field}: unknown distribution `{other}`: expected uniform, triangular, normal or lognormal"
+                ));
+            }
+        };
+        let stray: Vec<&str> = keys
+            .iter()
+            .filter(|(k, v)| v.is_some() && !needed.contains(k))
+            .map(|(k, _)| *k)
+            .collect();
+        match p {
+            Some(p) if stray.is_empty() => Ok(p),
+            _ => Err(format!(
+                "{field}: a {} distribution takes exactly {}{}",
+                d.dist,
+                needed.join(", "),
+                if stray.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (not {})", stray.join(", "))
+                }
+            )),
+        }
+    }
+}
+
+/// A state file as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateFile {
+    /// Must be 1.
+    pub schema_version: u32,
+    /// Id, e.g. `iran-2025-05`.
+    pub id: String,
+    /// Human title.
+    pub title: String,
+    /// Date the figures refer to (ISO 8601).
+    pub as_of: String,
+    /// What the state is and which published estimates refer to it.
+    pub description: String,
+    /// Source tag → title, date, where.
+    pub sources: BTreeMap<String, String>,
+    /// Sites.
+    #[serde(rename = "site")]
+    pub sites: Vec<SiteRecord>,
+    /// Stocks.
+    #[serde(rename = "stock", default)]
+    pub stocks: Vec<StockRecord>,
+}
+
+/// A site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteRecord {
+    /// Id (case-insensitive), e.g. `fordow`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Fraction of the site's capacity destroyed (default 0).
+    pub damage_fraction: Option<ParamRecord>,
+    /// Source of the damage fraction.
+    pub damage_source: Option<String>,
+    /// Assumption behind the damage fraction.
+    pub damage_assumption: Option<String>,
+    /// Cascade groups.
+    #[serde(default)]
+    pub cascades: Vec<CascadeRecord>,
+}
+
+/// Machines of one type in one status at a site.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CascadeRecord {
+    /// Machine type id from data/machines.toml.
+    pub machine: String,
+    /// operating | installed-idle | stored | building.
+    pub status: String,
+    /// Number of machines.
+    pub machines: ParamRecord,
+    /// Number of cascades.
+    pub cascades: u32,
+    /// Days until on line (status `building` only).
+    pub online_after_days: Option<ParamRecord>,
+    /// Source.
+    pub source: String,
+    /// Assumption, where the figure is not public.
+    pub assumption: Option<String>,
+}
+
+/// A stock.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockRecord {
+    /// Site id, or `unknown`.
+    pub site: String,
+    /// Assay band as reported, e.g. "up to 60 %".
+    pub band: String,
+    /// Chemical form (UF6, U3O8, UO2, metal, or `other`).
+    pub form: String,
+    /// Assay used, wt-% U-235.
+    pub assay_wt_pct: f64,
+    /// Mass, kg U.
+    pub mass_kg_u: Option<ParamRecord>,
+    /// Mass of the compound named by `form`, kg (converted with composition-based factors).
+    pub mass_kg_compound: Option<ParamRecord>,
+    /// Fraction available for breakout (default 1).
+    pub available_fraction: Option<ParamRecord>,
+    /// Source.
+    pub source: String,
+    /// Assumption, where the figure is not public.
+    pub assumption: Option<String>,
+}
+
+/// A parsed state with its file name.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Where it came from (`data/states/<id>.toml` or the user's path).
+    pub file: String,
+    /// The contents.
+    pub data: StateFile,
+}
+
+/// Parses and checks a state file.
+///
+/// # Errors
+/// [`CliError::Input`] with file, line and column for TOML and schema errors, and naming the
+/// entry for semantic errors (unknown status, unresolved source tag, duplicate site, ...).
+pub fn parse_state(text: &str, file: &str) -> Result<State, CliError> {
+    let data: StateFile = parse_toml(text, file)?;
+    let bad = |m: String| CliError::Input(format!("{file}: {m}"));
+    if data.schema_version != 1 {
+        return Err(bad(format!(
+            "schema_version = {} is not supported: expected 1",
+            data.schema_version
+        )));
+    }
+    let mut ids: Vec<String> = Vec::new();
+    for (i, s) in data.sites.iter().enumerate() {
+        let id = s.id.trim().to_ascii_lowercase();
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(bad(format!(
+                "site #{}: id `{}` must be letters, digits and '-'",
+                i + 1,
+                s.id
+            )));
+        }
+        if ids.contains(&id) {
+            return Err(bad(format!("site `{id}` appears twice")));
+        }
+        ids.push(id);
+        for (j, c) in s.cascades.iter().enumerate() {
+            let at = format!("site `{}`, cascades #{}", s.id, j + 1);
+            status_of(&c.status).map_err(|e| bad(format!("{at}: {e}")))?;
+            if (c.status == "building") != c.online_after_days.is_some() {
+                return Err(bad(format!(
+                    "{at}: online_after_days is required for status `building` and only there"
+                )));
+            }
+            check_tags(&c.source, &data.sources).map_err(|e| bad(format!("{at}: {e}")))?;
+        }
+        if let Some(src) = &s.damage_source {
+            check_tags(src, &data.sources).map_err(|e| bad(format!("site `{}`: {e}", s.id)))?;
+        } else if s.damage_fraction.is_some() {
+            return Err(bad(format!(
+                "site `{}`: damage_fraction needs a damage_source",
+                s.id
+            )));
+        }
+    }
+    for (i, s) in data.stocks.iter().enumerate() {
+        let at = format!("stock #{} ({})", i + 1, s.band);
+        let site = s.site.trim().to_ascii_lowercase();
+        if site != "unknown" && !ids.contains(&site) {
+            return Err(bad(format!(
+                "{at}: site `{}` is not a site of this file ({}) nor `unknown`",
+                s.site,
+                ids.join(", ")
+            )));
+        }
+        if s.mass_kg_u.is_some() == s.mass_kg_compound.is_some() {
+            return Err(bad(format!(
+                "{at}: give exactly one of mass_kg_u and mass_kg_compound"
+            )));
+        }
+        check_tags(&s.source, &data.sources).map_err(|e| bad(format!("{at}: {e}")))?;
+    }
+    Ok(State {
+        file: file.to_string(),
+        data,
+    })
+}
+
+/// Every `[TAG]` in `text` must be a key of `sources`.
+fn check_tags(text: &str, sources: &BTreeMap<String, String>) -> Result<(), String> {
+    for part in text.split('[').skip(1) {
+        if let Some(tag) = part.split(']').next()
+            && !tag.is_empty()
+            && tag.chars().all(|c| c.is_ascii_alphanumeric())
+            && !sources.contains_key(tag)
+        {
+            return Err(format!("source tag [{tag}] is not defined in [sources]"));
+        }
+    }
+    Ok(())
+}
+
+fn status_of(s: &str) -> Result<&'static str, String> {
+    match s {
+        "operating" => Ok("operating"),
+        "installed-idle" => Ok("installed-idle"),
+        "stored" => Ok("stored"),
+        "building" => Ok("building"),
+        other => Err(format!(
+            "status `{other}` is not one of operating, installed-idle, stored, building"
+        )),
+    }
+}
+
+/// Loads a bundled state by id (case-insensitive) or a state file by path.
+///
+/// # Errors
+/// [`CliError::Input`] for an unreadable file or one that does not parse, listing the bundled
+/// ids when `arg` is neither.
+pub fn load(arg: &str) -> Result<State, CliError> {
+    if let Some((id, text)) = BUNDLED
+        .iter()
+        .find(|(id, _)| id.eq_ignore_ascii_case(arg.trim()))
+    {
+        return parse_state(text, &format!("data/states/{id}.toml"));
+    }
+    match std::fs::read_to_string(arg) {
+        Ok(text) => parse_state(&text, arg),
+        Err(e) => Err(CliError::Input(format!(
+            "state `{arg}` is neither a bundled state ({}) nor a readable file: {e}",
+            BUNDLED.map(|(id, _)| id).join(", ")
+        ))),
+    }
+}
+
+/// What-if options applied when a state becomes a scenario.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The goal.
+    pub goal: Goal,
+    /// Only these sites' capacity (lower case); empty: all.
+    pub sites: Vec<String>,
+    /// Ignore stocks above this assay, wt-%.
+    pub max_feed_wt_pct: Option<f64>,
+    /// Natural uranium only.
+    pub no_stocks: bool,
+    /// Reinstallation rate, cascades/month.
+    pub reinstall_cascades_per_month: Option<f64>,
+    /// Per-type efficiency overrides (type, factor).
+    pub efficiency: Vec<(String, f64)>,
+    /// Stock cascade tails.
+    pub tails: TailsPolicy,
+    /// Natural-route tails.
+    pub natural_tails: Assay,
+}
+
+/// Default HEU-mode efficiency per machine type for the ideal model (docs/models.md).
+pub const DEFAULT_EFFICIENCY: f64 = 1.0;
+
+/// Adds (or finds) the per-type separative power and efficiency inputs.
+pub fn machine_inputs(
+    s: &mut Scenario,
+    library: &MachineLibrary,
+    machine: &str,
+    opts: &Options,
+) -> Result<(usize, usize, String), CliError> {
+    let m = library
+        .get(machine)
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let id = m.id.clone();
+    let p = m.separative_power;
+    let power = s
+        .input(
+            format!("{id}.swu_per_machine_yr"),
+            format!("{id} separative power"),
+            "kg-SWU/yr per machine",
+            Param::Triangular {
+                min: p.low.kg_swu_per_yr(),
+                mode: p.central.kg_swu_per_yr(),
+                max: p.high.kg_swu_per_yr(),
+            },
+            Domain::NON_NEGATIVE,
+            format!("data/machines.toml (low, central, high): {}", m.source),
+        )
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let given = opts
+        .efficiency
+        .iter()
+        .find(|(t, _)| t.eq_ignore_ascii_case(&id))
+        .map(|&(_, f)| f);
+    let eff = s
+        .input(
+            format!("{id}.efficiency"),
+            format!("{id} efficiency in HEU production"),
+            "× rated output",
+            Param::Fixed(given.unwrap_or(DEFAULT_EFFICIENCY)),
+            Domain::NON_NEGATIVE,
+            if given.is_some() {
+                "--efficiency (what-if)".to_string()
+            } else {
+                "default 1.0 for the ideal lower bound (docs/models.md, 'Breakout estimators')"
+                    .into()
+            },
+        )
+        .map_err(|e| CliError::Input(format!("--efficiency {id}: {e}")))?;
+    Ok((power, eff, id))
+}
+
+/// The scenario for a state under `opts`.
+///
+/// # Errors
+/// [`CliError::Input`] for an unknown machine type or site, or an invalid number (naming the
+/// file and entry); [`CliError::Usage`] for a `--site` no site of the state has.
+pub fn scenario(
+    state: &State,
+    library: &MachineLibrary,
+    opts: &Options,
+) -> Result<Scenario, CliError> {
+    let d = &state.data;
+    let file = &state.file;
+    let err = |at: &str, e: String| CliError::Input(format!("{file}: {at}: {e}"));
+    for want in &opts.sites {
+        if !d.sites.iter().any(|s| s.id.eq_ignore_ascii_case(want)) {
+            return Err(CliError::Usage(format!(
+                "--site {want}: the state {} has no such site; expected one of {}",
+                d.id,
+                d.sites
+                    .iter()
+                    .map(|s| s.id.to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+    let mut sc = Scenario::new(d.id.clone(), opts.goal, opts.tails, opts.natural_tails);
+    let cite = |text: &str| cite_sources(text, &d.sources);
+    for site in &d.sites {
+        let sid = site.id.to_ascii_lowercase();
+        if !opts.sites.is_empty() && !opts.sites.iter().any(|w| w.eq_ignore_ascii_case(&sid)) {
+            continue;
+        }
+        let damage = match &site.damage_fraction {
+            Some(r) => r.to_param("damage_fraction").map_err(|e| err(&sid, e))?,
+            None => Param::Fixed(0.0),
+        };
+        let damage = sc
+            .input(
+                format!("{sid}.damage_fraction"),
+                format!("{sid} capacity destroyed"),
+                "fraction",
+                damage,
+                Domain::FRACTION,
+                match (&site.damage_source, &site.damage_assumption) {
+                    (Some(s), Some(a)) => format!("{}; assumption: {a}", cite(s)),
+                    (Some(s), None) => cite(s),
+                    _ => "no damage".into(),
+                },
+            )
+            .map_err(|e| err(&sid, e.to_string()))?;
+        for c in &site.cascades {
+            let at = format!("site `{sid}`, {} {}", c.status, c.machine);
+            let (power, eff, mid) = machine_inputs(&mut sc, library, &c.machine, opts)
+                .map_err(|e| err(&at, e.to_string()))?;
+            let key = format!("{sid}.{mid}.{}", c.status);
+            let source = match &c.assumption {
+                Some(a) => format!("{}; assumption: {a}", cite(&c.source)),
+                None => cite(&c.source),
+            };
+            let machines = sc
+                .input(
+                    format!("{key}.machines"),
+                    format!("{sid} {mid} machines ({})", c.status),
+                    "machines",
+                    c.machines.to_param("machines").map_err(|e| err(&at, e))?,
+                    Domain::NON_NEGATIVE,
+                    source.clone(),
+                )
+                .map_err(|e| err(&at, e.to_string()))?;
+            let status = match c.status.as_str() {
+                "operating" => GroupStatus::Operating,
+                "installed-idle" => GroupStatus::InstalledIdle,
+                "stored" => GroupStatus::Stored,
+                _ => {
+                    let r = c.online_after_days.as_ref().expect("checked at parse");
+                    GroupStatus::Building {
+                        online_after_days: sc
+                            .input(
+                                format!("{key}.online_after_days"),
+                                format!("{sid} {mid} on line after"),
+                                "days",
+                                r.to_param("online_after_days").map_err(|e| err(&at, e))?,
+                                Domain::NON_NEGATIVE,
+                                source,
+                            )
+                            .map_err(|e| err(&at, e.to_string()))?,
+                    }
+                }
+            };
+            sc.groups.push(CascadeGroup {
+                site: sid.clone(),
+                machine: mid,
+                status,
+                machines,
+                cascades: c.cascades,
+                swu_per_machine_yr: power,
+                efficiency: eff,
+                damage_fraction: damage,
+            });
+        }
+    }
+    if !opts.no_stocks {
+        for (i, s) in d.stocks.iter().enumerate() {
+            let at = format!("stock #{} ({})", i + 1, s.band);
+            let assay = Assay::named_wt_pct("assay_wt_pct", s.assay_wt_pct)
+                .map_err(|e| err(&at, e.to_string()))?;
+            if opts.max_feed_wt_pct.is_some_and(|x| s.assay_wt_pct > x) {
+                continue;
+            }
+            let (mass, how) = match (&s.mass_kg_u, &s.mass_kg_compound) {
+                (Some(m), _) => (
+                    m.to_param("mass_kg_u").map_err(|e| err(&at, e))?,
+                    String::new(),
+                ),
+                (None, Some(m)) => {
+                    let form: ChemicalForm = s
+                        .form
+                        .parse()
+                        .map_err(|e: enrich::EnrichError| err(&at, format!("form: {e}")))?;
+                    let f = CompoundMass::new(1.0, form)
+                        .map_err(|e| err(&at, e.to_string()))?
+                        .uranium(&Composition::binary(assay))
+                        .kg();
+                    (
+                        m.to_param("mass_kg_compound")
+                            .map_err(|e| err(&at, e))?
+                            .scaled(f),
+                        format!(" (kg {} × {:.5} kg U/kg)", s.form, f),
+                    )
+                }
+                (None, None) => unreachable!("checked at parse"),
+            };
+            let source = match &s.assumption {
+                Some(a) => format!("{}{how}; assumption: {a}", cite(&s.source)),
+                None => format!("{}{how}", cite(&s.source)),
+            };
+            let key = format!("stock.{}.{}", s.site.to_ascii_lowercase(), i + 1);
+            let mass = sc
+                .input(
+                    format!("{key}.mass_kg_u"),
+                    format!("{} {} ({}) at {}", s.site, s.band, s.form, s.assay_wt_pct),
+                    "kg U",
+                    mass,
+                    Domain::NON_NEGATIVE,
+                    source.clone(),
+                )
+                .map_err(|e| err(&at, e.to_string()))?;
+            let avail = sc
+                .input(
+                    format!("{key}.available_fraction"),
+                    format!("{} {} available", s.site, s.band),
+                    "fraction",
+                    match &s.available_fraction {
+                        Some(r) => r.to_param("available_fraction").map_err(|e| err(&at, e))?,
+                        None => Param::Fixed(1.0),
+                    },
+                    Domain::FRACTION,
+                    if s.available_fraction.is_some() {
+                        source
+                    } else {
+                        "all of it (default)".into()
+                    },
+                )
+                .map_err(|e| err(&at, e.to_string()))?;
+            sc.stocks.push(StockEntry {
+                site: s.site.to_ascii_lowercase(),
+                label: format!("{} ({})", s.band, s.form),
+                assay,
+                mass_kg_u: mass,
+                available_fraction: avail,
+            });
+        }
+    }
+    set_reinstall(&mut sc, opts)?;
+    Ok(sc)
+}
+
+/// Applies `--reinstall-cascades-per-month`.
+pub fn set_reinstall(sc: &mut Scenario, opts: &Options) -> Result<(), CliError> {
+    if let Some(r) = opts.reinstall_cascades_per_month {
+        sc.reinstall_cascades_per_month = sc
+            .input(
+                "reinstall_cascades_per_month",
+                "Reinstallation rate",
+                "cascades/month",
+                Param::Fixed(r),
+                Domain::NON_NEGATIVE,
+                "--reinstall-cascades-per-month (what-if); observed: ~2/month/type (2015) and 6.3/month (2024) [S14]",
+            )
+            .map_err(|e| CliError::Usage(format!("--reinstall-cascades-per-month: {e}")))?;
+    }
+    Ok(())
+}
+
+/// Replaces each `[TAG]` in `text` by `[TAG: title]` once, so printed sources stand alone.
+fn cite_sources(text: &str, sources: &BTreeMap<String, String>) -> String {
+    let mut out = text.to_string();
+    for (tag, title) in sources {
+        let needle = format!("[{tag}]");
+        if let Some(at) = out.find(&needle) {
+            out.replace_range(at..at + needle.len(), &format!("[{tag}: {title}]"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::bundled_machines;
+
+    fn opts() -> Options {
+        Options {
+            goal: Goal::new(
+                breakout::GoalUnit::SignificantQuantity,
+                Assay::from_wt_pct(90.0).unwrap(),
+                1,
+            )
+            .unwrap(),
+            sites: vec![],
+            max_feed_wt_pct: None,
+            no_stocks: false,
+            reinstall_cascades_per_month: None,
+            efficiency: vec![],
+            tails: TailsPolicy::Float {
+                ceiling: Assay::from_wt_pct(20.0).unwrap(),
+            },
+            natural_tails: Assay::from_wt_pct(0.4).unwrap(),
+        }
+    }
+
+    #[test]
+    fn every_bundled_state_loads_and_resolves_with_sources() {
+        let lib = bundled_machines().unwrap();
+        for (id, _) in BUNDLED {
+            let st = load(id).unwrap();
+            assert_eq!(st.data.id, id);
+            let sc = scenario(&st, &lib, &opts()).unwrap();
+            assert!(!sc.groups.is_empty(), "{id}");
+            for i in &sc.inputs {
+                assert!(!i.source.trim().is_empty(), "{id}: {} has no source", i.key);
+            }
+        }
+    }
+
+    #[test]
+    fn bad_files_name_line_column_or_entry() {
+        let base = "schema_version = 1\nid = \"x\"\ntitle = \"x\"\nas_of = \"2025\"\ndescription = \"\"\n[sources]\nA = \"a\"\n[[site]]\nid = \"fep\"\nname = \"n\"\n";
+        for (extra, want) in [
+            ("colour = 3\n", "x.toml:11:1: unknown field `colour`"),
+            (
+                "[[site.cascades]]\nmachine = \"IR-1\"\nstatus = \"spinning\"\nmachines = 1\ncascades = 1\nsource = \"[A]\"\n",
+                "status `spinning`",
+            ),
+            (
+                "[[site.cascades]]\nmachine = \"IR-1\"\nstatus = \"operating\"\nmachines = 1\ncascades = 1\nsource = \"[Q9]\"\n",
+                "source tag [Q9]",
+            ),
+            (
+                "[[stock]]\nsite = \"mars\"\nband = \"b\"\nform = \"UF6\"\nassay_wt_pct = 60\nmass_kg_u = 1\nsource = \"[A]\"\n",
+                "site `mars`",
+            ),
+        ] {
+            let e = parse_state(&format!("{base}{extra}"), "x.toml")
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(want), "{e}");
+        }
+    }
+
+    #[test]
+    fn distributions_need_their_keys() {
+        let r = ParamRecord::Dist(DistRecord {
+            dist: "triangular".into(),
+            min: Some(1.0),
+            mode: None,
+            max: Some(2.0),
+            mean: None,
+            sd: Some(1.0),
+            median: None,
+            sigma: None,
+        });
+        let e = r.to_param("mass_kg_u").unwrap_err();
+        assert!(e.contains("min, mode, max") && e.contains("not sd"), "{e}");
+    }
+}
