@@ -8,6 +8,7 @@ mod commands;
 mod data;
 mod deals;
 mod error;
+mod histories;
 mod report;
 mod serve;
 mod states;

@@ -17,8 +17,7 @@ pub enum MachineStatus {
     Enriching,
     /// Installed, not enriching (idle, or spinning without uranium).
     InstalledIdle,
-    /// Installed for research and development.
-    Research,
+
     /// Removed and stored.
     Stored,
 }
@@ -64,6 +63,10 @@ pub struct Facts {
     pub stocks: Option<Vec<StockHolding>>,
     /// Machines manufactured per year, by type.
     pub manufacturing: Option<Vec<(String, u32)>>,
+    /// Machines in research and development, by type (site and status as for `machines`).
+    pub research: Option<Vec<MachineCount>>,
+    /// The highest enrichment level produced, wt-% U-235, when reported apart from the stocks.
+    pub enrichment_wt_pct: Option<f64>,
 }
 
 /// The outcome for one clause.
@@ -149,13 +152,20 @@ fn unreported(what: &str) -> Verdict {
 fn judge(kind: &ClauseKind, facts: &Facts) -> Verdict {
     match kind {
         ClauseKind::Text => Verdict::TextOnly,
-        ClauseKind::MaxEnrichment { max_wt_pct } => match &facts.stocks {
-            None => unreported("its stocks"),
-            Some(stocks) => {
-                let top = stocks.iter().map(|s| s.assay.wt_pct()).fold(0.0, f64::max);
-                Verdict::compare(top, *max_wt_pct, "wt-% U-235")
+        ClauseKind::MaxEnrichment { max_wt_pct } => {
+            let held = facts
+                .stocks
+                .as_ref()
+                .map(|s| s.iter().map(|s| s.assay.wt_pct()).fold(0.0, f64::max));
+            match (held, facts.enrichment_wt_pct) {
+                (None, None) => unreported("its stocks or its enrichment level"),
+                (a, b) => Verdict::compare(
+                    a.unwrap_or(0.0).max(b.unwrap_or(0.0)),
+                    *max_wt_pct,
+                    "wt-% U-235",
+                ),
             }
-        },
+        }
         ClauseKind::StockpileCap {
             limit,
             above_wt_pct,
@@ -253,19 +263,17 @@ fn judge(kind: &ClauseKind, facts: &Facts) -> Verdict {
         ClauseKind::ResearchLimit {
             machine,
             max_machines,
-        } => {
-            let rd = |c: &MachineCount| {
-                c.status == MachineStatus::Research && c.machine.eq_ignore_ascii_case(machine)
-            };
-            match machines_where(facts, rd) {
-                None => unreported("its R&D centrifuges"),
-                Some(rows) => Verdict::compare(
-                    f64::from(rows.map(|c| c.machines).sum::<u32>()),
-                    f64::from(*max_machines),
-                    "machines in R&D",
-                ),
+        } => match &facts.research {
+            None => unreported("its R&D centrifuges"),
+            Some(rd) => {
+                let n: u32 = rd
+                    .iter()
+                    .filter(|c| c.machine.eq_ignore_ascii_case(machine))
+                    .map(|c| c.machines)
+                    .sum();
+                Verdict::compare(f64::from(n), f64::from(*max_machines), "machines in R&D")
             }
-        }
+        },
         ClauseKind::ManufacturingLimit {
             machine,
             max_per_year,
@@ -399,6 +407,8 @@ mod tests {
             stocks,
             machines,
             manufacturing: None,
+            research: None,
+            enrichment_wt_pct: None,
         }
     }
 
@@ -435,7 +445,6 @@ mod tests {
             machines("fep", "IR-2m", MachineStatus::Enriching, 522, Some(3)),
             machines("fordow", "IR-1", MachineStatus::Enriching, 1044, Some(6)),
             machines("fordow", "IR-1", MachineStatus::InstalledIdle, 174, Some(1)),
-            machines("pfep", "IR-6", MachineStatus::Research, 40, None),
         ];
         let cases: Vec<(&str, ClauseKind, Facts, Facts)> = vec![
             (
@@ -483,15 +492,6 @@ mod tests {
                 facts(None, Some(bad_machines.clone())),
             ),
             (
-                "R&D limit",
-                ClauseKind::ResearchLimit {
-                    machine: "IR-6".into(),
-                    max_machines: 30,
-                },
-                facts(None, Some(ok_machines.clone())),
-                facts(None, Some(bad_machines.clone())),
-            ),
-            (
                 "stored equipment",
                 ClauseKind::StoredEquipment {
                     sites: sites(&["fordow"]),
@@ -520,6 +520,34 @@ mod tests {
                 "{name}"
             );
         }
+        let research = ClauseKind::ResearchLimit {
+            machine: "IR-6".into(),
+            max_machines: 30,
+        };
+        assert!(matches!(
+            verdict(research.clone(), &facts(None, None)),
+            Verdict::Unverifiable { .. }
+        ));
+        let mut rd = facts(None, None);
+        rd.research = Some(vec![machines(
+            "pfep",
+            "IR-6",
+            MachineStatus::Enriching,
+            20,
+            None,
+        )]);
+        assert!(matches!(
+            verdict(research.clone(), &rd),
+            Verdict::Complies { .. }
+        ));
+        rd.research = Some(vec![machines(
+            "pfep",
+            "IR-6",
+            MachineStatus::Enriching,
+            40,
+            None,
+        )]);
+        assert!(verdict(research, &rd).is_violation());
         let manufacturing = ClauseKind::ManufacturingLimit {
             machine: "IR-6".into(),
             max_per_year: 200,
