@@ -644,6 +644,75 @@ fn cite_sources(text: &str, sources: &BTreeMap<String, String>) -> String {
     out
 }
 
+/// What a state reports, as a deal's compliance check needs it (`breakout deal check`).
+///
+/// Uncertain figures enter at their central value; cascades under construction are not installed
+/// and are left out; stocks of unknown location still count as held. The state schema has no
+/// research or manufacturing records, so clauses on those are "cannot be verified".
+///
+/// # Errors
+/// [`CliError::Input`] for a distribution that does not parse or an unknown form or date.
+pub fn facts(state: &State) -> Result<Facts, CliError> {
+    let file = &state.file;
+    let bad = |m: String| CliError::Input(format!("{file}: {m}"));
+    let central =
+        |p: &ParamRecord, field: &str| p.to_param(field).map(Param::central).map_err(&bad);
+    let date: Date = state
+        .data
+        .as_of
+        .parse()
+        .map_err(|e| bad(format!("as_of: {e}")))?;
+    let mut machines = Vec::new();
+    for site in &state.data.sites {
+        for c in &site.cascades {
+            let status = match c.status.as_str() {
+                "operating" => MachineStatus::Enriching,
+                "installed-idle" => MachineStatus::InstalledIdle,
+                "stored" => MachineStatus::Stored,
+                // Under construction: not installed yet.
+                _ => continue,
+            };
+            let n = central(&c.machines, "machines")?;
+            machines.push(MachineCount {
+                site: site.id.to_ascii_lowercase(),
+                machine: c.machine.clone(),
+                status,
+                machines: n.round().max(0.0) as u32,
+                cascades: Some(c.cascades),
+            });
+        }
+    }
+    let mut stocks = Vec::new();
+    for s in &state.data.stocks {
+        let assay =
+            Assay::named_wt_pct("stock assay", s.assay_wt_pct).map_err(|e| bad(e.to_string()))?;
+        let form = s.form.parse::<ChemicalForm>().unwrap_or(ChemicalForm::Uf6);
+        let kg_u = match (&s.mass_kg_u, &s.mass_kg_compound) {
+            (Some(m), _) => central(m, "mass_kg_u")?,
+            (None, Some(m)) => CompoundMass::new(central(m, "mass_kg_compound")?, form)
+                .map_err(|e| bad(e.to_string()))?
+                .uranium(&Composition::binary(assay))
+                .kg(),
+            (None, None) => return Err(bad(format!("stock `{}` has no mass", s.band))),
+        };
+        stocks.push(StockHolding {
+            label: format!("{} ({}) at {}", s.band, s.form, s.site),
+            site: Some(s.site.to_ascii_lowercase()),
+            assay,
+            kg_u: KgU::new(kg_u).map_err(|e| bad(e.to_string()))?,
+            form,
+        });
+    }
+    Ok(Facts {
+        date,
+        machines: Some(machines),
+        stocks: Some(stocks),
+        manufacturing: None,
+        research: None,
+        enrichment_wt_pct: None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -723,73 +792,4 @@ mod tests {
         let e = r.to_param("mass_kg_u").unwrap_err();
         assert!(e.contains("min, mode, max") && e.contains("not sd"), "{e}");
     }
-}
-
-/// What a state reports, as a deal's compliance check needs it (`breakout deal check`).
-///
-/// Uncertain figures enter at their central value; cascades under construction are not installed
-/// and are left out; stocks of unknown location still count as held. The state schema has no
-/// research or manufacturing records, so clauses on those are "cannot be verified".
-///
-/// # Errors
-/// [`CliError::Input`] for a distribution that does not parse or an unknown form or date.
-pub fn facts(state: &State) -> Result<Facts, CliError> {
-    let file = &state.file;
-    let bad = |m: String| CliError::Input(format!("{file}: {m}"));
-    let central =
-        |p: &ParamRecord, field: &str| p.to_param(field).map(Param::central).map_err(&bad);
-    let date: Date = state
-        .data
-        .as_of
-        .parse()
-        .map_err(|e| bad(format!("as_of: {e}")))?;
-    let mut machines = Vec::new();
-    for site in &state.data.sites {
-        for c in &site.cascades {
-            let status = match c.status.as_str() {
-                "operating" => MachineStatus::Enriching,
-                "installed-idle" => MachineStatus::InstalledIdle,
-                "stored" => MachineStatus::Stored,
-                // Under construction: not installed yet.
-                _ => continue,
-            };
-            let n = central(&c.machines, "machines")?;
-            machines.push(MachineCount {
-                site: site.id.to_ascii_lowercase(),
-                machine: c.machine.clone(),
-                status,
-                machines: n.round().max(0.0) as u32,
-                cascades: Some(c.cascades),
-            });
-        }
-    }
-    let mut stocks = Vec::new();
-    for s in &state.data.stocks {
-        let assay =
-            Assay::named_wt_pct("stock assay", s.assay_wt_pct).map_err(|e| bad(e.to_string()))?;
-        let form = s.form.parse::<ChemicalForm>().unwrap_or(ChemicalForm::Uf6);
-        let kg_u = match (&s.mass_kg_u, &s.mass_kg_compound) {
-            (Some(m), _) => central(m, "mass_kg_u")?,
-            (None, Some(m)) => CompoundMass::new(central(m, "mass_kg_compound")?, form)
-                .map_err(|e| bad(e.to_string()))?
-                .uranium(&Composition::binary(assay))
-                .kg(),
-            (None, None) => return Err(bad(format!("stock `{}` has no mass", s.band))),
-        };
-        stocks.push(StockHolding {
-            label: format!("{} ({}) at {}", s.band, s.form, s.site),
-            site: Some(s.site.to_ascii_lowercase()),
-            assay,
-            kg_u: KgU::new(kg_u).map_err(|e| bad(e.to_string()))?,
-            form,
-        });
-    }
-    Ok(Facts {
-        date,
-        machines: Some(machines),
-        stocks: Some(stocks),
-        manufacturing: None,
-        research: None,
-        enrichment_wt_pct: None,
-    })
 }
