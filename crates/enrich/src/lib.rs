@@ -23,6 +23,7 @@
 
 pub mod assay;
 pub mod balance;
+pub mod cascade;
 pub mod composition;
 pub mod cost;
 pub mod error;
