@@ -9,6 +9,7 @@
 pub mod fixed;
 pub mod ideal;
 mod linalg;
+pub mod marc;
 pub mod multivalue;
 pub mod rating;
 pub mod recycle;
@@ -16,6 +17,7 @@ pub mod separation;
 
 pub use fixed::{CascadeRun, FixedCascade, MachineFeed, StageState, Throughput};
 pub use ideal::{IdealCascade, IdealStage, SizedCascade};
+pub use marc::{KeyFraction, MarcCascade};
 pub use multivalue::multicomponent_value;
 pub use rating::machine_feed_from_rating;
 pub use recycle::{
