@@ -53,7 +53,8 @@ fn marc_5_isotopes_pyne_sample_feed(b: Bencher) {
 /// MARC with five isotopes, natural-like feed with traces to 90 at-% (where PyNE returns NaN).
 #[divan::bench]
 fn marc_5_isotopes_to_90_pct(b: Bencher) {
-    let feed = Composition::from_at_fractions([1e-10, 5.4e-5, 0.0072, 1e-5, 0.992_735_999_9]).unwrap();
+    let feed =
+        Composition::from_at_fractions([1e-10, 5.4e-5, 0.0072, 1e-5, 0.992_735_999_9]).unwrap();
     let g = StageSeparation::new(1.3).unwrap();
     b.bench(|| {
         MarcCascade::solve(

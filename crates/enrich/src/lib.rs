@@ -24,6 +24,7 @@
 pub mod assay;
 pub mod balance;
 pub mod cascade;
+pub mod centrifuge;
 pub mod composition;
 pub mod cost;
 pub mod error;
