@@ -5,7 +5,7 @@
 //! with a caret under the span, and says what was expected (serde's message, e.g. "unknown field
 //! `tails_pct`, expected one of ...").
 
-use enrich::{Machine, MachineLibrary, SeparativePower};
+use enrich::{Machine, MachineLibrary, MachinePhysics, SeparativePower};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -61,6 +61,18 @@ struct MachineRecord {
     origin: String,
     claim_only: bool,
     separative_power: PowerRecord,
+    physics: PhysicsRecord,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhysicsRecord {
+    stage_separation_factor: Option<f64>,
+    nominal_feed_mg_uf6_per_s: Option<f64>,
+    rotor_length_m: Option<f64>,
+    rotor_diameter_m: Option<f64>,
+    peripheral_speed_m_per_s: Option<f64>,
+    source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +99,18 @@ pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, CliE
             let p = &r.separative_power;
             let power = SeparativePower::new(p.low, p.central, p.high)
                 .map_err(|e| CliError::Input(format!("{file}: machine `{}`: {e}", r.id)))?;
+            let ph = r.physics;
+            let physics = MachinePhysics {
+                stage_separation_factor: ph.stage_separation_factor,
+                nominal_feed_mg_uf6_per_s: ph.nominal_feed_mg_uf6_per_s,
+                rotor_length_m: ph.rotor_length_m,
+                rotor_diameter_m: ph.rotor_diameter_m,
+                peripheral_speed_m_per_s: ph.peripheral_speed_m_per_s,
+                source: ph.source,
+            };
+            physics
+                .validate()
+                .map_err(|e| CliError::Input(format!("{file}: machine `{}` physics: {e}", r.id)))?;
             Ok(Machine {
                 id: r.id,
                 name: r.name,
@@ -95,6 +119,7 @@ pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, CliE
                 separative_power: power,
                 source: r.separative_power.source,
                 note: r.separative_power.note,
+                physics,
             })
         })
         .collect::<Result<Vec<_>, CliError>>()?;
@@ -130,6 +155,14 @@ mod tests {
             assert!(!m.source.trim().is_empty(), "{id} has no source");
         }
         assert!(lib.get("IR-8").unwrap().claim_only);
+        // Every machine carries α (sourced or marked as an assumption) and so a feed limit.
+        for m in lib.machines() {
+            assert!(m.machine_feed().is_ok(), "{}", m.id);
+            assert!(!m.physics.source.trim().is_empty(), "{}", m.id);
+        }
+        // Rotors with public dimensions reproduce the Dirac bounds of enrichment-physics.md §5.2.
+        assert!(lib.get("P-1").unwrap().rotor().is_some());
+        assert!(lib.get("IR-6").unwrap().rotor().is_none());
     }
 
     #[test]
@@ -139,7 +172,7 @@ mod tests {
         let e = machines_from_toml(text, "m.toml").unwrap_err().to_string();
         assert!(e.starts_with("m.toml:6:1: unknown field `speed`"), "{e}");
         assert!(e.contains("   6 | speed = 3") && e.contains("^^^^^"), "{e}");
-        let text = "[[machine]]\nid = \"X\"\nname = \"X\"\norigin = \"\"\nclaim_only = false\n[machine.separative_power]\nlow = 2.0\ncentral = 1.0\nhigh = 3.0\nsource = \"s\"\nnote = \"\"\n";
+        let text = "[[machine]]\nid = \"X\"\nname = \"X\"\norigin = \"\"\nclaim_only = false\n[machine.separative_power]\nlow = 2.0\ncentral = 1.0\nhigh = 3.0\nsource = \"s\"\nnote = \"\"\n[machine.physics]\nsource = \"s\"\n";
         let e = machines_from_toml(text, "m.toml").unwrap_err().to_string();
         assert!(
             e.contains("machine `X`") && e.contains("low ≤ central ≤ high"),

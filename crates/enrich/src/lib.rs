@@ -42,7 +42,7 @@ pub use composition::Composition;
 pub use cost::{CostOptimum, FeedPrice, Prices};
 pub use error::EnrichError;
 pub use isotope::Isotope;
-pub use machine::{Machine, MachineLibrary, SeparativePower};
+pub use machine::{Machine, MachineLibrary, MachinePhysics, SeparativePower};
 pub use mass::{ChemicalForm, CompoundMass, KgU, KgU235};
 pub use plan::{Plan, Stock, StockDraw, TailsChoice};
 pub use units::{Days, Swu, SwuPerYear};
