@@ -39,6 +39,8 @@ enum Command {
     Convert(commands::convert::ConvertArgs),
     /// The centrifuge library: machine types, separative power and sources.
     Machine(commands::machine::MachineArgs),
+    /// Cascades: ideal design, multi-isotope MARC, fixed cascades run off-design and recycling.
+    Cascade(commands::cascade::CascadeArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Swu(args) => commands::swu::run(args, cli.json),
         Command::Convert(args) => commands::convert::run(args, cli.json),
         Command::Machine(args) => commands::machine::run(args, cli.json),
+        Command::Cascade(args) => commands::cascade::run(args, cli.json),
     };
     match result {
         Ok(outcome) => outcome.into(),
