@@ -685,6 +685,12 @@ fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
     };
     let p = feed_kg * c.product_per_feed;
     let t = feed_kg * c.tails_per_feed;
+    if c.stripping_stages < 0.0 {
+        r.note(format!(
+            "M = {} < 0: the tails target needs less than one stripping stage (the feed stage's own tails are already below it); the real-valued MARC is still exact",
+            num(c.stripping_stages)
+        ));
+    }
     r.result(
         "enriching_stages",
         "Enriching stages N (feed stage included)",
