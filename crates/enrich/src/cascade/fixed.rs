@@ -27,7 +27,6 @@ use crate::EnrichError;
 use crate::composition::Composition;
 use crate::error::positive;
 use crate::isotope::Isotope;
-use crate::units::DAYS_PER_YEAR;
 
 /// Most stages a fixed cascade may have (the dense Newton step is O(N³)).
 pub const MAX_STAGES: usize = 200;
@@ -285,11 +284,6 @@ impl CascadeRun {
     pub fn at_max_feed(&self) -> Throughput {
         self.at_feed_rate(self.max_feed_kg_u_per_yr)
             .expect("the maximum feed rate is positive and finite")
-    }
-
-    /// Days to feed `feed_kg_u` at `feed_kg_u_per_yr`.
-    pub fn days_to_feed(feed_kg_u: f64, feed_kg_u_per_yr: f64) -> f64 {
-        feed_kg_u / feed_kg_u_per_yr * DAYS_PER_YEAR
     }
 }
 
