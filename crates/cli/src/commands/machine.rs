@@ -205,7 +205,66 @@ fn machine_json(m: &Machine) -> Value {
             "low": p.low.kg_swu_per_yr(), "central": p.central.kg_swu_per_yr(), "high": p.high.kg_swu_per_yr(),
         },
         "source": m.source, "note": m.note,
+        "physics": {
+            "stage_separation_factor": m.physics.stage_separation_factor,
+            "nominal_feed_mg_uf6_per_s": m.physics.nominal_feed_mg_uf6_per_s,
+            "rotor_length_m": m.physics.rotor_length_m,
+            "rotor_diameter_m": m.physics.rotor_diameter_m,
+            "peripheral_speed_m_per_s": m.physics.peripheral_speed_m_per_s,
+            "machine_feed_kg_u_per_yr": m.machine_feed().ok().map(|f| f.kg_u_per_yr()),
+            "source": m.physics.source,
+        },
     })
+}
+
+/// Physics rows of `machine show`: every figure, or that it is not public.
+fn physics_rows(r: &mut Report, m: &Machine) {
+    let p = &m.physics;
+    for (key, label, v, unit) in [
+        (
+            "stage_separation_factor",
+            "Stage separation factor α",
+            p.stage_separation_factor,
+            "",
+        ),
+        (
+            "nominal_feed_mg_uf6_per_s",
+            "Nominal feed (published)",
+            p.nominal_feed_mg_uf6_per_s,
+            "mg UF6/s",
+        ),
+        ("rotor_length_m", "Rotor length", p.rotor_length_m, "m"),
+        (
+            "rotor_diameter_m",
+            "Rotor diameter",
+            p.rotor_diameter_m,
+            "m",
+        ),
+        (
+            "peripheral_speed_m_per_s",
+            "Peripheral speed",
+            p.peripheral_speed_m_per_s,
+            "m/s",
+        ),
+    ] {
+        match v {
+            Some(x) => r.result(key, label, x, unit),
+            None => r.result_json(key, Value::Null).result_text(
+                &format!("{key}_status"),
+                label,
+                "not public",
+            ),
+        };
+    }
+    if let Ok(f) = m.machine_feed() {
+        r.result(
+            "machine_feed_kg_u_per_yr",
+            "Feed limit per machine (derived: δU/Φ(α))",
+            f.kg_u_per_yr(),
+            "kg U/yr",
+        );
+    }
+    r.result_text("physics_source", "Physics source", &p.source);
 }
 
 /// Runs `breakout machine ...`.
@@ -272,6 +331,7 @@ pub fn run(args: MachineArgs, json: bool) -> CmdResult {
                 )
                 .result_text("source", "Source", &m.source)
                 .result_text("note", "Note", &m.note);
+            physics_rows(&mut r, m);
             r
         }
         MachineCommand::Dirac(a) => {
