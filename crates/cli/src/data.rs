@@ -5,7 +5,8 @@
 //! with a caret under the span, and says what was expected (serde's message, e.g. "unknown field
 //! `tails_pct`, expected one of ...").
 
-use enrich::{Machine, MachineLibrary, SeparativePower};
+use enrich::cascade::{FixedCascade, MachineFeed, StageSeparation};
+use enrich::{Assay, Machine, MachineLibrary, MachinePhysics, SeparativePower};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
@@ -13,6 +14,26 @@ use crate::error::CliError;
 
 /// The bundled machine library, `data/machines.toml`.
 pub const MACHINES_TOML: &str = include_str!("../../../data/machines.toml");
+
+/// The bundled cascades, `data/cascades/*.toml`, by the name `breakout cascade run NAME` takes.
+pub const BUNDLED_CASCADES: &[(&str, &str)] = &[
+    (
+        "ir1-164",
+        include_str!("../../../data/cascades/ir1-164.toml"),
+    ),
+    (
+        "ir1-174",
+        include_str!("../../../data/cascades/ir1-174.toml"),
+    ),
+    (
+        "ir2m-174",
+        include_str!("../../../data/cascades/ir2m-174.toml"),
+    ),
+    (
+        "ir6-174",
+        include_str!("../../../data/cascades/ir6-174.toml"),
+    ),
+];
 
 /// Parses `text` (the contents of `file`) as TOML into `T`, with a located error.
 pub fn parse_toml<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, CliError> {
@@ -61,6 +82,18 @@ struct MachineRecord {
     origin: String,
     claim_only: bool,
     separative_power: PowerRecord,
+    physics: PhysicsRecord,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PhysicsRecord {
+    stage_separation_factor: Option<f64>,
+    nominal_feed_mg_uf6_per_s: Option<f64>,
+    rotor_length_m: Option<f64>,
+    rotor_diameter_m: Option<f64>,
+    peripheral_speed_m_per_s: Option<f64>,
+    source: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +120,18 @@ pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, CliE
             let p = &r.separative_power;
             let power = SeparativePower::new(p.low, p.central, p.high)
                 .map_err(|e| CliError::Input(format!("{file}: machine `{}`: {e}", r.id)))?;
+            let ph = r.physics;
+            let physics = MachinePhysics {
+                stage_separation_factor: ph.stage_separation_factor,
+                nominal_feed_mg_uf6_per_s: ph.nominal_feed_mg_uf6_per_s,
+                rotor_length_m: ph.rotor_length_m,
+                rotor_diameter_m: ph.rotor_diameter_m,
+                peripheral_speed_m_per_s: ph.peripheral_speed_m_per_s,
+                source: ph.source,
+            };
+            physics
+                .validate()
+                .map_err(|e| CliError::Input(format!("{file}: machine `{}` physics: {e}", r.id)))?;
             Ok(Machine {
                 id: r.id,
                 name: r.name,
@@ -95,10 +140,128 @@ pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, CliE
                 separative_power: power,
                 source: r.separative_power.source,
                 note: r.separative_power.note,
+                physics,
             })
         })
         .collect::<Result<Vec<_>, CliError>>()?;
     MachineLibrary::new(machines).map_err(|e| CliError::Input(format!("{file}: {e}")))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CascadeRecord {
+    id: String,
+    name: String,
+    machine: Option<String>,
+    stage_separation_factor: Option<f64>,
+    machine_feed_kg_u_per_yr: Option<f64>,
+    feed_stage: usize,
+    machines_per_stage: Vec<u32>,
+    cuts: Vec<f64>,
+    design_feed_wt_pct: Option<f64>,
+    source: String,
+    derivation: Option<String>,
+}
+
+/// A cascade read from a file: the hardware and where it comes from.
+#[derive(Debug, Clone)]
+pub struct CascadeFile {
+    /// Identifier.
+    pub id: String,
+    /// Description.
+    pub name: String,
+    /// Machine type, if the file names one.
+    pub machine: Option<String>,
+    /// The hardware.
+    pub cascade: FixedCascade,
+    /// Feed assay the profile was designed for.
+    pub design_feed: Option<Assay>,
+    /// Where the layout comes from.
+    pub source: String,
+    /// How the profile was derived, where it is not public.
+    pub derivation: Option<String>,
+}
+
+/// Reads a cascade file; α and the machine feed limit come from the named machine unless the
+/// file overrides them.
+///
+/// # Errors
+/// [`CliError::Input`] with file, line and column for malformed files; naming the cascade and
+/// the field for invalid values or an unknown machine.
+pub fn cascade_from_toml(
+    text: &str,
+    file: &str,
+    lib: &MachineLibrary,
+) -> Result<CascadeFile, CliError> {
+    let r: CascadeRecord = parse_toml(text, file)?;
+    let ctx = |e: enrich::EnrichError| CliError::Input(format!("{file}: cascade `{}`: {e}", r.id));
+    let machine = r
+        .machine
+        .as_deref()
+        .map(|m| lib.get(m))
+        .transpose()
+        .map_err(ctx)?;
+    let alpha = match (r.stage_separation_factor, machine) {
+        (Some(a), _) => StageSeparation::new(a).map_err(ctx)?,
+        (None, Some(m)) => m.separation().map_err(ctx)?,
+        (None, None) => {
+            return Err(CliError::Input(format!(
+                "{file}: cascade `{}`: give `machine` or `stage_separation_factor`",
+                r.id
+            )));
+        }
+    };
+    let limit = match (r.machine_feed_kg_u_per_yr, machine) {
+        (Some(l), _) => MachineFeed::new(l).map_err(ctx)?,
+        (None, Some(m)) => m.machine_feed().map_err(ctx)?,
+        (None, None) => {
+            return Err(CliError::Input(format!(
+                "{file}: cascade `{}`: give `machine` or `machine_feed_kg_u_per_yr`",
+                r.id
+            )));
+        }
+    };
+    let design_feed = r
+        .design_feed_wt_pct
+        .map(|x| Assay::named_wt_pct("design_feed_wt_pct", x))
+        .transpose()
+        .map_err(ctx)?;
+    let cascade = FixedCascade::new(
+        r.machines_per_stage.clone(),
+        r.cuts.clone(),
+        r.feed_stage,
+        alpha,
+        limit,
+    )
+    .map_err(ctx)?;
+    Ok(CascadeFile {
+        id: r.id,
+        name: r.name,
+        machine: machine.map(|m| m.id.clone()),
+        cascade,
+        design_feed,
+        source: r.source,
+        derivation: r.derivation,
+    })
+}
+
+/// A bundled cascade by name (case-insensitive), or `None` if there is no such name.
+///
+/// # Errors
+/// Only if a bundled file is broken, which the tests rule out.
+pub fn bundled_cascade(name: &str) -> Result<Option<CascadeFile>, CliError> {
+    let Some((id, text)) = BUNDLED_CASCADES
+        .iter()
+        .find(|(id, _)| id.eq_ignore_ascii_case(name.trim()))
+    else {
+        return Ok(None);
+    };
+    cascade_from_toml(
+        text,
+        &format!("data/cascades/{id}.toml"),
+        &bundled_machines()?,
+    )
+    .map(Some)
 }
 
 /// The bundled machine library.
@@ -130,6 +293,60 @@ mod tests {
             assert!(!m.source.trim().is_empty(), "{id} has no source");
         }
         assert!(lib.get("IR-8").unwrap().claim_only);
+        // Every machine carries α (sourced or marked as an assumption) and so a feed limit.
+        for m in lib.machines() {
+            assert!(m.machine_feed().is_ok(), "{}", m.id);
+            assert!(!m.physics.source.trim().is_empty(), "{}", m.id);
+        }
+        // Rotors with public dimensions reproduce the Dirac bounds of enrichment-physics.md §5.2.
+        assert!(lib.get("P-1").unwrap().rotor().is_some());
+        assert!(lib.get("IR-6").unwrap().rotor().is_none());
+    }
+
+    #[test]
+    fn bundled_cascades_load() {
+        for (id, _) in BUNDLED_CASCADES {
+            let c = bundled_cascade(id).unwrap().unwrap();
+            assert_eq!(&c.id, id);
+            assert!(c.derivation.unwrap().contains("NOT PUBLIC"));
+        }
+        assert!(bundled_cascade("nope").unwrap().is_none());
+    }
+
+    #[test]
+    fn cascade_file_errors_name_file_and_field() {
+        let lib = bundled_machines().unwrap();
+        let base = "id = \"x\"\nname = \"x\"\nfeed_stage = 1\nmachines_per_stage = [1, 1]\ncuts = [0.5, 0.5]\nsource = \"s\"\n";
+        for (extra, needle) in [
+            (
+                "machine = \"IR-1\"\nspeed = 1\n",
+                "c.toml:8:1: unknown field `speed`",
+            ),
+            ("machine = \"IR-9\"\n", "unknown machine type `IR-9`"),
+            ("", "give `machine` or `stage_separation_factor`"),
+            (
+                "machine = \"IR-1\"\nstage_separation_factor = 0.5\n",
+                "stage separation factor",
+            ),
+        ] {
+            let e = cascade_from_toml(&format!("{base}{extra}"), "c.toml", &lib)
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(needle), "{e}");
+        }
+        let e = cascade_from_toml(
+            &base
+                .replace("[0.5, 0.5]", "[0.5, 1.5]")
+                .replace("source", "machine = \"IR-1\"\nsource"),
+            "c.toml",
+            &lib,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("c.toml: cascade `x`") && e.contains("stage cut"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -139,7 +356,7 @@ mod tests {
         let e = machines_from_toml(text, "m.toml").unwrap_err().to_string();
         assert!(e.starts_with("m.toml:6:1: unknown field `speed`"), "{e}");
         assert!(e.contains("   6 | speed = 3") && e.contains("^^^^^"), "{e}");
-        let text = "[[machine]]\nid = \"X\"\nname = \"X\"\norigin = \"\"\nclaim_only = false\n[machine.separative_power]\nlow = 2.0\ncentral = 1.0\nhigh = 3.0\nsource = \"s\"\nnote = \"\"\n";
+        let text = "[[machine]]\nid = \"X\"\nname = \"X\"\norigin = \"\"\nclaim_only = false\n[machine.separative_power]\nlow = 2.0\ncentral = 1.0\nhigh = 3.0\nsource = \"s\"\nnote = \"\"\n[machine.physics]\nsource = \"s\"\n";
         let e = machines_from_toml(text, "m.toml").unwrap_err().to_string();
         assert!(
             e.contains("machine `X`") && e.contains("low ≤ central ≤ high"),

@@ -46,6 +46,8 @@ pub(crate) enum Command {
     Deal(commands::deal::DealArgs),
     /// The centrifuge library: machine types, separative power and sources.
     Machine(commands::machine::MachineArgs),
+    /// Cascades: ideal design, multi-isotope MARC, fixed cascades run off-design and recycling.
+    Cascade(commands::cascade::CascadeArgs),
     /// Verification statistics: MUF, σ_MUF, sequential tests, sampling, enrichment-plant balances.
     Safeguards(commands::safeguards::SafeguardsArgs),
     /// The main job: breakout timeline, production curve and every assumption, for a facility
@@ -65,6 +67,7 @@ pub(crate) fn execute(command: Command) -> CmdResult {
         Command::Convert(args) => commands::convert::run(args),
         Command::Deal(args) => commands::deal::run(args),
         Command::Machine(args) => commands::machine::run(args),
+        Command::Cascade(args) => commands::cascade::run(args),
         Command::Safeguards(args) => commands::safeguards::run(args),
         Command::Run(args) => commands::run::run(*args),
         Command::History(args) => commands::history::run(args),

@@ -23,6 +23,8 @@
 
 pub mod assay;
 pub mod balance;
+pub mod cascade;
+pub mod centrifuge;
 pub mod composition;
 pub mod cost;
 pub mod error;
@@ -40,7 +42,7 @@ pub use composition::Composition;
 pub use cost::{CostOptimum, FeedPrice, Prices};
 pub use error::EnrichError;
 pub use isotope::Isotope;
-pub use machine::{Machine, MachineLibrary, SeparativePower};
+pub use machine::{Machine, MachineLibrary, MachinePhysics, SeparativePower};
 pub use mass::{ChemicalForm, CompoundMass, KgU, KgU235};
 pub use plan::{Plan, Stock, StockDraw, TailsChoice};
 pub use units::{Days, Swu, SwuPerYear};

@@ -7,6 +7,7 @@ use clap::{ArgGroup, Args, ValueEnum};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass, Isotope, KgU, KgU235};
 use serde_json::{Map, Value, json};
 
+use super::parse_composition_pct;
 use crate::error::{CliError, CmdResult, Outcome};
 use crate::report::{Report, Table, num};
 
@@ -111,25 +112,6 @@ pub struct ConvertArgs {
     /// Full composition in at-%, U-238 the balance, e.g. U234=0.0054,U235=0.7204.
     #[arg(long = "composition-at-pct", value_name = "ISO=AT_PCT,...")]
     at_pct_composition: Option<String>,
-}
-
-/// Parses `U234=0.0054,U235=0.72` (at-%) into fractions.
-pub(crate) fn parse_composition_pct(s: &str) -> Result<Vec<(Isotope, f64)>, CliError> {
-    s.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|part| {
-            let (iso, pct) = part.split_once('=').ok_or_else(|| {
-                CliError::Input(format!(
-                    "`{part}` in `{s}` is not ISOTOPE=PERCENT, e.g. U235=0.72"
-                ))
-            })?;
-            let iso: Isotope = iso.parse()?;
-            let pct: f64 = pct.trim().parse().map_err(|_| {
-                CliError::Input(format!("`{pct}` for {iso} in `{s}` is not a percentage"))
-            })?;
-            Ok((iso, pct / 100.0))
-        })
-        .collect()
 }
 
 /// Runs `breakout convert`.

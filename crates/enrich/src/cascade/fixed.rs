@@ -1,0 +1,638 @@
+//! A fixed cascade run off-design: given the hardware (machines and cut per stage, the feed
+//! stage, the stage separation factor and the machine's throughput limit) and any feed
+//! composition, the product and tails compositions, every stage's state, and the largest feed
+//! rate the most loaded stage allows. This is the model for batch recycling.
+//!
+//! Model. Stages s = 1..N are counted from the tails end; cascade feed enters stage k. Flows are
+//! molar and set by the hardware: Lₛ = θₛ₋₁Lₛ₋₁ + (1 − θₛ₊₁)Lₛ₊₁ + F·[s = k], product θ_N·L_N,
+//! tails (1 − θ₁)·L₁. Each stage splits its feed so that for every isotope the heads abundance
+//! ratio to U-238 is αᵢ times the tails ratio (αᵢ from [`StageSeparation`]), with atom balance.
+//! Because the cuts are fixed, compositions do not depend on the feed rate, and stage flows are
+//! proportional to it: the maximum feed is where the first stage reaches Lₛ/nₛ = the machine limit.
+//!
+//! Method. Write the heads share of isotope i in stage s as hₛᵢ = e·αᵢ/(1 + e·αᵢ) with e = θₛ/(1 − θₛ)·e^{uₛ}, where e^{uₛ} is the stage's heads-to-tails U-238 ratio. For given u the
+//! isotope flows solve one tridiagonal M-matrix system per isotope (so they are positive and
+//! each isotope balance closes to rounding for any u); Newton's method with a backtracking line
+//! search then finds the N values uₛ at which every stage's heads flow equals θₛLₛ. The Jacobian
+//! is exact (from the inverse columns of the isotope systems). At most [`MAX_ITERATIONS`] steps;
+//! failure is [`EnrichError::NoConvergence`], never a NaN.
+//!
+//! Ignored (see docs/models.md): hold-up and equilibrium time, the dependence of α and of the
+//! throughput limit on the stage's load and cut, and pressure-dependent stage behaviour.
+
+use super::linalg::{factor_tridiagonal, solve_dense, solve_tridiagonal, solve_tridiagonal_many};
+use super::multivalue::multicomponent_value;
+use super::separation::StageSeparation;
+use crate::EnrichError;
+use crate::composition::Composition;
+use crate::error::positive;
+use crate::isotope::Isotope;
+
+/// Most stages a fixed cascade may have (the dense Newton step is O(N³)).
+pub const MAX_STAGES: usize = 200;
+
+/// Newton iteration cap.
+pub const MAX_ITERATIONS: usize = 60;
+
+/// Converged when every stage's heads flow matches θₛLₛ to this fraction of Lₛ.
+const CUT_TOLERANCE: f64 = 1e-12;
+
+/// Throughput limit of one machine: the largest stage feed it takes, as a molar flow quoted in
+/// kg U/yr of natural uranium (gas throughput is molar; the quote is the familiar unit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MachineFeed {
+    kg_u_per_yr: f64,
+}
+
+impl MachineFeed {
+    /// A limit of `kg_u_per_yr` (natural-uranium equivalent) per machine.
+    ///
+    /// # Errors
+    /// [`EnrichError::NotPositive`] unless positive and finite.
+    pub fn new(kg_u_per_yr: f64) -> Result<Self, EnrichError> {
+        positive("machine feed limit", kg_u_per_yr, "kg U/yr")
+            .map(|kg_u_per_yr| MachineFeed { kg_u_per_yr })
+    }
+
+    /// kg U/yr of natural uranium.
+    pub const fn kg_u_per_yr(self) -> f64 {
+        self.kg_u_per_yr
+    }
+
+    /// mol U/yr.
+    pub fn mol_per_yr(self) -> f64 {
+        self.kg_u_per_yr * 1000.0 / Composition::natural().molar_mass()
+    }
+}
+
+/// The hardware of a cascade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FixedCascade {
+    machines: Vec<u32>,
+    cuts: Vec<f64>,
+    feed_stage: usize,
+    separation: StageSeparation,
+    machine_feed: MachineFeed,
+}
+
+impl FixedCascade {
+    /// A cascade from per-stage machine counts and cuts (tails end first) and the feed stage
+    /// `feed_stage` (1-based from the tails end).
+    ///
+    /// # Errors
+    /// [`EnrichError::Inconsistent`] if the lists differ in length, are empty or longer than
+    /// [`MAX_STAGES`], a stage has no machine, the feed stage is outside 1..=N;
+    /// [`EnrichError::OutOfRange`] for a cut outside (0, 1).
+    pub fn new(
+        machines: Vec<u32>,
+        cuts: Vec<f64>,
+        feed_stage: usize,
+        separation: StageSeparation,
+        machine_feed: MachineFeed,
+    ) -> Result<Self, EnrichError> {
+        let n = machines.len();
+        if n == 0 || n > MAX_STAGES {
+            return Err(EnrichError::Inconsistent(format!(
+                "a cascade needs 1 to {MAX_STAGES} stages, got {n}"
+            )));
+        }
+        if cuts.len() != n {
+            return Err(EnrichError::Inconsistent(format!(
+                "{n} stages need {n} cuts, got {}",
+                cuts.len()
+            )));
+        }
+        if let Some(s) = machines.iter().position(|&m| m == 0) {
+            return Err(EnrichError::Inconsistent(format!(
+                "stage {} has no machine: every stage needs at least one",
+                s + 1
+            )));
+        }
+        for &c in &cuts {
+            if !(c.is_finite() && c > 0.0 && c < 1.0) {
+                return Err(EnrichError::OutOfRange {
+                    what: "stage cut θ",
+                    value: c,
+                    unit: "fraction of stage feed to heads",
+                    min: 0.0,
+                    max: 1.0,
+                });
+            }
+        }
+        if !(1..=n).contains(&feed_stage) {
+            return Err(EnrichError::Inconsistent(format!(
+                "feed stage {feed_stage} is not a stage of this {n}-stage cascade (expected 1..={n}, counted from the tails end)"
+            )));
+        }
+        Ok(FixedCascade {
+            machines,
+            cuts,
+            feed_stage,
+            separation,
+            machine_feed,
+        })
+    }
+
+    /// Number of stages.
+    pub fn stages(&self) -> usize {
+        self.machines.len()
+    }
+
+    /// Machines per stage, tails end first.
+    pub fn machines(&self) -> &[u32] {
+        &self.machines
+    }
+
+    /// Total machines.
+    pub fn total_machines(&self) -> u64 {
+        self.machines.iter().map(|&m| u64::from(m)).sum()
+    }
+
+    /// Cut per stage, tails end first.
+    pub fn cuts(&self) -> &[f64] {
+        &self.cuts
+    }
+
+    /// Feed stage, 1-based from the tails end.
+    pub fn feed_stage(&self) -> usize {
+        self.feed_stage
+    }
+
+    /// Stage separation factors.
+    pub fn separation(&self) -> StageSeparation {
+        self.separation
+    }
+
+    /// Throughput limit per machine.
+    pub fn machine_feed(&self) -> MachineFeed {
+        self.machine_feed
+    }
+
+    /// Stage feed flows per unit cascade feed (molar), tails end first. They depend only on the
+    /// cuts: the solution of Lₛ = θₛ₋₁Lₛ₋₁ + (1 − θₛ₊₁)Lₛ₊₁ + [s = k].
+    pub fn flows_per_feed(&self) -> Vec<f64> {
+        let n = self.stages();
+        let sup: Vec<f64> = (0..n)
+            .map(|s| {
+                if s + 1 < n {
+                    -(1.0 - self.cuts[s + 1])
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let (mut mult, mut pivot) = (vec![0.0; n], vec![0.0; n]);
+        factor_tridiagonal(&mut mult, &mut pivot, &sup, |s| -self.cuts[s - 1]);
+        let mut l = vec![0.0; n];
+        l[self.feed_stage - 1] = 1.0;
+        solve_tridiagonal(&mult, &pivot, &sup, &mut l);
+        l
+    }
+
+    /// Runs the cascade on `feed`: compositions everywhere and the feed-rate limit.
+    ///
+    /// # Errors
+    /// [`EnrichError::NoConvergence`] if Newton's method does not meet its tolerance within
+    /// [`MAX_ITERATIONS`]; [`EnrichError::Inconsistent`] if a stream's composition underflows
+    /// (U-235 or U-238 below the smallest double), which only extreme inputs produce.
+    pub fn run(&self, feed: &Composition) -> Result<CascadeRun, EnrichError> {
+        let mut w = Solver::new(self, feed);
+        let iterations = w.solve()?;
+        w.into_run(self, feed, iterations)
+    }
+}
+
+/// One stage of a solved cascade.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageState {
+    /// Stage number, 1-based from the tails end.
+    pub stage: usize,
+    /// Machines in the stage.
+    pub machines: u32,
+    /// Cut θ (molar heads flow over stage feed).
+    pub cut: f64,
+    /// Stage feed over cascade feed, molar.
+    pub flow_per_feed: f64,
+    /// Composition of the stage feed (after mixing).
+    pub feed: Composition,
+    /// Composition of the stage heads.
+    pub heads: Composition,
+    /// Composition of the stage tails.
+    pub tails: Composition,
+    /// Load per machine over the machine limit when the cascade runs at its maximum feed rate.
+    pub load_at_max_feed: f64,
+}
+
+/// The result of running a fixed cascade on one feed composition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CascadeRun {
+    /// The feed.
+    pub feed: Composition,
+    /// Product (heads of the last stage).
+    pub product: Composition,
+    /// Tails (tails of the first stage).
+    pub tails: Composition,
+    /// kg U of product per kg U of feed.
+    pub product_per_feed: f64,
+    /// kg U of tails per kg U of feed.
+    pub tails_per_feed: f64,
+    /// kg-SWU per kg U of feed (de la Garza value function on weight fractions).
+    pub separative_work_per_feed: f64,
+    /// Largest feed rate before a stage exceeds the machine limit, kg U/yr.
+    pub max_feed_kg_u_per_yr: f64,
+    /// The stage that sets the maximum feed (1-based from the tails end).
+    pub limiting_stage: usize,
+    /// Every stage, tails end first.
+    pub stages: Vec<StageState>,
+    /// Newton iterations used.
+    pub iterations: usize,
+}
+
+/// Rates of a cascade fed at a given rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Throughput {
+    /// Feed, kg U/yr.
+    pub feed_kg_u_per_yr: f64,
+    /// Product, kg U/yr.
+    pub product_kg_u_per_yr: f64,
+    /// Tails, kg U/yr.
+    pub tails_kg_u_per_yr: f64,
+    /// Separative power delivered, kg-SWU/yr.
+    pub separative_power_swu_per_yr: f64,
+    /// Load of the most loaded stage's machines over their limit (≤ 1 within capacity).
+    pub peak_load: f64,
+}
+
+impl CascadeRun {
+    /// Rates at `feed_kg_u_per_yr`. A rate above the maximum is allowed and shows as
+    /// `peak_load` > 1 (machines overloaded).
+    ///
+    /// # Errors
+    /// [`EnrichError::NotPositive`] for a non-positive rate.
+    pub fn at_feed_rate(&self, feed_kg_u_per_yr: f64) -> Result<Throughput, EnrichError> {
+        let f = positive("cascade feed rate", feed_kg_u_per_yr, "kg U/yr")?;
+        Ok(Throughput {
+            feed_kg_u_per_yr: f,
+            product_kg_u_per_yr: f * self.product_per_feed,
+            tails_kg_u_per_yr: f * self.tails_per_feed,
+            separative_power_swu_per_yr: f * self.separative_work_per_feed,
+            peak_load: f / self.max_feed_kg_u_per_yr,
+        })
+    }
+
+    /// Rates at the maximum feed rate (the limiting stage exactly at its machine limit).
+    pub fn at_max_feed(&self) -> Throughput {
+        self.at_feed_rate(self.max_feed_kg_u_per_yr)
+            .expect("the maximum feed rate is positive and finite")
+    }
+}
+
+/// Scratch space and state of one solve.
+struct Solver {
+    n: usize,
+    /// Isotopes present in the feed (indices into `Isotope::ALL`).
+    iso: Vec<usize>,
+    alpha: Vec<f64>,
+    feed_at: Vec<f64>,
+    k: usize,
+    cut: Vec<f64>,
+    ln_q: Vec<f64>,
+    flow: Vec<f64>,
+    u: Vec<f64>,
+    /// Heads share per (stage, isotope), stage-major.
+    h: Vec<f64>,
+    /// Isotope molar flow into each stage per unit feed, stage-major.
+    x: Vec<f64>,
+    /// Tridiagonal factors per isotope, isotope-major.
+    mult: Vec<f64>,
+    pivot: Vec<f64>,
+    sup: Vec<f64>,
+    residual: Vec<f64>,
+}
+
+/// Newton steps of the one-stage starting guess.
+const INITIAL_STEPS: usize = 3;
+
+/// Bound on ln(θ/(1 − θ)·σ) so that e^z·αᵢ stays finite (αᵢ ≤ 1 + 2·(MAX_ALPHA − 1)).
+const LN_BOUND: f64 = 600.0;
+
+/// Heads shares hᵢ = e·αᵢ/(1 + e·αᵢ) of one stage with e = θ/(1 − θ)·σ, one `exp` per stage.
+fn heads_shares(ln_q: f64, u: f64, alpha: &[f64], out: &mut [f64]) {
+    let e = (ln_q + u).clamp(-LN_BOUND, LN_BOUND).exp();
+    for (h, a) in out.iter_mut().zip(alpha) {
+        let ea = e * a;
+        *h = ea / (1.0 + ea);
+    }
+}
+
+/// A starting point for stage s: assume its feed is what an ideal cascade would hold there
+/// (`z`, ratios to U-238 scaled by αᵢ^((s − k)/2), normalised) and split it at its cut; a few
+/// safeguarded Newton steps on that one-stage equation suffice, since Newton on the whole
+/// cascade follows.
+fn initial_u(z: &[f64], alpha: &[f64], cut: f64) -> f64 {
+    let ln_q = (cut / (1.0 - cut)).ln();
+    let mut u = -z.iter().zip(alpha).map(|(f, a)| f * a.ln()).sum::<f64>();
+    let mut h = [0.0; 5];
+    for _ in 0..INITIAL_STEPS {
+        heads_shares(ln_q, u, alpha, &mut h[..alpha.len()]);
+        let (mut g, mut dg) = (-cut, 0.0);
+        for (zj, hj) in z.iter().zip(&h) {
+            g += zj * hj;
+            dg += zj * hj * (1.0 - hj);
+        }
+        if dg <= 0.0 {
+            break;
+        }
+        u -= (g / dg).clamp(-2.0, 2.0);
+    }
+    u
+}
+
+impl Solver {
+    fn new(c: &FixedCascade, feed: &Composition) -> Self {
+        let n = c.stages();
+        let at = feed.at_fractions();
+        let iso: Vec<usize> = (0..5).filter(|&i| at[i] > 0.0).collect();
+        let m = iso.len();
+        let ln_alpha: Vec<f64> = iso
+            .iter()
+            .map(|&i| c.separation.alpha(Isotope::ALL[i]).ln())
+            .collect();
+        let feed_at: Vec<f64> = iso.iter().map(|&i| at[i]).collect();
+        let ln_q = c.cuts.iter().map(|t| (t / (1.0 - t)).ln()).collect();
+        let k = c.feed_stage - 1;
+        let alpha: Vec<f64> = ln_alpha.iter().map(|a| a.exp()).collect();
+        // Ideal-cascade guess of the stage compositions: ratios scale by √αᵢ per stage.
+        let step: Vec<f64> = ln_alpha.iter().map(|a| (0.5 * a).exp()).collect();
+        let mut u = vec![0.0; n];
+        let mut z = [0.0; 5];
+        for (s, us) in u.iter_mut().enumerate() {
+            let d = s as i32 - k as i32;
+            let mut total = 0.0;
+            for j in 0..m {
+                z[j] = feed_at[j] * step[j].powi(d);
+                total += z[j];
+            }
+            z[..m].iter_mut().for_each(|v| *v /= total);
+            *us = initial_u(&z[..m], &alpha, c.cuts[s]);
+        }
+        Solver {
+            n,
+            iso,
+            alpha,
+            feed_at,
+            k,
+            cut: c.cuts.clone(),
+            ln_q,
+            flow: c.flows_per_feed(),
+            u,
+            h: vec![0.0; n * m],
+            x: vec![0.0; n * m],
+            mult: vec![0.0; n * m],
+            pivot: vec![0.0; n * m],
+            sup: vec![0.0; n * m],
+            residual: vec![0.0; n],
+        }
+    }
+
+    /// Isotope flows and cut residuals for the current `u`; returns the largest |residual|.
+    fn evaluate(&mut self) -> f64 {
+        let (n, m) = (self.n, self.iso.len());
+        for s in 0..n {
+            heads_shares(
+                self.ln_q[s],
+                self.u[s],
+                &self.alpha,
+                &mut self.h[s * m..(s + 1) * m],
+            );
+        }
+        for j in 0..m {
+            let r = j * n..(j + 1) * n;
+            for s in 0..n {
+                self.sup[j * n + s] = if s + 1 < n {
+                    -(1.0 - self.h[(s + 1) * m + j])
+                } else {
+                    0.0
+                };
+            }
+            let h = &self.h;
+            factor_tridiagonal(
+                &mut self.mult[r.clone()],
+                &mut self.pivot[r.clone()],
+                &self.sup[r.clone()],
+                |s| -h[(s - 1) * m + j],
+            );
+            let mut col = [0.0; MAX_STAGES];
+            col[self.k] = self.feed_at[j];
+            solve_tridiagonal(
+                &self.mult[r.clone()],
+                &self.pivot[r.clone()],
+                &self.sup[r],
+                &mut col[..n],
+            );
+            for (s, v) in col[..n].iter().enumerate() {
+                self.x[s * m + j] = *v;
+            }
+        }
+        let mut worst: f64 = 0.0;
+        for s in 0..n {
+            let heads: f64 = (0..m).map(|j| self.h[s * m + j] * self.x[s * m + j]).sum();
+            let r = (heads - self.cut[s] * self.flow[s]) / self.flow[s];
+            self.residual[s] = r;
+            worst = worst.max(r.abs());
+        }
+        worst
+    }
+
+    /// The Jacobian of the scaled residuals with respect to u, row-major.
+    fn jacobian(&self, jac: &mut [f64]) {
+        let (n, m) = (self.n, self.iso.len());
+        jac.iter_mut().for_each(|v| *v = 0.0);
+        for s in 0..n {
+            let d: f64 = (0..m)
+                .map(|j| {
+                    let h = self.h[s * m + j];
+                    h * (1.0 - h) * self.x[s * m + j]
+                })
+                .sum();
+            jac[s * n + s] = d;
+        }
+        // ∂x/∂u_t = dh_t·x_t·A⁻¹(e_{t+1} − e_{t−1}), for all t at once per isotope.
+        let mut cols = vec![0.0; n * n];
+        for j in 0..m {
+            let r = j * n..(j + 1) * n;
+            cols.iter_mut().for_each(|v| *v = 0.0);
+            for t in 0..n {
+                if t + 1 < n {
+                    cols[(t + 1) * n + t] = 1.0;
+                }
+                if t > 0 {
+                    cols[(t - 1) * n + t] = -1.0;
+                }
+            }
+            solve_tridiagonal_many(
+                &self.mult[r.clone()],
+                &self.pivot[r.clone()],
+                &self.sup[r],
+                &mut cols,
+                n,
+            );
+            let mut w = [0.0; MAX_STAGES];
+            for (t, wt) in w[..n].iter_mut().enumerate() {
+                let h = self.h[t * m + j];
+                *wt = h * (1.0 - h) * self.x[t * m + j];
+            }
+            for s in 0..n {
+                let hs = self.h[s * m + j];
+                let row = &mut jac[s * n..(s + 1) * n];
+                row.iter_mut()
+                    .zip(&cols[s * n..(s + 1) * n])
+                    .zip(&w[..n])
+                    .for_each(|((jv, c), wt)| *jv += hs * wt * c);
+            }
+        }
+        for s in 0..n {
+            let f = 1.0 / self.flow[s];
+            jac[s * n..(s + 1) * n].iter_mut().for_each(|v| *v *= f);
+        }
+    }
+
+    /// Newton with backtracking; returns the iterations used.
+    fn solve(&mut self) -> Result<usize, EnrichError> {
+        let n = self.n;
+        let mut worst = self.evaluate();
+        let mut jac = vec![0.0; n * n];
+        let mut step = vec![0.0; n];
+        let mut u_old = vec![0.0; n];
+        for it in 0..MAX_ITERATIONS {
+            if worst <= CUT_TOLERANCE {
+                return Ok(it);
+            }
+            self.jacobian(&mut jac);
+            step.iter_mut()
+                .zip(&self.residual)
+                .for_each(|(d, r)| *d = -r);
+            if !solve_dense(&mut jac, &mut step) {
+                return Err(EnrichError::NoConvergence {
+                    solver: "fixed-cascade Newton (singular Jacobian)",
+                    iterations: it,
+                    residual: worst,
+                });
+            }
+            // Keep a step within a factor e^4 on every stage ratio.
+            let big = step.iter().fold(0.0f64, |a, d| a.max(d.abs()));
+            let scale = if big > 4.0 { 4.0 / big } else { 1.0 };
+            u_old.copy_from_slice(&self.u);
+            let norm_old: f64 = self.residual.iter().map(|r| r * r).sum();
+            let mut lambda = scale;
+            let mut accepted = false;
+            for _ in 0..40 {
+                for s in 0..n {
+                    self.u[s] = u_old[s] + lambda * step[s];
+                }
+                worst = self.evaluate();
+                let norm: f64 = self.residual.iter().map(|r| r * r).sum();
+                if norm.is_finite() && norm <= (1.0 - 1e-4 * lambda) * norm_old {
+                    accepted = true;
+                    break;
+                }
+                lambda *= 0.5;
+            }
+            if !accepted {
+                if worst <= 1e3 * CUT_TOLERANCE {
+                    // Rounding floor reached slightly above the tolerance: the answer is exact to
+                    // ~1e-9 in the cuts, far below any physical meaning.
+                    return Ok(it + 1);
+                }
+                return Err(EnrichError::NoConvergence {
+                    solver: "fixed-cascade Newton (line search)",
+                    iterations: it + 1,
+                    residual: worst,
+                });
+            }
+        }
+        if worst <= CUT_TOLERANCE {
+            return Ok(MAX_ITERATIONS);
+        }
+        Err(EnrichError::NoConvergence {
+            solver: "fixed-cascade Newton",
+            iterations: MAX_ITERATIONS,
+            residual: worst,
+        })
+    }
+
+    fn composition(
+        &self,
+        at_active: impl Fn(usize) -> f64,
+        what: impl FnOnce() -> String,
+    ) -> Result<Composition, EnrichError> {
+        let mut at = [0.0; 5];
+        for (j, &i) in self.iso.iter().enumerate() {
+            at[i] = at_active(j);
+        }
+        let total: f64 = at.iter().sum();
+        at.iter_mut().for_each(|a| *a /= total);
+        Composition::from_at_fractions(at).map_err(|e| {
+            EnrichError::Inconsistent(format!(
+                "the {} composition degenerates ({e}); the cascade separates beyond double precision",
+                what()
+            ))
+        })
+    }
+
+    fn into_run(
+        self,
+        c: &FixedCascade,
+        feed: &Composition,
+        iterations: usize,
+    ) -> Result<CascadeRun, EnrichError> {
+        let (n, m) = (self.n, self.iso.len());
+        let mut stages = Vec::with_capacity(n);
+        for s in 0..n {
+            let x = |j: usize| self.x[s * m + j];
+            let hx = |j: usize| self.h[s * m + j] * self.x[s * m + j];
+            let tx = |j: usize| (1.0 - self.h[s * m + j]) * self.x[s * m + j];
+            stages.push(StageState {
+                stage: s + 1,
+                machines: c.machines[s],
+                cut: c.cuts[s],
+                flow_per_feed: self.flow[s],
+                feed: self.composition(x, || format!("stage {} feed", s + 1))?,
+                heads: self.composition(hx, || format!("stage {} heads", s + 1))?,
+                tails: self.composition(tx, || format!("stage {} tails", s + 1))?,
+                load_at_max_feed: 0.0,
+            });
+        }
+        let product = stages[n - 1].heads;
+        let tails = stages[0].tails;
+        let mf = feed.molar_mass();
+        // Molar product and tails per mole of feed, then to mass.
+        let p_mol = c.cuts[n - 1] * self.flow[n - 1];
+        let t_mol = (1.0 - c.cuts[0]) * self.flow[0];
+        let product_per_feed = p_mol * product.molar_mass() / mf;
+        let tails_per_feed = t_mol * tails.molar_mass() / mf;
+        // Feed limit: ℓₛ·F_mol ≤ nₛ·L_m for every stage.
+        let lm = c.machine_feed.mol_per_yr();
+        let (limiting, f_mol) = (0..n)
+            .map(|s| (s, f64::from(c.machines[s]) * lm / self.flow[s]))
+            .fold((0, f64::INFINITY), |a, b| if b.1 < a.1 { b } else { a });
+        for st in &mut stages {
+            st.load_at_max_feed = st.flow_per_feed * f_mol / (f64::from(st.machines) * lm);
+        }
+        let separative_work_per_feed = product_per_feed * multicomponent_value(&product)
+            + tails_per_feed * multicomponent_value(&tails)
+            - multicomponent_value(feed);
+        Ok(CascadeRun {
+            feed: *feed,
+            product,
+            tails,
+            product_per_feed,
+            tails_per_feed,
+            separative_work_per_feed,
+            max_feed_kg_u_per_yr: f_mol * mf / 1000.0,
+            limiting_stage: limiting + 1,
+            stages,
+            iterations,
+        })
+    }
+}
