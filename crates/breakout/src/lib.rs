@@ -19,6 +19,7 @@ pub mod date;
 pub mod deal;
 pub mod error;
 pub mod estimate;
+pub mod fixed;
 pub mod goal;
 pub mod ideal;
 pub mod montecarlo;

@@ -6,6 +6,7 @@
 //! Monte Carlo draw or a tornado variation is just another value vector of the same length, and
 //! the estimators never allocate per draw.
 
+use crate::fixed::Hardware;
 use enrich::{Assay, KgU, Stock, units::DAYS_PER_MONTH, units::DAYS_PER_YEAR};
 
 use crate::capacity::CapacitySchedule;
@@ -105,7 +106,20 @@ pub struct Scenario {
     pub natural_tails: Assay,
     /// Reinstallation rate, cascades per month (0: none).
     pub reinstall_cascades_per_month: InputId,
+    /// Days to set up a new step of the fixed-cascade model: the first time the cascades are
+    /// fed at a level of the enrichment chain they do not already handle.
+    pub setup_days_per_step: InputId,
+    /// Assays (wt-% U-235) the cascades already take as feed or make as product at the start,
+    /// besides natural uranium and the product of natural feed: steps at these levels need no
+    /// set-up.
+    pub set_up_wt_pct: Vec<f64>,
+    /// The kinds of cascade the fixed-cascade model recycles material through, weighted by
+    /// their rated output (empty: the fixed-cascade model is unavailable).
+    pub hardware: Vec<Hardware>,
 }
+
+/// Default set-up time per new step, days: see [`Scenario::new`].
+pub const DEFAULT_SETUP_DAYS_PER_STEP: f64 = 21.0;
 
 impl Scenario {
     /// An empty scenario (no capacity, no stocks, no reinstallation).
@@ -124,6 +138,9 @@ impl Scenario {
             tails,
             natural_tails,
             reinstall_cascades_per_month: 0,
+            setup_days_per_step: 1,
+            hardware: Vec::new(),
+            set_up_wt_pct: Vec::new(),
         };
         s.inputs.push(Input {
             key: "reinstall_cascades_per_month".into(),
@@ -132,6 +149,18 @@ impl Scenario {
             param: Param::Fixed(0.0),
             domain: Domain::NON_NEGATIVE,
             source: "default: no reinstallation (declared capacity only)".into(),
+        });
+        s.inputs.push(Input {
+            key: "setup_days_per_step".into(),
+            label: "Set-up time per new enrichment step (fixed-cascade model)".into(),
+            unit: "days".into(),
+            param: Param::Fixed(DEFAULT_SETUP_DAYS_PER_STEP),
+            domain: Domain::NON_NEGATIVE,
+            source: "assumption (three weeks) within a sourced range: re-piping cascades for a new feed \
+                     and product assay 'could add several weeks or months up front' (Wood, Glaser & Kemp, \
+                     Physics Today 61(9):40, 2008, Box 3 [B20]); paid once per step the cascades do not \
+                     already handle (docs/models.md, 'Fixed-cascade model')"
+                .into(),
         });
         s
     }

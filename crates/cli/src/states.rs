@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use breakout::date::Date;
 use breakout::deal::compliance::{Facts, MachineCount, MachineStatus, StockHolding};
+use breakout::fixed::Hardware;
 use breakout::{CascadeGroup, Domain, Goal, GroupStatus, Param, Scenario, StockEntry, TailsPolicy};
+use enrich::cascade::{FixedCascade, IdealCascade};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass, KgU, MachineLibrary};
 use serde::Deserialize;
 
@@ -208,6 +210,16 @@ pub struct CascadeRecord {
     pub cascades: u32,
     /// Days until on line (status `building` only).
     pub online_after_days: Option<ParamRecord>,
+    /// Feed assay the cascades are set up for, wt-% U-235 (default natural uranium), for the
+    /// fixed-cascade model.
+    pub design_feed_wt_pct: Option<f64>,
+    /// Source of `design_feed_wt_pct`.
+    pub design_source: Option<String>,
+    /// Assays, wt-% U-235, these cascades already take as feed or make as product (besides
+    /// natural uranium and LEU): the fixed-cascade model needs no set-up for those steps.
+    pub handles_wt_pct: Option<Vec<f64>>,
+    /// Source of `handles_wt_pct`.
+    pub handles_source: Option<String>,
     /// Source.
     pub source: String,
     /// Assumption, where the figure is not public.
@@ -464,6 +476,7 @@ pub fn scenario(
         }
     }
     let mut sc = Scenario::new(d.id.clone(), opts.goal, opts.tails, opts.natural_tails);
+    let mut design_feeds: Vec<Option<f64>> = Vec::new();
     let cite = |text: &str| cite_sources(text, &d.sources);
     for site in &d.sites {
         let sid = site.id.to_ascii_lowercase();
@@ -527,6 +540,24 @@ pub fn scenario(
                     }
                 }
             };
+            if let Some(x) = c.design_feed_wt_pct {
+                Assay::named_wt_pct("design_feed_wt_pct", x)
+                    .map_err(|e| err(&at, e.to_string()))?;
+                if c.design_source.is_none() {
+                    return Err(err(&at, "design_feed_wt_pct needs a design_source".into()));
+                }
+            }
+            design_feeds.push(c.design_feed_wt_pct);
+            if let Some(list) = &c.handles_wt_pct {
+                if c.handles_source.is_none() {
+                    return Err(err(&at, "handles_wt_pct needs a handles_source".into()));
+                }
+                for &x in list {
+                    Assay::named_wt_pct("handles_wt_pct", x)
+                        .map_err(|e| err(&at, e.to_string()))?;
+                    sc.set_up_wt_pct.push(x);
+                }
+            }
             sc.groups.push(CascadeGroup {
                 site: sid.clone(),
                 machine: mid,
@@ -612,7 +643,126 @@ pub fn scenario(
         }
     }
     set_reinstall(&mut sc, opts)?;
+    attach_hardware(&mut sc, library, &design_feeds)?;
     Ok(sc)
+}
+
+/// The cascade hardware of each group for the fixed-cascade model: the bundled profile of its
+/// machine type and cascade size when the cascades are set up for natural feed, otherwise the
+/// same 15-stage ideal design (feed at stage 6, as the bundled profiles) for the state's design
+/// feed. Groups of the same kind are pooled, weighted by their rated output at central values.
+/// Cascades of fewer than 15 machines (R&D) count in capacity but give no hardware of their own.
+///
+/// # Errors
+/// [`CliError::Input`] if a machine has no stage separation factor or a design fails.
+pub fn attach_hardware(
+    sc: &mut Scenario,
+    library: &MachineLibrary,
+    design_feeds: &[Option<f64>],
+) -> Result<(), CliError> {
+    let values = sc.central_values();
+    let mut kinds: Vec<(String, u32, Option<u64>, f64)> = Vec::new();
+    for (g, feed) in sc.groups.iter().zip(design_feeds) {
+        let weight = values[g.machines]
+            * values[g.swu_per_machine_yr]
+            * values[g.efficiency]
+            * (1.0 - values[g.damage_fraction]);
+        let per_cascade = (values[g.machines] / f64::from(g.cascades.max(1))).round() as u32;
+        if per_cascade < STAGES || library.get(&g.machine).is_err() || weight <= 0.0 {
+            continue;
+        }
+        // Design feeds compared to 1e-6 wt-% (as integer micro-percent).
+        let key = (
+            g.machine.clone(),
+            per_cascade,
+            feed.map(|x| (x * 1e6).round() as u64),
+            weight,
+        );
+        match kinds
+            .iter_mut()
+            .find(|k| k.0 == key.0 && k.1 == key.1 && k.2 == key.2)
+        {
+            Some(k) => k.3 += weight,
+            None => kinds.push(key),
+        }
+    }
+    let mut hardware = Vec::new();
+    for (machine, per_cascade, feed, weight) in kinds {
+        let (cascade, label) =
+            design(library, &machine, per_cascade, feed.map(|x| x as f64 / 1e6))?;
+        hardware.push(Hardware {
+            cascade,
+            nominal_swu_per_yr: weight,
+            label,
+        });
+    }
+    if hardware.is_empty() {
+        // Capacity given in SWU/yr only (quick mode) or no production cascades: the bundled
+        // IR-1 profile stands in (every bundled profile has the same 15 stages and α).
+        let total: f64 = sc
+            .groups
+            .iter()
+            .map(|g| values[g.machines] * values[g.swu_per_machine_yr] * values[g.efficiency])
+            .sum();
+        let file = crate::data::bundled_cascade("ir1-164")?
+            .expect("the IR-1 164-machine profile is bundled");
+        hardware.push(Hardware {
+            cascade: file.cascade,
+            nominal_swu_per_yr: total.max(f64::MIN_POSITIVE),
+            label: "data/cascades/ir1-164.toml standing in for capacity given without machines (assumption: same 15 stages and α = 1.5 as every bundled profile)".into(),
+        });
+    }
+    sc.hardware = hardware;
+    Ok(())
+}
+
+/// Stages of the cascade designs made for the fixed-cascade model (as the bundled profiles).
+const STAGES: u32 = 15;
+
+fn design(
+    library: &MachineLibrary,
+    machine: &str,
+    per_cascade: u32,
+    feed_wt_pct: Option<f64>,
+) -> Result<(FixedCascade, String), CliError> {
+    let bad =
+        |e: String| CliError::Input(format!("cascade design for {per_cascade} {machine}: {e}"));
+    let m = library.get(machine).map_err(|e| bad(e.to_string()))?;
+    if feed_wt_pct.is_none() {
+        for (id, _) in crate::data::BUNDLED_CASCADES {
+            if let Some(file) = crate::data::bundled_cascade(id)?
+                && file
+                    .machine
+                    .as_deref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(machine))
+                && file.cascade.total_machines() == u64::from(per_cascade)
+            {
+                return Ok((
+                    file.cascade,
+                    format!(
+                        "data/cascades/{id}.toml ({} cascades, derived profile)",
+                        m.id
+                    ),
+                ));
+            }
+        }
+    }
+    let feed = Assay::named_wt_pct("design feed", feed_wt_pct.unwrap_or(0.711))
+        .map_err(|e| bad(e.to_string()))?;
+    let s = m.separation().map_err(|e| bad(e.to_string()))?;
+    let l = m.machine_feed().map_err(|e| bad(e.to_string()))?;
+    let cascade = IdealCascade::with_stages(feed, (STAGES - 5) as usize, 5, s)
+        .and_then(|c| c.fitted_to_machines(per_cascade, l))
+        .map_err(|e| bad(e.to_string()))?
+        .cascade;
+    Ok((
+        cascade,
+        format!(
+            "{per_cascade}-machine {} cascades: 15-stage ideal design for {} wt-% feed (derived, docs/models.md)",
+            m.id,
+            enrich::units::significant(feed.wt_pct(), 4)
+        ),
+    ))
 }
 
 /// Applies `--reinstall-cascades-per-month`.

@@ -36,7 +36,8 @@ pub struct RunArgs {
     /// file [default: iran-2025-05].
     #[arg(value_name = "STATE|FILE")]
     pub state: Option<String>,
-    /// Production model: ideal (least-SWU lower bound).
+    /// Production model: fixed-cascade (batch recycling through the state's cascades) or ideal
+    /// (least-SWU lower bound).
     #[arg(long, default_value = HEADLINE.id())]
     pub model: String,
     /// Goal unit: sq (25 kg U-235 in HEU) or wgu (25 kg U at 90 wt-%).
@@ -63,6 +64,10 @@ pub struct RunArgs {
     /// Bring installed-idle, then stored cascades on line at this rate, cascades/month.
     #[arg(long, value_name = "R")]
     pub reinstall_cascades_per_month: Option<f64>,
+    /// Fixed-cascade model: days to set up each enrichment step the cascades do not already
+    /// handle [default: 21, three weeks: Physics Today's "several weeks or months"].
+    #[arg(long, value_name = "DAYS")]
+    pub setup_days_per_step: Option<f64>,
     /// Efficiency in HEU production of a machine type, × rated output (repeatable), e.g. IR-1=0.7.
     #[arg(long = "efficiency", value_name = "TYPE=F", value_parser = parse_type_value)]
     pub efficiency: Vec<(String, f64)>,
@@ -277,6 +282,17 @@ pub fn resolve(
             "--no-stocks and --stock contradict each other".into(),
         ));
     }
+    if let Some(d) = a.setup_days_per_step {
+        sc.input(
+            "setup_days_per_step",
+            "Set-up time per new enrichment step (fixed-cascade model)",
+            "days",
+            Param::Fixed(d),
+            Domain::NON_NEGATIVE,
+            "--setup-days-per-step",
+        )
+        .map_err(|e| CliError::Usage(format!("--setup-days-per-step: {e}")))?;
+    }
     Ok((sc, state))
 }
 
@@ -365,6 +381,8 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
         });
     }
     states::set_reinstall(&mut sc, opts)?;
+    let designs = vec![None; sc.groups.len()];
+    states::attach_hardware(&mut sc, lib, &designs)?;
     Ok(sc)
 }
 
