@@ -1,4 +1,5 @@
-//! Monte Carlo throughput of the ideal model (target ≥ 2·10⁶ samples/s on 2 cores).
+//! Monte Carlo throughput: ideal model (target ≥ 2·10⁶ samples/s on 2 cores) and fixed-cascade
+//! model (target ≥ 2·10⁴ samples/s).
 //!
 //! Two scenarios like the May 2025 Fordow case: capacity uncertain only (the plan is computed
 //! once), and capacity plus an uncertain 60 % stock (one least-SWU plan per draw).
@@ -116,4 +117,32 @@ fn ideal_samples_2pow20(bencher: divan::Bencher, stock_uncertain: bool) {
     bencher
         .counter(divan::counter::ItemsCount::new(SAMPLES))
         .bench(|| sample_goal_days(est.as_ref(), &s, SAMPLES, 42, &|_| {}).unwrap());
+}
+
+/// Samples for the fixed-cascade model: each draw runs the batch-recycling simulation.
+const FIXED_SAMPLES: usize = 1 << 14;
+
+/// The same scenario through the fixed-cascade model, with Fordow's cascade hardware (the
+/// bundled 174-machine IR-6 profile re-derived for 20 % feed, as in the 2025 states), and the
+/// set-up of the 20 % and 60 % steps already done.
+#[divan::bench(args = [false, true], sample_count = 5)]
+fn fixed_cascade_samples_2pow14(bencher: divan::Bencher, stock_uncertain: bool) {
+    use enrich::cascade::{IdealCascade, StageSeparation, machine_feed_from_rating};
+    let mut s = scenario(stock_uncertain);
+    let alpha = StageSeparation::new(1.5).unwrap();
+    let cascade = IdealCascade::with_stages(Assay::from_wt_pct(20.0).unwrap(), 10, 5, alpha)
+        .unwrap()
+        .fitted_to_machines(174, machine_feed_from_rating(5.0, alpha).unwrap())
+        .unwrap()
+        .cascade;
+    s.hardware = vec![breakout::fixed::Hardware {
+        cascade,
+        nominal_swu_per_yr: 9744.0,
+        label: "bench".into(),
+    }];
+    s.set_up_wt_pct = vec![20.0, 60.0];
+    let est = Model::FixedCascade.prepare(&s).unwrap();
+    bencher
+        .counter(divan::counter::ItemsCount::new(FIXED_SAMPLES))
+        .bench(|| sample_goal_days(est.as_ref(), &s, FIXED_SAMPLES, 42, &|_| {}).unwrap());
 }
