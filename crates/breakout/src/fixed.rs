@@ -401,7 +401,11 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
     let mut sim = Simulation::default();
     // Sums start from +0.0 so that no goal-grade material reads as 0, not −0.
     let goal_units = |lots: &[Lot]| -> f64 {
-        lots.iter().filter(|l| l.x >= g).map(equivalent).fold(0.0, |a, b| a + b) / goal_kg_each
+        lots.iter()
+            .filter(|l| l.x >= g)
+            .map(equivalent)
+            .fold(0.0, |a, b| a + b)
+            / goal_kg_each
     };
     sim.initial_units = goal_units(&lots);
     let mut done = sim.initial_units;

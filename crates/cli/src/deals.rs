@@ -42,6 +42,7 @@ struct DealFile {
     name: String,
     summary: String,
     source: String,
+    base_state: Option<String>,
     milestone: Vec<MilestoneRecord>,
     clause: Vec<ClauseRecord>,
 }
@@ -355,6 +356,7 @@ pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, CliError> {
         name: raw.name,
         summary: raw.summary,
         source: raw.source,
+        base_state: raw.base_state,
         milestones,
         clauses,
     };

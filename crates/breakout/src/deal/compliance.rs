@@ -374,6 +374,7 @@ mod tests {
             name: "t".into(),
             summary: String::new(),
             source: String::new(),
+            base_state: None,
             milestones: vec![Milestone {
                 name: "implementation".into(),
                 date: Some(date("2016-01-16")),

@@ -173,6 +173,9 @@ pub struct Deal {
     pub summary: String,
     /// Where the deal's text comes from.
     pub source: String,
+    /// The facility state (by id) whose machines and stocks the deal's limits are applied to for
+    /// its breakout floor: what the country has when the deal starts.
+    pub base_state: Option<String>,
     /// Named days.
     pub milestones: Vec<Milestone>,
     /// Terms.
@@ -323,6 +326,7 @@ mod tests {
             name: "Test".into(),
             summary: String::new(),
             source: String::new(),
+            base_state: None,
             milestones: vec![
                 Milestone {
                     name: "implementation".into(),

@@ -34,6 +34,28 @@ enum DealCommand {
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: Option<String>,
     },
+    /// The breakout floor: the most favourable state the deal allows, breakout while it holds
+    /// and if it is broken that day (reinstalling stored machines), and over the deal's life.
+    Floor {
+        /// A bundled deal id or a deal file.
+        deal: String,
+        /// The day, YYYY-MM-DD [default: the deal's start].
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+        /// Also compute one point per year of the deal's life (dated deals).
+        #[arg(long, value_enum, default_value_t = super::floor::Series::Yearly)]
+        series: super::floor::Series,
+        #[command(flatten)]
+        options: super::floor::FloorOptions,
+    },
+    /// Deals side by side: breakout floor and breakout if broken, with "no deal" and the
+    /// post-strike state for reference.
+    Compare {
+        /// Bundled deal ids or deal files [default: the four bundled deals].
+        deals: Vec<String>,
+        #[command(flatten)]
+        options: super::floor::FloorOptions,
+    },
     /// Check every bundled state and the stockpile history: when each limit was first exceeded.
     History {
         /// A bundled deal id or a deal file.
@@ -232,6 +254,22 @@ pub fn run(args: DealArgs) -> CmdResult {
             return check_state(&load(&deal)?, &state, date);
         }
         DealCommand::History { deal } => history(&load(&deal)?)?,
+        DealCommand::Floor {
+            deal,
+            date,
+            series,
+            options,
+        } => {
+            return super::floor::run_floor(&deal, date, series, &options);
+        }
+        DealCommand::Compare { deals, options } => {
+            let deals = if deals.is_empty() {
+                BUNDLED.iter().map(|(id, _)| id.to_string()).collect()
+            } else {
+                deals
+            };
+            return super::floor::run_compare(&deals, &options);
+        }
         DealCommand::Show { deal, date } => {
             let date = date.map(|d| parse_date("--date", &d)).transpose()?;
             show(&load(&deal)?, date)

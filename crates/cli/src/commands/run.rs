@@ -147,7 +147,7 @@ fn parse_stock(s: &str) -> Result<(f64, f64), String> {
 }
 
 /// Parses `LO..HI` months.
-fn parse_range(s: &str) -> Result<(f64, f64), String> {
+pub(crate) fn parse_range(s: &str) -> Result<(f64, f64), String> {
     let expected = "expected LO..HI in months, e.g. 6..18";
     let (lo, hi) = s
         .split_once("..")
