@@ -590,18 +590,16 @@ pub fn run_floor(
             "cascades/month",
             o.reinstall_cascades_per_month.is_none(),
         );
-    r.result(
+    r.result_text(
         "permitted_first_sq_days",
         "Breakout with permitted capacity only (deal holds)",
-        f.permitted.first_unit_days.unwrap_or(f64::INFINITY),
-        "days",
+        &days(f.permitted.first_unit_days),
     )
     .result_json("permitted_first_sq_days", opt(f.permitted.first_unit_days))
-    .result(
+    .result_text(
         "first_sq_days",
         "Breakout if the deal is broken that day (reinstalling)",
-        f.broken.first_unit_days.unwrap_or(f64::INFINITY),
-        "days",
+        &days(f.broken.first_unit_days),
     )
     .result_json("first_sq_days", opt(f.broken.first_unit_days))
     .result(
@@ -805,7 +803,10 @@ mod tests {
             ("IR-1", "fordow"),
             ("IR-6", "pfep"),
         ] {
-            assert!(operating(&st, m, site).abs() < 1e-9, "{m} at {site}: {notes:?}");
+            assert!(
+                operating(&st, m, site).abs() < 1e-9,
+                "{m} at {site}: {notes:?}"
+            );
         }
         assert_eq!(
             st.stocks.len(),

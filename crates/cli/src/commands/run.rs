@@ -87,7 +87,7 @@ pub struct RunArgs {
     #[arg(long = "machines", value_name = "TYPE=N", value_parser = parse_type_value, conflicts_with = "state")]
     pub machines: Vec<(String, f64)>,
     /// A stock as KG_U@WT_PCT (repeatable), e.g. 408.6@60; added to the state's stocks.
-    #[arg(long = "stock", value_name = "KG_U@WT_PCT", value_parser = parse_stock)]
+    #[arg(long = "stock", value_name = "KG_U@WT_PCT", value_parser = super::parse_stock)]
     pub stocks: Vec<(f64, f64)>,
     /// Fix the stock cascade's tails, wt-% U-235 (to reproduce a published estimate).
     #[arg(long, value_name = "WT_PCT", conflicts_with = "max_tails_wt_pct")]
@@ -124,26 +124,6 @@ fn parse_type_value(s: &str) -> Result<(String, f64), String> {
         return Err(format!("`{s}`: the number must be finite and ≥ 0"));
     }
     Ok((t.trim().to_string(), v))
-}
-
-/// Parses `KG_U@WT_PCT`.
-fn parse_stock(s: &str) -> Result<(f64, f64), String> {
-    let expected = "expected KG_U@WT_PCT, e.g. 408.6@60";
-    let (kg, pct) = s
-        .split_once('@')
-        .ok_or_else(|| format!("`{s}` has no `@`: {expected}"))?;
-    let kg: f64 = kg
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{kg}` in `{s}` is not a number of kg U: {expected}"))?;
-    let pct: f64 = pct
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{pct}` in `{s}` is not an assay in wt-%: {expected}"))?;
-    if !(kg.is_finite() && kg > 0.0) {
-        return Err(format!("`{s}`: the mass must be > 0 kg U"));
-    }
-    Ok((kg, pct))
 }
 
 /// Parses `LO..HI` months.

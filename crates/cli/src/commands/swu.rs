@@ -103,7 +103,7 @@ struct PlanArgs {
     #[arg(long, value_name = "WT_PCT")]
     product_wt_pct: f64,
     /// A stock as KG_U@WT_PCT, e.g. 408.6@60 (repeat for several).
-    #[arg(long = "stock", value_name = "KG_U@WT_PCT", required = true, value_parser = parse_stock)]
+    #[arg(long = "stock", value_name = "KG_U@WT_PCT", required = true, value_parser = super::parse_stock)]
     stocks: Vec<(f64, f64)>,
     #[command(flatten)]
     tails: TailsArgsSpec,
@@ -171,23 +171,6 @@ struct YieldArgs {
     feed_kg_u: f64,
     #[command(flatten)]
     tails: TailsArgsSpec,
-}
-
-/// Parses `KG_U@WT_PCT`.
-fn parse_stock(s: &str) -> Result<(f64, f64), String> {
-    let expected = "expected KG_U@WT_PCT, e.g. 408.6@60";
-    let (kg, pct) = s
-        .split_once('@')
-        .ok_or_else(|| format!("`{s}` has no `@`: {expected}"))?;
-    let kg: f64 = kg
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{kg}` in `{s}` is not a number of kg U: {expected}"))?;
-    let pct: f64 = pct
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{pct}` in `{s}` is not an assay in wt-%: {expected}"))?;
-    Ok((kg, pct))
 }
 
 /// Runs `breakout swu ...`.
@@ -647,19 +630,4 @@ fn yield_(a: YieldArgs) -> Result<Report, CliError> {
     r.result_text("limited_by", "Limited by", limit);
     balance_results(&mut r, &y.balance);
     Ok(r)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_stocks_and_explains_bad_ones() {
-        assert_eq!(parse_stock("408.6@60").unwrap(), (408.6, 60.0));
-        assert_eq!(parse_stock(" 5000 @ 3.67 ").unwrap(), (5000.0, 3.67));
-        for (bad, needle) in [("408.6", "no `@`"), ("x@60", "`x`"), ("10@y", "`y`")] {
-            let e = parse_stock(bad).unwrap_err();
-            assert!(e.contains(needle) && e.contains("KG_U@WT_PCT"), "{e}");
-        }
-    }
 }
