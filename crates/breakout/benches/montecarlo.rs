@@ -146,3 +146,74 @@ fn fixed_cascade_samples_2pow14(bencher: divan::Bencher, stock_uncertain: bool) 
         .counter(divan::counter::ItemsCount::new(FIXED_SAMPLES))
         .bench(|| sample_goal_days(est.as_ref(), &s, FIXED_SAMPLES, 42, &|_| {}).unwrap());
 }
+
+/// A natural-uranium breakout through four steps (the JCPOA design point: 5,060 IR-1 with their
+/// rating uncertain, 202.8 kg U of 3.67 %), about 60 passes per draw.
+#[divan::bench(sample_count = 5)]
+fn fixed_cascade_jcpoa_samples_2pow12(bencher: divan::Bencher) {
+    use breakout::fixed::Hardware;
+    use enrich::cascade::{IdealCascade, StageSeparation, machine_feed_from_rating};
+    let a = |p: f64| Assay::from_wt_pct(p).unwrap();
+    let goal = Goal::new(GoalUnit::SignificantQuantity, a(90.0), 1).unwrap();
+    let mut s = Scenario::new(
+        "jcpoa",
+        goal,
+        TailsPolicy::Float { ceiling: a(20.0) },
+        a(0.4),
+    );
+    let fixed = |s: &mut Scenario, k: &str, v: f64, d: Domain| {
+        s.input(k, k, "", Param::Fixed(v), d, "").unwrap()
+    };
+    let machines = fixed(&mut s, "n", 5060.0, Domain::NON_NEGATIVE);
+    let eff = fixed(&mut s, "eff", 1.0, Domain::NON_NEGATIVE);
+    let dmg = fixed(&mut s, "dmg", 0.0, Domain::FRACTION);
+    let power = s
+        .input(
+            "swu",
+            "swu",
+            "",
+            Param::Triangular {
+                min: 0.65,
+                mode: 1.0,
+                max: 1.12,
+            },
+            Domain::NON_NEGATIVE,
+            "",
+        )
+        .unwrap();
+    s.groups.push(CascadeGroup {
+        site: "fep".into(),
+        machine: "IR-1".into(),
+        status: GroupStatus::Operating,
+        machines,
+        cascades: 30,
+        swu_per_machine_yr: power,
+        efficiency: eff,
+        damage_fraction: dmg,
+    });
+    let mass = fixed(&mut s, "m", 202.8, Domain::NON_NEGATIVE);
+    let avail = fixed(&mut s, "a", 1.0, Domain::FRACTION);
+    s.stocks.push(StockEntry {
+        site: "fep".into(),
+        label: "3.67 %".into(),
+        assay: a(3.67),
+        mass_kg_u: mass,
+        available_fraction: avail,
+    });
+    let alpha = StageSeparation::new(1.5).unwrap();
+    let cascade = IdealCascade::with_stages(Assay::NATURAL, 10, 5, alpha)
+        .unwrap()
+        .fitted_to_machines(164, machine_feed_from_rating(1.0, alpha).unwrap())
+        .unwrap()
+        .cascade;
+    s.hardware = vec![Hardware {
+        cascade,
+        nominal_swu_per_yr: 5060.0,
+        label: "bench".into(),
+    }];
+    let est = Model::FixedCascade.prepare(&s).unwrap();
+    const N: usize = 1 << 12;
+    bencher
+        .counter(divan::counter::ItemsCount::new(N))
+        .bench(|| sample_goal_days(est.as_ref(), &s, N, 42, &|_| {}).unwrap());
+}

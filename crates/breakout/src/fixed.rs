@@ -52,9 +52,12 @@ const MERGE_RATIO: f64 = 1.3;
 /// Short of material for the goal, a lot waits for more of its kind below this many days' feed.
 const MIN_BATCH_DAYS: f64 = 0.5;
 /// With material enough for the goal in hand, lots below this many days' feed are left as dust.
-const DUST_BATCH_DAYS: f64 = 0.02;
+const DUST_BATCH_DAYS: f64 = 0.1;
 /// Most passes one estimate may take before it reports that it cannot reach the goal.
 pub const MAX_PASSES: usize = 5_000;
+/// A unit counts as made within this fraction of it (0.1 %: 28 g of a significant quantity),
+/// so that the last unit does not take a tail of ever smaller passes.
+const UNIT_TOLERANCE: f64 = 1e-3;
 /// Lots below this mass, kg U, are dropped (they would take more set-up than enrichment).
 const DUST_KG: f64 = 1e-3;
 
@@ -563,7 +566,7 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
         tidy(&mut lots, transfer, g);
         done = goal_units(&lots);
         while (sim.unit_days.len() as u32) < run.units
-            && (sim.unit_days.len() as f64) + 1.0 <= done + 1e-12
+            && (sim.unit_days.len() as f64) + 1.0 <= done + UNIT_TOLERANCE
         {
             sim.unit_days.push(t);
         }
