@@ -298,6 +298,19 @@ struct Lot {
     x: f64,
     /// kg U.
     kg: f64,
+    /// Goal material per kg it can give ([`Transfer::chain_yield`]), cached; `None` until
+    /// computed (new or merged lots).
+    per_kg: Option<f64>,
+}
+
+impl Lot {
+    fn new(x: f64, kg: f64) -> Self {
+        Lot {
+            x,
+            kg,
+            per_kg: None,
+        }
+    }
 }
 
 /// One batch-recycling pass as the timeline shows it.
@@ -366,18 +379,22 @@ fn tidy(lots: &mut Vec<Lot>, transfer: &Transfer, goal: f64) {
     lots.retain(|l| l.kg > DUST_KG);
     lots.sort_by(|a, b| a.x.total_cmp(&b.x));
     let bin = |x: f64| if x >= goal { u32::MAX } else { transfer.bin(x) };
-    let mut out: Vec<Lot> = Vec::with_capacity(lots.len());
-    for l in lots.drain(..) {
-        match out.last_mut() {
-            Some(prev) if bin(prev.x) == bin(l.x) => {
-                let kg = prev.kg + l.kg;
-                prev.x = (prev.x * prev.kg + l.x * l.kg) / kg;
-                prev.kg = kg;
-            }
-            _ => out.push(l),
+    // Merge neighbours of the same bin in place (no allocation on the Monte Carlo path).
+    let mut w = 0;
+    for r in 0..lots.len() {
+        if w > 0 && bin(lots[w - 1].x) == bin(lots[r].x) {
+            let (prev, l) = (lots[w - 1], lots[r]);
+            let kg = prev.kg + l.kg;
+            lots[w - 1] = Lot::new((prev.x * prev.kg + l.x * l.kg) / kg, kg);
+        } else {
+            lots[w] = lots[r];
+            w += 1;
         }
     }
-    *lots = out;
+    lots.truncate(w);
+    for l in lots.iter_mut().filter(|l| l.per_kg.is_none()) {
+        l.per_kg = Some(transfer.chain_yield(l.x, goal));
+    }
 }
 
 /// Batch recycling until `run.units` goal units exist.
@@ -395,10 +412,7 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
     let mut lots: Vec<Lot> = run
         .stocks
         .iter()
-        .map(|s| Lot {
-            x: s.assay.wt_fraction(),
-            kg: s.mass.kg(),
-        })
+        .map(|s| Lot::new(s.assay.wt_fraction(), s.mass.kg()))
         .collect();
     tidy(&mut lots, transfer, g);
     let mut sim = Simulation::default();
@@ -431,6 +445,9 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
     for &x in run.set_up {
         levels_seen |= 1u64 << transfer.level(x).min(63);
     }
+    // Reused across passes so that a Monte Carlo draw allocates only its lots.
+    let mut below: Vec<usize> = Vec::new();
+    let mut potential: Vec<f64> = Vec::new();
     while (sim.unit_days.len() as u32) < run.units {
         passes += 1;
         if passes > MAX_PASSES {
@@ -443,14 +460,16 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
         // Lots worth a pass of their own: below the goal assay and clearly richer than natural
         // uranium (leaner ones go in with the next natural batch).
         let near_natural = |x: f64| ratio(x) < ratio(nat) * MERGE_RATIO;
-        let below: Vec<usize> = (0..lots.len())
-            .filter(|&i| lots[i].x < g && !near_natural(lots[i].x))
-            .collect();
+        below.clear();
+        below.extend((0..lots.len()).filter(|&i| lots[i].x < g && !near_natural(lots[i].x)));
         // What each lot can still give toward the goal through the chain of passes.
-        let potential: Vec<f64> = below
-            .iter()
-            .map(|&i| lots[i].kg * transfer.chain_yield(lots[i].x, g))
-            .collect();
+        potential.clear();
+        potential.extend(below.iter().map(|&i| {
+            lots[i].kg
+                * lots[i]
+                    .per_kg
+                    .unwrap_or_else(|| transfer.chain_yield(lots[i].x, g))
+        }));
         let in_hand: f64 = potential.iter().sum();
         // With enough material in the lots, work them richest first (anything above dust);
         // short of it, only lots worth a full batch go before natural uranium is fed: smaller
@@ -491,13 +510,7 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
                     lots.remove(i);
                 }
             }
-            (
-                Lot {
-                    x,
-                    kg: kg * fraction,
-                },
-                false,
-            )
+            (Lot::new(x, kg * fraction), false)
         } else {
             // Natural uranium in one campaign sized to the U-235 still missing from the goal (at
             // the hardware's natural-feed recovery); lots close to natural go in with it.
@@ -520,7 +533,7 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
                     true
                 }
             });
-            (Lot { x: u235 / kg, kg }, true)
+            (Lot::new(u235 / kg, kg), true)
         };
         let p = transfer.at(feed.x);
         let pass_swu = feed.kg * transfer.nominal_swu_per_kg(&p);
@@ -534,14 +547,8 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
         let end = run.schedule.days_for(swu_start + pass_swu);
         swu_used = swu_start + pass_swu;
         sim.nominal_swu += pass_swu;
-        let product = Lot {
-            x: p.product,
-            kg: feed.kg * p.product_per_feed,
-        };
-        let tails = Lot {
-            x: p.tails,
-            kg: feed.kg - product.kg,
-        };
+        let product = Lot::new(p.product, feed.kg * p.product_per_feed);
+        let tails = Lot::new(p.tails, feed.kg - product.kg);
         let recycled = tails.x > nat * 1.000_001;
         if run.record {
             sim.passes.push(Pass {
