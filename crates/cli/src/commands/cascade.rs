@@ -540,26 +540,37 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
             "",
         );
     }
-    r.result_json(
-        "product",
-        stream_json(
-            &run.product,
-            t.product_kg_u_per_yr,
-            Some(t.product_kg_u_per_yr),
-        ),
-    )
-    .result_json(
-        "tails",
-        stream_json(&run.tails, t.tails_kg_u_per_yr, Some(t.tails_kg_u_per_yr)),
-    );
-    stage_outputs(&mut r, &run, f, true);
+    stage_outputs(&mut r, &run, f, true)?;
     r.note("ideal symmetric stages (heads √α above, tails √α below the stage feed); whole stages, so the assays reached are at least as good as the targets")
         .note("JSON stream masses `kg_u` are for one year at the design feed");
     Ok(r)
 }
 
 /// The stage table (text) and `results.stages` (JSON).
-fn stage_outputs(r: &mut Report, run: &CascadeRun, feed_kg_u_per_yr: f64, machines_known: bool) {
+/// The product and tails streams (JSON) and the per-stage table of a cascade run at a feed rate.
+fn stage_outputs(
+    r: &mut Report,
+    run: &CascadeRun,
+    feed_kg_u_per_yr: f64,
+    machines_known: bool,
+) -> Result<(), CliError> {
+    let flows = run.at_feed_rate(feed_kg_u_per_yr)?;
+    r.result_json(
+        "product",
+        stream_json(
+            &run.product,
+            flows.product_kg_u_per_yr,
+            Some(flows.product_kg_u_per_yr),
+        ),
+    )
+    .result_json(
+        "tails",
+        stream_json(
+            &run.tails,
+            flows.tails_kg_u_per_yr,
+            Some(flows.tails_kg_u_per_yr),
+        ),
+    );
     let mut t = Table::new(
         "Stages (1 = tails end)",
         &[
@@ -611,6 +622,7 @@ fn stage_outputs(r: &mut Report, run: &CascadeRun, feed_kg_u_per_yr: f64, machin
         js.push(v);
     }
     r.result_json("stages", Value::Array(js)).table(t);
+    Ok(())
 }
 
 fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
@@ -974,19 +986,7 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
             ));
         }
     }
-    r.result_json(
-        "product",
-        stream_json(
-            &run.product,
-            t.product_kg_u_per_yr,
-            Some(t.product_kg_u_per_yr),
-        ),
-    )
-    .result_json(
-        "tails",
-        stream_json(&run.tails, t.tails_kg_u_per_yr, Some(t.tails_kg_u_per_yr)),
-    );
-    stage_outputs(&mut r, &run, rate, machines_known);
+    stage_outputs(&mut r, &run, rate, machines_known)?;
     if let Some(passes) = a.recycle {
         let batch = a.batch_kg_u.unwrap_or(rate);
         r.input(
