@@ -666,12 +666,12 @@ impl<'a> FixedCascadeEstimator<'a> {
                 "the fixed-cascade model needs the cascade hardware (a bundled cascade or a cascade design); this scenario has none".into(),
             ));
         }
-        let label = scenario
-            .hardware
-            .iter()
-            .map(|h| h.label.as_str())
-            .collect::<Vec<_>>()
-            .join("; ");
+        // One design is named in the timeline; several are counted there and listed, with
+        // their sources, among the inputs (the CLI's assumptions table).
+        let label = match scenario.hardware.as_slice() {
+            [one] => one.label.clone(),
+            many => format!("{} kinds of cascade, weighted by rated output", many.len()),
+        };
         let set_up = scenario.set_up_wt_pct.iter().map(|x| x / 100.0).collect();
         Ok(FixedCascadeEstimator {
             scenario,

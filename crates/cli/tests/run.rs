@@ -51,6 +51,18 @@ fn bare_breakout_runs_the_default_state_with_sources() {
     assert!(curve.len() > 3 && curve[1]["sq"].as_f64().unwrap() > 0.0);
     assert!(f(&r["separative_work_swu"]) > 0.0);
     assert!(j["inputs"]["assumptions"].as_object().unwrap().len() > 10);
+    // The fixed-cascade hardware is listed with its weights: one entry per kind of cascade,
+    // and the weights add up to at least the operating capacity (idle cascades weigh too).
+    let hardware = j["inputs"]["assumptions"]["cascade_hardware"]
+        .as_array()
+        .unwrap();
+    assert!(
+        hardware
+            .iter()
+            .all(|h| !h["layout"].as_str().unwrap().is_empty())
+    );
+    let rated: f64 = hardware.iter().map(|h| f(&h["rated_swu_per_yr"])).sum();
+    assert!(rated >= f(&r["capacity_swu_per_yr"]) - 1e-6, "{rated}");
 }
 
 /// Validation cases V1, V2, V5, V7, V8 of iran-program.md §4.3 (published bands; see

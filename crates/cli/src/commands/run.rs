@@ -532,6 +532,19 @@ pub fn run(a: RunArgs) -> CmdResult {
             i.source.clone(),
         ]);
     }
+    if model == Model::FixedCascade {
+        let mut hardware = Vec::new();
+        for h in &sc.hardware {
+            hardware.push(json!({"rated_swu_per_yr": h.nominal_swu_per_yr, "layout": h.label}));
+            t.row(vec![
+                "Cascade hardware (fixed-cascade model)".into(),
+                num(h.nominal_swu_per_yr),
+                "kg-SWU/yr rated (its weight; idle cascades included)".into(),
+                h.label.clone(),
+            ]);
+        }
+        assumptions.insert("cascade_hardware".into(), Value::Array(hardware));
+    }
     r.input_value(
         "assumptions",
         "Assumptions",
