@@ -805,7 +805,10 @@ mod tests {
             ("IR-1", "fordow"),
             ("IR-6", "pfep"),
         ] {
-            assert!(operating(&st, m, site).abs() < 1e-9, "{m} at {site}: {notes:?}");
+            assert!(
+                operating(&st, m, site).abs() < 1e-9,
+                "{m} at {site}: {notes:?}"
+            );
         }
         assert_eq!(
             st.stocks.len(),
