@@ -267,20 +267,23 @@ pub async fn deal(Path(id): Path<String>, Query(q): Query<DealQuery>) -> Respons
     run_command(argv).await
 }
 
+/// A 404 for a name that is not bundled (boxed: a `Response` is large for an `Err`).
+type NotBundled = Box<Response>;
+
 /// The bundled name `name` among `bundled` (case-insensitive), or a 404 naming the choices.
-fn bundled(what: &str, name: &str, bundled: &[&str]) -> Result<String, Response> {
+fn bundled(what: &str, name: &str, bundled: &[&str]) -> Result<String, NotBundled> {
     bundled
         .iter()
         .find(|b| b.eq_ignore_ascii_case(name))
         .map(|b| (*b).to_string())
         .ok_or_else(|| {
-            error(
+            Box::new(error(
                 StatusCode::NOT_FOUND,
                 format!(
                     "no bundled {what} `{name}`: expected one of {} (files are not read over HTTP)",
                     bundled.join(", ")
                 ),
-            )
+            ))
         })
 }
 
@@ -293,20 +296,20 @@ fn deal_names() -> Vec<&'static str> {
 }
 
 /// Query fields as flags (sorted, so equal queries give equal command lines).
-fn query_flags(q: &BTreeMap<String, String>, skip: &[&str]) -> Result<Vec<String>, Response> {
+fn query_flags(q: &BTreeMap<String, String>, skip: &[&str]) -> Result<Vec<String>, String> {
     let map: Map<String, Value> = q
         .iter()
         .filter(|(k, _)| !skip.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
-    argv_from_json(&map, &[]).map_err(|m| error(StatusCode::BAD_REQUEST, m))
+    argv_from_json(&map, &[])
 }
 
 /// Runs `prefix ++ flags(query)`.
 async fn get_command(prefix: Vec<String>, q: &BTreeMap<String, String>, skip: &[&str]) -> Response {
     match query_flags(q, skip) {
         Ok(rest) => run_command(prefix.into_iter().chain(rest).collect()).await,
-        Err(r) => r,
+        Err(m) => error(StatusCode::BAD_REQUEST, m),
     }
 }
 
@@ -328,7 +331,7 @@ pub async fn breakout(body: Bytes) -> Response {
     };
     match bundled("state", name, &state_names()) {
         Ok(canonical) => map.insert("state".into(), Value::String(canonical)),
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match argv_from_json(&map, &["state"]) {
         Ok(rest) => run_command(std::iter::once("run".to_string()).chain(rest).collect()).await,
@@ -355,7 +358,7 @@ pub async fn deal_check(
 ) -> Response {
     let deal = match bundled("deal", &id, &deal_names()) {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(name) = q.get("state") else {
         return error(
@@ -368,7 +371,7 @@ pub async fn deal_check(
     };
     let state = match bundled("state", name, &state_names()) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     get_command(
         vec!["deal".into(), "check".into(), deal, state],
@@ -386,7 +389,7 @@ pub async fn deal_floor(
 ) -> Response {
     match bundled("deal", &id, &deal_names()) {
         Ok(deal) => get_command(vec!["deal".into(), "floor".into(), deal], &q, &[]).await,
-        Err(r) => r,
+        Err(r) => *r,
     }
 }
 
@@ -398,7 +401,7 @@ pub async fn compare(Query(q): Query<BTreeMap<String, String>>) -> Response {
         for name in list.split(',').filter(|s| !s.trim().is_empty()) {
             match bundled("deal", name.trim(), &deal_names()) {
                 Ok(d) => argv.push(d),
-                Err(r) => return r,
+                Err(r) => return *r,
             }
         }
     }
@@ -427,7 +430,7 @@ pub async fn cascade_run(body: Bytes) -> Response {
     };
     match bundled("cascade", name, &names) {
         Ok(canonical) => map.insert("cascade".into(), Value::String(canonical)),
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match argv_from_json(&map, &["cascade"]) {
         Ok(rest) => {
