@@ -224,6 +224,19 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
         "the what-if in the assumptions",
         "return [...document.querySelectorAll('#bk-assumptions td')].some((td) => td.textContent.includes('--swu-per-machine'));",
     );
+    // Monte Carlo: percentiles, histogram and tornado, with the seed shown.
+    s.script(
+        "document.getElementById('mc-samples').value = '400'; document.getElementById('mc-seed').value = '11'; document.getElementById('mc-run').click();",
+    );
+    s.until(
+        "the Monte Carlo",
+        "return document.querySelectorAll('#mc-percentiles tbody tr').length >= 5 && document.querySelectorAll('#mc-tornado tbody tr').length > 0 && document.querySelector('#chart-mc canvas') !== null;",
+    );
+    let summary = s.script("return document.getElementById('mc-summary').textContent;");
+    assert!(
+        summary.as_str().unwrap().contains("400 samples, seed 11"),
+        "{summary}"
+    );
     s.script("document.getElementById('bk-machines').scrollIntoView();");
     screenshot(&s, "workbench-breakout.png");
     s.cmd("DELETE", "", Value::Null);
