@@ -380,7 +380,9 @@ async function loadHistory() {
     const lo = Math.min(...sorted.map((s) => s.ideal_first_sq_days).filter((d) => d > 0), 1);
     plot("chart-history", {
       height: 360,
-      scales: { x: { time: true }, y: { distr: 3, range: [Math.min(0.1, lo / 2), 2000] } },
+      // A little room either side so the first and last states and the event lines stay clear of the frame.
+      scales: { x: { time: true, range: [xs[0] - 120 * 86400, xs[xs.length - 1] + 120 * 86400] },
+        y: { distr: 3, range: [Math.min(0.1, lo / 2), 2000] } },
       axes: [{ label: "date of the facility state" }, { label: "days to the first SQ (log scale)" }],
       series: [{ label: "date" },
         { label: "headline (fixed-cascade), days", stroke: "#0b5cad", width: 2, points: { size: 8 } },
