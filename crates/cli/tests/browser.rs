@@ -237,6 +237,8 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
         summary.as_str().unwrap().contains("400 samples, seed 11"),
         "{summary}"
     );
+    s.script("document.getElementById('mc-summary').scrollIntoView();");
+    screenshot(&s, "workbench-montecarlo.png");
     s.script("document.getElementById('bk-machines').scrollIntoView();");
     screenshot(&s, "workbench-breakout.png");
     s.cmd("DELETE", "", Value::Null);
