@@ -55,6 +55,9 @@ pub(crate) enum Command {
     Run(Box<commands::run::RunArgs>),
     /// The breakout estimate for every bundled dated state, as a table.
     History(commands::history::HistoryArgs),
+    /// A self-contained HTML (or Markdown) report of one breakout estimate: answer, charts,
+    /// timeline, assumptions with sources, and the published estimates for the state's date.
+    Report(Box<commands::report::ReportArgs>),
     /// The local workbench: a web page and a JSON API over the same engine, on 127.0.0.1.
     Serve(serve::ServeArgs),
 }
@@ -71,6 +74,7 @@ pub(crate) fn execute(command: Command) -> CmdResult {
         Command::Safeguards(args) => commands::safeguards::run(args),
         Command::Run(args) => commands::run::run(*args),
         Command::History(args) => commands::history::run(args),
+        Command::Report(args) => commands::report::run(*args),
         Command::Serve(_) => Err(CliError::Usage(
             "`serve` cannot be run from inside the server".into(),
         )),

@@ -391,6 +391,8 @@ pub struct Options {
     pub reinstall_cascades_per_month: Option<f64>,
     /// Per-type efficiency overrides (type, factor).
     pub efficiency: Vec<(String, f64)>,
+    /// Per-type separative power overrides (type, kg-SWU/yr per machine).
+    pub swu_per_machine: Vec<(String, f64)>,
     /// Stock cascade tails.
     pub tails: TailsPolicy,
     /// Natural-route tails.
@@ -412,20 +414,40 @@ pub fn machine_inputs(
         .map_err(|e| CliError::Input(e.to_string()))?;
     let id = m.id.clone();
     let p = m.separative_power;
-    let power = s
-        .input(
-            format!("{id}.swu_per_machine_yr"),
-            format!("{id} separative power"),
-            "kg-SWU/yr per machine",
+    let what_if = opts
+        .swu_per_machine
+        .iter()
+        .find(|(t, _)| t.eq_ignore_ascii_case(&id))
+        .map(|&(_, x)| x);
+    let (param, source) = match what_if {
+        Some(x) => (
+            Param::Fixed(x),
+            format!(
+                "--swu-per-machine (what-if; data/machines.toml has {}, {}, {} as low, central, high)",
+                p.low.kg_swu_per_yr(),
+                p.central.kg_swu_per_yr(),
+                p.high.kg_swu_per_yr()
+            ),
+        ),
+        None => (
             Param::Triangular {
                 min: p.low.kg_swu_per_yr(),
                 mode: p.central.kg_swu_per_yr(),
                 max: p.high.kg_swu_per_yr(),
             },
-            Domain::NON_NEGATIVE,
             format!("data/machines.toml (low, central, high): {}", m.source),
+        ),
+    };
+    let power = s
+        .input(
+            format!("{id}.swu_per_machine_yr"),
+            format!("{id} separative power"),
+            "kg-SWU/yr per machine",
+            param,
+            Domain::NON_NEGATIVE,
+            source,
         )
-        .map_err(|e| CliError::Input(e.to_string()))?;
+        .map_err(|e| CliError::Input(format!("--swu-per-machine {id}: {e}")))?;
     let given = opts
         .efficiency
         .iter()
@@ -881,6 +903,7 @@ mod tests {
             no_stocks: false,
             reinstall_cascades_per_month: None,
             efficiency: vec![],
+            swu_per_machine: vec![],
             tails: TailsPolicy::Float {
                 ceiling: Assay::from_wt_pct(20.0).unwrap(),
             },

@@ -175,13 +175,83 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
         "return document.querySelectorAll('#machines tbody tr').length >= 8;",
     );
 
+    screenshot(&s, "workbench.png");
+
+    // Breakout: the answer and the production curve follow a slider (IR-6 separative power).
+    s.script("document.getElementById('tab-breakout').click();");
+    let before = s.until(
+        "the breakout answer",
+        "const h = document.getElementById('bk-headline'); return h ? h.textContent : null;",
+    );
+    assert!(
+        before.as_str().unwrap().contains("days"),
+        "headline: {before}"
+    );
+    let curve =
+        "const c = document.querySelector('#chart-curve canvas'); return c ? c.toDataURL() : null;";
+    let chart_before = s.until("the production curve", curve);
+    let assumptions =
+        s.script("return document.querySelectorAll('#bk-assumptions tbody tr').length;");
+    assert!(
+        assumptions.as_u64().unwrap() > 10,
+        "assumptions: {assumptions}"
+    );
+    s.until(
+        "the IR-6 slider",
+        "return document.getElementById('bk-swu-IR-6') !== null;",
+    );
+    s.script(
+        "const el = document.getElementById('bk-swu-IR-6'); el.value = '2'; el.dispatchEvent(new Event('input'));",
+    );
+    let after = s.until(
+        "a new answer",
+        &format!(
+            "const t = document.getElementById('bk-headline').textContent; return t !== {before} ? t : null;"
+        ),
+    );
+    assert!(
+        after.as_str().unwrap().contains("days"),
+        "headline: {after}"
+    );
+    s.until(
+        "the redrawn curve",
+        &format!(
+            "const c = document.querySelector('#chart-curve canvas'); return c && c.toDataURL() !== {chart_before};"
+        ),
+    );
+    // The what-if is recorded with its source in the assumptions table.
+    s.until(
+        "the what-if in the assumptions",
+        "return [...document.querySelectorAll('#bk-assumptions td')].some((td) => td.textContent.includes('--swu-per-machine'));",
+    );
+    // Monte Carlo: percentiles, histogram and tornado, with the seed shown.
+    s.script(
+        "document.getElementById('mc-samples').value = '400'; document.getElementById('mc-seed').value = '11'; document.getElementById('mc-run').click();",
+    );
+    s.until(
+        "the Monte Carlo",
+        "return document.querySelectorAll('#mc-percentiles tbody tr').length >= 5 && document.querySelectorAll('#mc-tornado tbody tr').length > 0 && document.querySelector('#chart-mc canvas') !== null;",
+    );
+    let summary = s.script("return document.getElementById('mc-summary').textContent;");
+    assert!(
+        summary.as_str().unwrap().contains("400 samples, seed 11"),
+        "{summary}"
+    );
+    s.script("document.getElementById('mc-summary').scrollIntoView();");
+    screenshot(&s, "workbench-montecarlo.png");
+    s.script("document.getElementById('bk-machines').scrollIntoView();");
+    screenshot(&s, "workbench-breakout.png");
+    s.cmd("DELETE", "", Value::Null);
+}
+
+/// Saves a PNG of the page under the target's temporary directory.
+fn screenshot(s: &Session, name: &str) {
     let png = s.cmd("GET", "/screenshot", Value::Null);
     let bytes = base64_decode(png.as_str().expect("a base64 screenshot"));
     assert!(bytes.starts_with(b"\x89PNG"), "screenshot is a PNG");
-    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("workbench.png");
+    let out = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     std::fs::write(&out, bytes).unwrap();
     eprintln!("screenshot: {}", out.display());
-    s.cmd("DELETE", "", Value::Null);
 }
 
 /// Standard base64 (RFC 4648) decoding for the screenshot; no padding errors expected from WebDriver.

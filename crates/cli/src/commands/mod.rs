@@ -6,6 +6,7 @@ pub mod deal;
 pub mod floor;
 pub mod history;
 pub mod machine;
+pub mod report;
 pub mod run;
 pub mod safeguards;
 pub mod swu;

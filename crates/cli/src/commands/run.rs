@@ -71,6 +71,10 @@ pub struct RunArgs {
     /// Efficiency in HEU production of a machine type, × rated output (repeatable), e.g. IR-1=0.7.
     #[arg(long = "efficiency", value_name = "TYPE=F", value_parser = parse_type_value)]
     pub efficiency: Vec<(String, f64)>,
+    /// What-if: separative power of a machine type, kg-SWU/yr per machine (repeatable), e.g.
+    /// IR-6=3.5; replaces data/machines.toml's low/central/high with this one value.
+    #[arg(long = "swu-per-machine", value_name = "TYPE=KG_SWU_PER_YR", value_parser = parse_type_value)]
+    pub swu_per_machine: Vec<(String, f64)>,
     /// Weaponization time after the fissile material, months, e.g. 6..18 (reported separately).
     #[arg(long, value_name = "LO..HI", value_parser = parse_range)]
     pub weaponization_months: Option<(f64, f64)>,
@@ -191,6 +195,7 @@ pub fn options(a: &RunArgs) -> Result<Options, CliError> {
         no_stocks: a.no_stocks,
         reinstall_cascades_per_month: a.reinstall_cascades_per_month,
         efficiency: a.efficiency.clone(),
+        swu_per_machine: a.swu_per_machine.clone(),
         tails,
         natural_tails: assay(
             "--natural-tails-wt-pct",
@@ -209,6 +214,10 @@ pub fn resolve(
     for (t, _) in &a.efficiency {
         lib.get(t)
             .map_err(|e| CliError::Usage(format!("--efficiency {t}: {e}")))?;
+    }
+    for (t, _) in &a.swu_per_machine {
+        lib.get(t)
+            .map_err(|e| CliError::Usage(format!("--swu-per-machine {t}: {e}")))?;
     }
     let quick = a.capacity_swu_per_yr.is_some() || !a.machines.is_empty();
     let (mut sc, state) = if quick {
@@ -867,4 +876,52 @@ fn monte_carlo(
     r.result_json("tornado", Value::Array(tj));
     r.table(tt);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_json(args: &[&str]) -> Result<Value, CliError> {
+        let cli = <crate::Cli as clap::Parser>::try_parse_from(args).unwrap();
+        let Some(crate::Command::Run(a)) = cli.command else {
+            panic!("not a run command: {args:?}")
+        };
+        run(*a).map(|(r, _)| r.to_json())
+    }
+
+    /// `--swu-per-machine` replaces the library's triangular range by one value: in quick mode the
+    /// capacity is machines × that value (1740 × 4 = 6960 kg-SWU/yr, by hand), and on a state a
+    /// slower IR-6 lengthens breakout, a faster one shortens it.
+    #[test]
+    fn swu_per_machine_overrides_the_library() {
+        let quick = run_json(&[
+            "breakout",
+            "run",
+            "--machines",
+            "IR-6=1740",
+            "--swu-per-machine",
+            "ir-6=4",
+        ])
+        .unwrap();
+        let cap = quick["results"]["capacity_swu_per_yr"].as_f64().unwrap();
+        assert!((cap - 6960.0).abs() < 1e-9, "{cap}");
+        let a = &quick["inputs"]["assumptions"]["IR-6.swu_per_machine_yr"];
+        assert_eq!(a["distribution"], "4", "{a}");
+        assert!(a["source"].as_str().unwrap().contains("what-if"), "{a}");
+
+        let days = |x: &str| {
+            let j = run_json(&["breakout", "run", "iran-2025-02", "--swu-per-machine", x]).unwrap();
+            j["results"]["first_sq_days"].as_f64().unwrap()
+        };
+        let base =
+            run_json(&["breakout", "run", "iran-2025-02"]).unwrap()["results"]["first_sq_days"]
+                .as_f64()
+                .unwrap();
+        assert!(days("IR-6=2") > base && days("IR-6=9") < base);
+        assert!(days("IR-2m=1") > base);
+
+        let err = run_json(&["breakout", "run", "--swu-per-machine", "IR-99=3"]).unwrap_err();
+        assert!(err.to_string().contains("IR-99"), "{err}");
+    }
 }

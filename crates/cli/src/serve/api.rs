@@ -2,12 +2,14 @@
 //! the CLI's own flag definitions, runs the command on a blocking thread with a time limit, and
 //! answers with the command's JSON report — or a 4xx carrying the CLI's error text.
 
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use clap::Parser;
 use serde_json::{Map, Value, json};
@@ -65,10 +67,10 @@ fn argv_from_json(body: &Map<String, Value>, positional: &[&str]) -> Result<Vec<
         match v {
             Value::Null | Value::Bool(false) => {}
             Value::Bool(true) => argv.push(flag),
+            // `--flag=value`, so that a negative number is a value, not a flag.
             Value::Array(items) => {
                 for item in items {
-                    argv.push(flag.clone());
-                    argv.push(scalar(k, item)?);
+                    argv.push(format!("{flag}={}", scalar(k, item)?));
                 }
             }
             Value::Object(_) => {
@@ -76,18 +78,46 @@ fn argv_from_json(body: &Map<String, Value>, positional: &[&str]) -> Result<Vec<
                     "field `{k}`: expected a value or a list of values, got an object"
                 ));
             }
-            other => {
-                argv.push(flag);
-                argv.push(scalar(k, other)?);
-            }
+            other => argv.push(format!("{flag}={}", scalar(k, other)?)),
         }
     }
     Ok(argv)
 }
 
-/// Parses `prefix ++ argv` as a `breakout` command line and runs it with the request limits.
+/// Most answers a server keeps; past this the cache is emptied and refills.
+const CACHE_ENTRIES: usize = 1024;
+
+/// Answers already computed, by command line. Every command is a pure function of its argv and
+/// the bundled data compiled into the binary, except the randomised ones without `--seed`.
+static CACHE: LazyLock<Mutex<HashMap<Vec<String>, Arc<str>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// Whether the answer to `argv` is the same every time: no random draw with a fresh seed.
+fn cacheable(argv: &[String]) -> bool {
+    let has = |f: &str| {
+        argv.iter()
+            .any(|a| a == f || a.strip_prefix(f).is_some_and(|v| v.starts_with('=')))
+    };
+    has("--seed") || !(has("--samples") || argv.get(1).is_some_and(|c| c == "safeguards"))
+}
+
+fn json_body(text: Arc<str>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        text.to_string(),
+    )
+        .into_response()
+}
+
+/// Parses `prefix ++ argv` as a `breakout` command line and runs it with the request limits;
+/// deterministic answers are kept (see [`cacheable`]).
 async fn run_command(mut argv: Vec<String>) -> Response {
     argv.insert(0, "breakout".into());
+    let keep = cacheable(&argv);
+    if keep && let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&argv).map(Arc::clone)) {
+        return json_body(hit);
+    }
+    let key = argv.clone();
     let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(e) => return error(StatusCode::BAD_REQUEST, e.render().to_string().trim_end()),
@@ -109,7 +139,16 @@ async fn run_command(mut argv: Vec<String>) -> Response {
             "internal error while computing the answer (a bug: please report it)",
         ),
         Ok(Ok(Err(CliError::Usage(m) | CliError::Input(m)))) => error(StatusCode::BAD_REQUEST, m),
-        Ok(Ok(Ok((report, _)))) => Json(report.to_json()).into_response(),
+        Ok(Ok(Ok((report, _)))) => {
+            let text: Arc<str> = report.to_json().to_string().into();
+            if keep && let Ok(mut c) = CACHE.lock() {
+                if c.len() >= CACHE_ENTRIES {
+                    c.clear();
+                }
+                c.insert(key, Arc::clone(&text));
+            }
+            json_body(text)
+        }
     }
 }
 
@@ -228,11 +267,191 @@ pub async fn deal(Path(id): Path<String>, Query(q): Query<DealQuery>) -> Respons
     run_command(argv).await
 }
 
+/// A 404 for a name that is not bundled (boxed: a `Response` is large for an `Err`).
+type NotBundled = Box<Response>;
+
+/// The bundled name `name` among `bundled` (case-insensitive), or a 404 naming the choices.
+fn bundled(what: &str, name: &str, bundled: &[&str]) -> Result<String, NotBundled> {
+    bundled
+        .iter()
+        .find(|b| b.eq_ignore_ascii_case(name))
+        .map(|b| (*b).to_string())
+        .ok_or_else(|| {
+            Box::new(error(
+                StatusCode::NOT_FOUND,
+                format!(
+                    "no bundled {what} `{name}`: expected one of {} (files are not read over HTTP)",
+                    bundled.join(", ")
+                ),
+            ))
+        })
+}
+
+fn state_names() -> Vec<&'static str> {
+    crate::states::BUNDLED.iter().map(|(id, _)| *id).collect()
+}
+
+fn deal_names() -> Vec<&'static str> {
+    crate::deals::BUNDLED.iter().map(|(id, _)| *id).collect()
+}
+
+/// Query fields as flags (sorted, so equal queries give equal command lines).
+fn query_flags(q: &BTreeMap<String, String>, skip: &[&str]) -> Result<Vec<String>, String> {
+    let map: Map<String, Value> = q
+        .iter()
+        .filter(|(k, _)| !skip.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    argv_from_json(&map, &[])
+}
+
+/// Runs `prefix ++ flags(query)`.
+async fn get_command(prefix: Vec<String>, q: &BTreeMap<String, String>, skip: &[&str]) -> Response {
+    match query_flags(q, skip) {
+        Ok(rest) => run_command(prefix.into_iter().chain(rest).collect()).await,
+        Err(m) => error(StatusCode::BAD_REQUEST, m),
+    }
+}
+
+/// `POST /api/breakout` with `{"state": NAME, ...flags}`: as `breakout run NAME ...`. Only
+/// bundled states (no files over HTTP).
+pub async fn breakout(body: Bytes) -> Response {
+    let mut map = match object(&body) {
+        Ok(m) => m,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+    };
+    let Some(name) = map.get("state").and_then(Value::as_str) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "field `state` is required: a bundled state name, one of {}",
+                state_names().join(", ")
+            ),
+        );
+    };
+    match bundled("state", name, &state_names()) {
+        Ok(canonical) => map.insert("state".into(), Value::String(canonical)),
+        Err(r) => return *r,
+    };
+    match argv_from_json(&map, &["state"]) {
+        Ok(rest) => run_command(std::iter::once("run".to_string()).chain(rest).collect()).await,
+        Err(m) => error(StatusCode::BAD_REQUEST, m),
+    }
+}
+
+/// `GET /api/history[?goal=&count=&model=]`: as `breakout history`.
+pub async fn history(Query(q): Query<BTreeMap<String, String>>) -> Response {
+    get_command(vec!["history".into()], &q, &[]).await
+}
+
+/// `GET /api/states`: the bundled states with their dates, titles and central estimates — the
+/// document of `breakout history`.
+pub async fn states() -> Response {
+    run_command(vec!["history".into()]).await
+}
+
+/// `GET /api/deals/{id}/check?state=NAME[&date=YYYY-MM-DD]`: as `breakout deal check ID NAME`.
+/// A violation (the CLI's exit 1) is a finding, answered with 200 and the document.
+pub async fn deal_check(
+    Path(id): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    let deal = match bundled("deal", &id, &deal_names()) {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    let Some(name) = q.get("state") else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "query field `state` is required: a bundled state name, one of {}",
+                state_names().join(", ")
+            ),
+        );
+    };
+    let state = match bundled("state", name, &state_names()) {
+        Ok(s) => s,
+        Err(r) => return *r,
+    };
+    get_command(
+        vec!["deal".into(), "check".into(), deal, state],
+        &q,
+        &["state"],
+    )
+    .await
+}
+
+/// `GET /api/deals/{id}/floor[?goal=&reinstall_cascades_per_month=&series=&date=&weaponization_months=]`:
+/// as `breakout deal floor ID ...`.
+pub async fn deal_floor(
+    Path(id): Path<String>,
+    Query(q): Query<BTreeMap<String, String>>,
+) -> Response {
+    match bundled("deal", &id, &deal_names()) {
+        Ok(deal) => get_command(vec!["deal".into(), "floor".into(), deal], &q, &[]).await,
+        Err(r) => *r,
+    }
+}
+
+/// `GET /api/compare[?deals=a,b&goal=&reinstall_cascades_per_month=&weaponization_months=]`: as
+/// `breakout deal compare [DEALS] ...` (bundled deals only).
+pub async fn compare(Query(q): Query<BTreeMap<String, String>>) -> Response {
+    let mut argv = vec!["deal".to_string(), "compare".to_string()];
+    if let Some(list) = q.get("deals") {
+        for name in list.split(',').filter(|s| !s.trim().is_empty()) {
+            match bundled("deal", name.trim(), &deal_names()) {
+                Ok(d) => argv.push(d),
+                Err(r) => return *r,
+            }
+        }
+    }
+    get_command(argv, &q, &["deals"]).await
+}
+
+/// `POST /api/cascade/run` with `{"cascade": NAME, ...flags}`: as `breakout cascade run NAME ...`
+/// for a bundled cascade.
+pub async fn cascade_run(body: Bytes) -> Response {
+    let mut map = match object(&body) {
+        Ok(m) => m,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+    };
+    let names: Vec<&str> = crate::data::BUNDLED_CASCADES
+        .iter()
+        .map(|(id, _)| *id)
+        .collect();
+    let Some(name) = map.get("cascade").and_then(Value::as_str) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "field `cascade` is required: a bundled cascade, one of {}",
+                names.join(", ")
+            ),
+        );
+    };
+    match bundled("cascade", name, &names) {
+        Ok(canonical) => map.insert("cascade".into(), Value::String(canonical)),
+        Err(r) => return *r,
+    };
+    match argv_from_json(&map, &["cascade"]) {
+        Ok(rest) => {
+            run_command(
+                ["cascade", "run"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(rest)
+                    .collect(),
+            )
+            .await
+        }
+        Err(m) => error(StatusCode::BAD_REQUEST, m),
+    }
+}
+
 /// Any other path.
 pub async fn not_found() -> Response {
     error(
         StatusCode::NOT_FOUND,
-        "no such route: see /api/health, /api/swu, /api/swu/{plan,cost,tails,yield}, /api/convert, /api/machines, /api/deals",
+        "no such route: see /api/health, /api/breakout, /api/history, /api/states, /api/swu, /api/swu/{plan,cost,tails,yield}, /api/convert, /api/machines, /api/deals, /api/deals/{id}/check, /api/deals/{id}/floor, /api/compare, /api/cascade/run, /api/safeguards/{sub}",
     )
 }
 
@@ -268,7 +487,7 @@ mod tests {
         let argv = argv_from_json(&body, &["value", "unit"]).unwrap();
         assert_eq!(argv[..2], ["300", "kg-uf6"]);
         let rest = argv[2..].join(" ");
-        for part in ["--wt-pct 3.67", "--stock 1@2 --stock 3@4", "--no-stocks"] {
+        for part in ["--wt-pct=3.67", "--stock=1@2 --stock=3@4", "--no-stocks"] {
             assert!(rest.contains(part), "{rest}");
         }
         assert!(!rest.contains("--x") && !rest.contains("--y"), "{rest}");
@@ -488,6 +707,236 @@ mod tests {
                     "{uri}: {j}"
                 );
             }
+        }
+    }
+
+    /// `POST /api/breakout` answers what `breakout run NAME ... --json` prints.
+    #[tokio::test]
+    async fn breakout_matches_the_cli_document() {
+        let (s, j) = call(
+            "POST",
+            "/api/breakout",
+            r#"{"state": "IRAN-2025-05", "swu_per_machine": ["IR-6=3.5"], "setup_days_per_step": 14}"#,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        let argv = [
+            "breakout",
+            "run",
+            "iran-2025-05",
+            "--setup-days-per-step",
+            "14",
+            "--swu-per-machine",
+            "IR-6=3.5",
+        ];
+        let (cli_report, _) = execute(Cli::try_parse_from(argv).unwrap().command.unwrap()).unwrap();
+        let cli: Value = serde_json::from_str(&cli_report.to_json().to_string()).unwrap();
+        assert_eq!(j, cli);
+        // The cached second answer is the same document.
+        let (_, again) = call(
+            "POST",
+            "/api/breakout",
+            r#"{"state": "iran-2025-05", "setup_days_per_step": 14, "swu_per_machine": ["IR-6=3.5"]}"#,
+        )
+        .await;
+        assert_eq!(again, cli);
+    }
+
+    #[test]
+    fn only_seeded_or_deterministic_answers_are_kept() {
+        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(cacheable(&v(&["breakout", "run", "iran-2025-05"])));
+        assert!(!cacheable(&v(&["breakout", "run", "x", "--samples", "9"])));
+        assert!(cacheable(&v(&[
+            "breakout",
+            "run",
+            "x",
+            "--samples",
+            "9",
+            "--seed",
+            "1"
+        ])));
+        assert!(!cacheable(&v(&["breakout", "safeguards", "plant"])));
+    }
+
+    /// Every new route answers 200 with the command's document; a deal violation (the CLI's exit
+    /// 1) is a finding, still a 200.
+    #[tokio::test]
+    async fn workbench_routes_answer() {
+        for (method, uri, body, command, key) in [
+            (
+                "POST",
+                "/api/breakout",
+                r#"{"state": "jcpoa-2016", "goal": "wgu", "reinstall_cascades_per_month": 6.3}"#,
+                "run",
+                "production_curve",
+            ),
+            (
+                "POST",
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "samples": 200, "seed": 7}"#,
+                "run",
+                "tornado",
+            ),
+            ("GET", "/api/history?goal=wgu", "", "history", "states"),
+            ("GET", "/api/states", "", "history", "states"),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015/check?state=iran-2025-05",
+                "",
+                "deal check",
+                "findings",
+            ),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015/check?state=jcpoa-2016&date=2016-06-01",
+                "",
+                "deal check",
+                "findings",
+            ),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015/floor?series=none&goal=wgu&reinstall_cascades_per_month=3",
+                "",
+                "deal floor",
+                "first_sq_days",
+            ),
+            (
+                "GET",
+                "/api/compare?deals=jcpoa-2015,zero-enrichment",
+                "",
+                "deal compare",
+                "positions",
+            ),
+            (
+                "POST",
+                "/api/cascade/run",
+                r#"{"cascade": "ir6-174", "feed_wt_pct": "20", "recycle": 3}"#,
+                "cascade run",
+                "recycle",
+            ),
+        ] {
+            let (s, j) = call(method, uri, body).await;
+            assert_eq!(s, StatusCode::OK, "{uri}: {j}");
+            assert_eq!(j["command"], command, "{uri}: {j:.200}");
+            assert!(j["results"].get(key).is_some(), "{uri}: {j:.300}");
+        }
+        let (_, j) = call("GET", "/api/deals/jcpoa-2015/check?state=iran-2025-05", "").await;
+        assert!(j["results"]["violations"].as_f64().unwrap() > 0.0, "{j}");
+    }
+
+    /// The new routes' error paths: 4xx with the CLI's text, files refused.
+    #[tokio::test]
+    async fn workbench_errors_are_4xx() {
+        for (method, uri, body, status, needle) in [
+            (
+                "POST",
+                "/api/breakout",
+                "{}",
+                400,
+                "field `state` is required",
+            ),
+            (
+                "POST",
+                "/api/breakout",
+                r#"{"state": "/etc/passwd"}"#,
+                404,
+                "no bundled state",
+            ),
+            (
+                "POST",
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "samples": 50000}"#,
+                400,
+                "cap",
+            ),
+            (
+                "POST",
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "setup_days_per_step": -3}"#,
+                400,
+                "--setup-days-per-step",
+            ),
+            (
+                "POST",
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "swu_per_machine": ["IR-99=3"]}"#,
+                400,
+                "IR-99",
+            ),
+            (
+                "POST",
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "goal": "bomb"}"#,
+                400,
+                "bomb",
+            ),
+            ("GET", "/api/history?goal=bomb", "", 400, "bomb"),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015/check",
+                "",
+                400,
+                "`state` is required",
+            ),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015/check?state=nowhere",
+                "",
+                404,
+                "no bundled state",
+            ),
+            (
+                "GET",
+                "/api/deals/nope/check?state=iran-2025-05",
+                "",
+                404,
+                "no bundled deal",
+            ),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015/check?state=iran-2025-05&date=2025-13-01",
+                "",
+                400,
+                "2025-13-01",
+            ),
+            ("GET", "/api/deals/nope/floor", "", 404, "no bundled deal"),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015/floor?reinstall_cascades_per_month=-1",
+                "",
+                400,
+                "-1",
+            ),
+            ("GET", "/api/compare?deals=jcpoa-2015,../x", "", 404, "../x"),
+            (
+                "POST",
+                "/api/cascade/run",
+                "{}",
+                400,
+                "`cascade` is required",
+            ),
+            (
+                "POST",
+                "/api/cascade/run",
+                r#"{"cascade": "ir9-1"}"#,
+                404,
+                "no bundled cascade",
+            ),
+            (
+                "POST",
+                "/api/cascade/run",
+                r#"{"cascade": "ir6-174", "recycle": 0}"#,
+                400,
+                "recycle",
+            ),
+        ] {
+            let (s, j) = call(method, uri, body).await;
+            assert_eq!(s.as_u16(), status, "{uri} {body}: {j}");
+            assert!(
+                j["error"].as_str().is_some_and(|e| e.contains(needle)),
+                "{uri} {body}: {j}"
+            );
         }
     }
 }

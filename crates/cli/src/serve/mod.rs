@@ -44,6 +44,13 @@ pub fn router() -> Router {
         .route("/api/machines/{id}", get(api::machine))
         .route("/api/deals", get(api::deals))
         .route("/api/deals/{id}", get(api::deal))
+        .route("/api/deals/{id}/check", get(api::deal_check))
+        .route("/api/deals/{id}/floor", get(api::deal_floor))
+        .route("/api/compare", get(api::compare))
+        .route("/api/breakout", post(api::breakout))
+        .route("/api/history", get(api::history))
+        .route("/api/states", get(api::states))
+        .route("/api/cascade/run", post(api::cascade_run))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
 }

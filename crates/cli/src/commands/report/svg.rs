@@ -1,0 +1,265 @@
+//! Inline SVG charts for `breakout report`: a line chart (production curve), a histogram (Monte
+//! Carlo) and a tornado chart, drawn as plain SVG text so the document needs no script and no
+//! network. Every axis carries a label with its unit.
+
+use std::fmt::Write as _;
+
+use crate::report::num;
+
+const W: f64 = 720.0;
+const H: f64 = 320.0;
+/// Plot area margins: left (tick labels and the y label), right, top, bottom (x label).
+const ML: f64 = 70.0;
+const MR: f64 = 20.0;
+const MT: f64 = 16.0;
+const MB: f64 = 52.0;
+
+/// Escapes text for HTML and SVG content and attributes.
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// About `n` round tick values covering `[lo, hi]` (steps of 1, 2 or 5 × 10^k).
+pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return vec![lo];
+    }
+    let raw = span / n.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last).map(|i| i as f64 * step).collect()
+}
+
+/// A linear axis from `[lo, hi]` to pixels `[a, b]`.
+#[derive(Clone, Copy)]
+struct Scale {
+    lo: f64,
+    hi: f64,
+    a: f64,
+    b: f64,
+}
+
+impl Scale {
+    /// Padded to round values; a degenerate range is widened so it still draws.
+    fn new(lo: f64, hi: f64, a: f64, b: f64) -> Self {
+        let (lo, hi) = if hi > lo {
+            (lo, hi)
+        } else {
+            (lo - 0.5 * lo.abs().max(1.0), hi + 0.5 * hi.abs().max(1.0))
+        };
+        Scale { lo, hi, a, b }
+    }
+
+    fn px(&self, v: f64) -> f64 {
+        self.a + (v - self.lo) / (self.hi - self.lo) * (self.b - self.a)
+    }
+}
+
+/// The frame, grid, ticks and axis labels; returns the scales.
+fn frame(
+    out: &mut String,
+    title: &str,
+    (x_lo, x_hi, x_label): (f64, f64, &str),
+    (y_lo, y_hi, y_label): (f64, f64, &str),
+) -> (Scale, Scale) {
+    let x = Scale::new(x_lo, x_hi, ML, W - MR);
+    let y = Scale::new(y_lo, y_hi, H - MB, MT);
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{}"><title>{}</title>"#,
+        escape(title),
+        escape(title)
+    );
+    let _ = write!(
+        out,
+        r##"<rect x="{ML}" y="{MT}" width="{}" height="{}" fill="none" stroke="#d0d7de"/>"##,
+        W - ML - MR,
+        H - MT - MB
+    );
+    for t in ticks(x.lo, x.hi, 8) {
+        let p = x.px(t);
+        let _ = write!(
+            out,
+            r##"<line x1="{p:.1}" y1="{MT}" x2="{p:.1}" y2="{:.1}" stroke="#eaeef2"/><text x="{p:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"##,
+            H - MB,
+            H - MB + 14.0,
+            num(t)
+        );
+    }
+    for t in ticks(y.lo, y.hi, 6) {
+        let p = y.px(t);
+        let _ = write!(
+            out,
+            r##"<line x1="{ML}" y1="{p:.1}" x2="{:.1}" y2="{p:.1}" stroke="#eaeef2"/><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{}</text>"##,
+            W - MR,
+            ML - 6.0,
+            p + 4.0,
+            num(t)
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12">{}</text><text transform="translate(16 {:.1}) rotate(-90)" text-anchor="middle" font-size="12">{}</text>"#,
+        (ML + W - MR) / 2.0,
+        H - 12.0,
+        escape(x_label),
+        (MT + H - MB) / 2.0,
+        escape(y_label)
+    );
+    (x, y)
+}
+
+/// A line with markers through `(x, y)` points.
+pub fn line_chart(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &str) -> String {
+    let max = |f: fn(&(f64, f64)) -> f64| points.iter().map(f).fold(0.0, f64::max);
+    let mut out = String::new();
+    let (x, y) = frame(
+        &mut out,
+        title,
+        (0.0, max(|p| p.0), x_label),
+        (0.0, max(|p| p.1), y_label),
+    );
+    let path: Vec<String> = points
+        .iter()
+        .map(|&(a, b)| format!("{:.1},{:.1}", x.px(a), y.px(b)))
+        .collect();
+    let _ = write!(
+        out,
+        r##"<polyline fill="none" stroke="#0b5cad" stroke-width="2" points="{}"/>"##,
+        path.join(" ")
+    );
+    for &(a, b) in points {
+        let _ = write!(
+            out,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="3" fill="#0b5cad"><title>{} days: {}</title></circle>"##,
+            x.px(a),
+            y.px(b),
+            num(a),
+            num(b)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Bars over `[low, high)` bins with counts.
+pub fn histogram(title: &str, bins: &[(f64, f64, f64)], x_label: &str, y_label: &str) -> String {
+    let lo = bins.iter().map(|b| b.0).fold(f64::INFINITY, f64::min);
+    let hi = bins.iter().map(|b| b.1).fold(f64::NEG_INFINITY, f64::max);
+    let top = bins.iter().map(|b| b.2).fold(0.0, f64::max);
+    let mut out = String::new();
+    let (x, y) = frame(&mut out, title, (lo, hi, x_label), (0.0, top, y_label));
+    for &(a, b, n) in bins {
+        let (x0, x1) = (x.px(a), x.px(b));
+        let _ = write!(
+            out,
+            r##"<rect class="bar" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="#0b5cad" fill-opacity="0.45" stroke="#0b5cad"><title>{}–{} days: {}</title></rect>"##,
+            x0,
+            y.px(n),
+            (x1 - x0).max(0.5),
+            y.px(0.0) - y.px(n),
+            num(a),
+            num(b),
+            num(n)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// One horizontal bar per input, from the days at its low value to the days at its high value,
+/// with a vertical line at the central estimate. Rows are `(label, days_at_low, days_at_high)`.
+pub fn tornado(title: &str, rows: &[(String, f64, f64)], central: f64, x_label: &str) -> String {
+    let lo = rows.iter().flat_map(|r| [r.1, r.2]).fold(central, f64::min);
+    let hi = rows.iter().flat_map(|r| [r.1, r.2]).fold(central, f64::max);
+    let n = rows.len().max(1) as f64;
+    let mut out = String::new();
+    // The y axis is the row index; its ticks are replaced by the input labels.
+    let x = Scale::new(lo, hi, ML + 170.0, W - MR);
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{}"><title>{}</title>"#,
+        escape(title),
+        escape(title)
+    );
+    for t in ticks(x.lo, x.hi, 6) {
+        let p = x.px(t);
+        let _ = write!(
+            out,
+            r##"<line x1="{p:.1}" y1="{MT}" x2="{p:.1}" y2="{:.1}" stroke="#eaeef2"/><text x="{p:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"##,
+            H - MB,
+            H - MB + 14.0,
+            num(t)
+        );
+    }
+    let band = (H - MT - MB) / n;
+    for (i, (label, a, b)) in rows.iter().enumerate() {
+        let top = MT + band * i as f64 + band * 0.15;
+        let (x0, x1) = (x.px(a.min(*b)), x.px(a.max(*b)));
+        let _ = write!(
+            out,
+            r##"<rect class="bar" x="{x0:.1}" y="{top:.1}" width="{:.1}" height="{:.1}" fill="#8250df" fill-opacity="0.5" stroke="#8250df"><title>{}: {} to {} days</title></rect><text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11">{}</text>"##,
+            (x1 - x0).max(1.0),
+            band * 0.7,
+            escape(label),
+            num(*a),
+            num(*b),
+            ML + 164.0,
+            top + band * 0.35 + 4.0,
+            escape(label)
+        );
+    }
+    let c = x.px(central);
+    let _ = write!(
+        out,
+        r##"<line x1="{c:.1}" y1="{MT}" x2="{c:.1}" y2="{:.1}" stroke="#b42318" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12">{}</text></svg>"##,
+        H - MB,
+        (ML + 170.0 + W - MR) / 2.0,
+        H - 12.0,
+        escape(x_label)
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        for (lo, hi, n, want) in [
+            (0.0, 100.0, 5, vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]),
+            (0.0, 1.0, 4, vec![0.0, 0.5, 1.0]),
+            // 0.35 / 6 = 0.058 rounds up to a step of 0.1 (0.05 is too small).
+            (0.77, 1.12, 6, vec![0.8, 0.9, 1.0, 1.1]),
+        ] {
+            let got = ticks(lo, hi, n);
+            assert_eq!(got.len(), want.len(), "{got:?}");
+            for (g, w) in got.iter().zip(&want) {
+                assert!((g - w).abs() < 1e-9, "{got:?} vs {want:?}");
+            }
+        }
+        assert_eq!(ticks(3.0, 3.0, 5).len(), 1);
+    }
+
+    #[test]
+    fn charts_escape_text_and_close_their_svg() {
+        let s = line_chart("a<b", &[(0.0, 0.0), (2.0, 1.0)], "days", "SQ");
+        assert!(s.starts_with("<svg") && s.ends_with("</svg>"));
+        assert!(s.contains("a&lt;b") && !s.contains("a<b"));
+        let h = histogram("h", &[(1.0, 2.0, 3.0), (2.0, 3.0, 5.0)], "days", "samples");
+        assert_eq!(h.matches("class=\"bar\"").count(), 2);
+        let t = tornado("t", &[("IR-6 & co".into(), 2.0, 1.0)], 1.5, "days");
+        assert!(t.contains("IR-6 &amp; co") && t.ends_with("</svg>"));
+    }
+}

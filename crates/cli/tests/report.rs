@@ -1,0 +1,208 @@
+//! `breakout report` end to end: the HTML is well-formed, self-contained (no script, no external
+//! reference) and carries its SVG charts; Markdown carries the tables; `-o` writes the file; the
+//! numbers are those of `breakout run --json`; bad input exits 2.
+
+use std::process::{Command, Output};
+
+fn breakout(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_breakout"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(args: &[&str]) -> String {
+    let out = breakout(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// HTML elements that have no end tag.
+const VOID: [&str; 6] = ["meta", "br", "hr", "img", "input", "link"];
+
+/// Checks that every start tag is closed in order (SVG's `<x/>` closes itself); returns the
+/// first problem. Text content must not contain a raw `<`.
+fn balanced(html: &str) -> Result<(), String> {
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest
+            .find('>')
+            .ok_or_else(|| format!("unclosed `<` near {:.40}", rest))?;
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') {
+            continue; // doctype
+        }
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if name.is_empty() {
+            return Err(format!("not a tag: <{tag}>"));
+        }
+        if let Some(closing) = tag.strip_prefix('/') {
+            let open = stack
+                .pop()
+                .ok_or_else(|| format!("</{closing}> with nothing open"))?;
+            if open != name {
+                return Err(format!("<{open}> closed by </{name}>"));
+            }
+        } else if !(tag.ends_with('/') || VOID.contains(&name.as_str())) {
+            stack.push(name);
+        }
+    }
+    match stack.last() {
+        Some(open) => Err(format!("<{open}> never closed")),
+        None => Ok(()),
+    }
+}
+
+#[test]
+fn the_checker_finds_broken_markup() {
+    for (html, ok) in [
+        ("<p>a<b>b</b></p>", true),
+        ("<svg><rect x=\"1\"/></svg><meta charset=\"utf-8\">", true),
+        ("<p>a<b>b</p></b>", false),
+        ("<p>open", false),
+        ("</p>", false),
+        ("<p>1 < 2</p>", false),
+    ] {
+        assert_eq!(balanced(html).is_ok(), ok, "{html}: {:?}", balanced(html));
+    }
+}
+
+#[test]
+fn html_report_is_well_formed_self_contained_and_has_its_charts() {
+    let html = stdout(&["report", "iran-2025-05", "--samples", "300", "--seed", "5"]);
+    balanced(&html).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    // Production curve, Monte Carlo histogram and tornado.
+    assert_eq!(html.matches("<svg ").count(), 3, "three charts");
+    for needle in [
+        "Production curve",
+        "Timeline",
+        "Assumptions and sources",
+        "IR-6 separative power",
+        "data/machines.toml",
+        "seed 5",
+        "2–3 days to the first 25 kg WGU at Fordow alone",
+        "[B11]",
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    for banned in ["<script", "<link", "src=", "href=", "@import", "url("] {
+        assert!(!html.contains(banned), "not self-contained: {banned}");
+    }
+    // Without --samples there is one chart, the production curve.
+    let plain = stdout(&["report", "jcpoa-2016"]);
+    balanced(&plain).unwrap();
+    assert_eq!(plain.matches("<svg ").count(), 1);
+    assert!(plain.contains("12–16 months") && plain.contains("[S4]"));
+}
+
+/// The report shows the numbers of `breakout run --json` for the same flags.
+#[test]
+fn report_numbers_are_the_run_numbers() {
+    let run: serde_json::Value = serde_json::from_str(&stdout(&[
+        "--json",
+        "run",
+        "iran-2020-02",
+        "--goal",
+        "wgu",
+        "--setup-days-per-step",
+        "10",
+    ]))
+    .unwrap();
+    let md = stdout(&[
+        "report",
+        "iran-2020-02",
+        "--goal",
+        "wgu",
+        "--setup-days-per-step",
+        "10",
+        "--format",
+        "md",
+    ]);
+    let days = run["results"]["first_sq_days"].as_f64().unwrap();
+    // Six significant digits, as the CLI prints numbers (e.g. 93.4512 days).
+    let decimals = (5 - days.log10().floor() as i32).max(0) as usize;
+    let shown = format!("{days:.decimals$}");
+    let shown = shown.trim_end_matches('0').trim_end_matches('.');
+    assert!(
+        md.contains(&format!("| {shown} days")),
+        "{shown} days not in the report"
+    );
+    for table in [
+        "## Answer",
+        "## Timeline",
+        "## Production curve",
+        "## Validation context",
+        "## Assumptions and sources",
+        "| from day | to day | step |",
+        "3.8 months (range 3.1–4.6)",
+    ] {
+        assert!(md.contains(table), "missing {table}");
+    }
+    assert!(!md.contains("<svg"), "Markdown has no charts");
+}
+
+#[test]
+fn output_file_and_json_envelope() {
+    let dir = std::env::temp_dir().join(format!("breakout-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("report.html");
+    let text = stdout(&[
+        "report",
+        "iran-2025-06-strikes",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert!(text.contains("Wrote"), "{text}");
+    let html = std::fs::read_to_string(&path).unwrap();
+    balanced(&html).unwrap();
+    assert!(html.contains("matter of months"));
+    let j: serde_json::Value = serde_json::from_str(&stdout(&[
+        "--json",
+        "report",
+        "jcpoa-2016",
+        "--format",
+        "md",
+    ]))
+    .unwrap();
+    assert_eq!(j["command"], "report");
+    assert!(
+        j["results"]["document"]
+            .as_str()
+            .unwrap()
+            .starts_with("# Breakout estimate")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_input_exits_2_with_a_clear_message() {
+    for (args, needle) in [
+        (vec!["report", "nowhere-1999"], "nowhere-1999"),
+        (vec!["report", "iran-2025-05", "--format", "pdf"], "pdf"),
+        (
+            vec!["report", "iran-2025-05", "-o", "/nonexistent-dir/r.html"],
+            "/nonexistent-dir/r.html",
+        ),
+        (
+            vec!["report", "iran-2025-05", "--swu-per-machine", "IR-6=x"],
+            "IR-6=x",
+        ),
+    ] {
+        let out = breakout(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
