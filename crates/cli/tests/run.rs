@@ -53,15 +53,20 @@ fn bare_breakout_runs_the_default_state_with_sources() {
     assert!(j["inputs"]["assumptions"].as_object().unwrap().len() > 10);
     // The fixed-cascade hardware is listed with its weights: one entry per kind of cascade,
     // and the weights add up to at least the operating capacity (idle cascades weigh too).
-    let hardware = j["inputs"]["assumptions"]["cascade_hardware"]
-        .as_array()
-        .unwrap();
+    let hardware: Vec<&serde_json::Value> = j["inputs"]["assumptions"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| k.starts_with("cascade_hardware."))
+        .map(|(_, v)| v)
+        .collect();
+    assert!(!hardware.is_empty());
     assert!(
         hardware
             .iter()
-            .all(|h| !h["layout"].as_str().unwrap().is_empty())
+            .all(|h| !h["source"].as_str().unwrap().is_empty())
     );
-    let rated: f64 = hardware.iter().map(|h| f(&h["rated_swu_per_yr"])).sum();
+    let rated: f64 = hardware.iter().map(|h| f(&h["value"])).sum();
     assert!(rated >= f(&r["capacity_swu_per_yr"]) - 1e-6, "{rated}");
 }
 

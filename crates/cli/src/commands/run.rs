@@ -542,17 +542,20 @@ pub fn run(a: RunArgs) -> CmdResult {
         ]);
     }
     if model == Model::FixedCascade {
-        let mut hardware = Vec::new();
-        for h in &sc.hardware {
-            hardware.push(json!({"rated_swu_per_yr": h.nominal_swu_per_yr, "layout": h.label}));
+        // Same shape as the other inputs, so every consumer of `assumptions` reads them alike.
+        let unit = "kg-SWU/yr rated (its weight; idle cascades included)";
+        for (n, h) in sc.hardware.iter().enumerate() {
+            let label = "Cascade hardware (fixed-cascade model)";
+            assumptions.insert(format!("cascade_hardware.{}", n + 1), json!({
+                "label": label, "value": h.nominal_swu_per_yr, "distribution": num(h.nominal_swu_per_yr), "unit": unit, "source": h.label,
+            }));
             t.row(vec![
-                "Cascade hardware (fixed-cascade model)".into(),
+                label.into(),
                 num(h.nominal_swu_per_yr),
-                "kg-SWU/yr rated (its weight; idle cascades included)".into(),
+                unit.into(),
                 h.label.clone(),
             ]);
         }
-        assumptions.insert("cascade_hardware".into(), Value::Array(hardware));
     }
     r.input_value(
         "assumptions",
