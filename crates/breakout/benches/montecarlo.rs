@@ -135,11 +135,14 @@ fn fixed_cascade_samples_2pow14(bencher: divan::Bencher, stock_uncertain: bool) 
         .fitted_to_machines(174, machine_feed_from_rating(5.0, alpha).unwrap())
         .unwrap()
         .cascade;
-    s.hardware = vec![breakout::fixed::Hardware {
-        cascade,
-        nominal_swu_per_yr: 9744.0,
-        label: "bench".into(),
-    }];
+    s.hardware = Some(std::sync::Arc::new(
+        breakout::fixed::CascadeHardware::new(vec![breakout::fixed::Hardware {
+            cascade,
+            nominal_swu_per_yr: 9744.0,
+            label: "bench".into(),
+        }])
+        .unwrap(),
+    ));
     s.set_up_wt_pct = vec![20.0, 60.0];
     let est = Model::FixedCascade.prepare(&s).unwrap();
     bencher
@@ -206,11 +209,14 @@ fn fixed_cascade_jcpoa_samples_2pow12(bencher: divan::Bencher) {
         .fitted_to_machines(164, machine_feed_from_rating(1.0, alpha).unwrap())
         .unwrap()
         .cascade;
-    s.hardware = vec![Hardware {
-        cascade,
-        nominal_swu_per_yr: 5060.0,
-        label: "bench".into(),
-    }];
+    s.hardware = Some(std::sync::Arc::new(
+        breakout::fixed::CascadeHardware::new(vec![Hardware {
+            cascade,
+            nominal_swu_per_yr: 5060.0,
+            label: "bench".into(),
+        }])
+        .unwrap(),
+    ));
     let est = Model::FixedCascade.prepare(&s).unwrap();
     const N: usize = 1 << 12;
     bencher

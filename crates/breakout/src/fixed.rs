@@ -104,6 +104,36 @@ pub struct Hardware {
     pub label: String,
 }
 
+/// The kinds of cascade a scenario recycles material through, with their transfer function
+/// tabulated once. Tabulating is most of the cost of a fixed-cascade estimate, so a caller that
+/// meets the same hardware again (a server, a sweep over states) can share one `CascadeHardware`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CascadeHardware {
+    kinds: Vec<Hardware>,
+    transfer: Transfer,
+}
+
+impl CascadeHardware {
+    /// Tabulates `kinds` (see [`Transfer::new`]).
+    ///
+    /// # Errors
+    /// As [`Transfer::new`].
+    pub fn new(kinds: Vec<Hardware>) -> Result<Self, BreakoutError> {
+        let transfer = Transfer::new(&kinds)?;
+        Ok(CascadeHardware { kinds, transfer })
+    }
+
+    /// The kinds of cascade, weighted by rated output.
+    pub fn kinds(&self) -> &[Hardware] {
+        &self.kinds
+    }
+
+    /// Their pooled transfer function.
+    pub fn transfer(&self) -> &Transfer {
+        &self.transfer
+    }
+}
+
 impl Transfer {
     /// Tabulates the hardware over feed assays from 0.1 to 98.5 wt-%. With several kinds of
     /// cascade, every kind takes its share of each pass at its own maximum feed rate, and their
@@ -650,25 +680,24 @@ pub struct FixedCascadeEstimator<'a> {
     scenario: &'a Scenario,
     /// The scenario's already-handled assays as weight fractions.
     set_up: Vec<f64>,
-    transfer: Transfer,
+    transfer: &'a Transfer,
     label: String,
 }
 
 impl<'a> FixedCascadeEstimator<'a> {
-    /// Tabulates the scenario's cascade hardware.
+    /// The estimator over the scenario's (already tabulated) cascade hardware.
     ///
     /// # Errors
-    /// [`BreakoutError::Inconsistent`] if the scenario names no cascade hardware;
-    /// [`BreakoutError::Enrich`] if the cascade solver fails.
+    /// [`BreakoutError::Inconsistent`] if the scenario names no cascade hardware.
     pub fn new(scenario: &'a Scenario) -> Result<Self, BreakoutError> {
-        if scenario.hardware.is_empty() {
+        let Some(hardware) = scenario.hardware.as_deref() else {
             return Err(BreakoutError::Inconsistent(
                 "the fixed-cascade model needs the cascade hardware (a bundled cascade or a cascade design); this scenario has none".into(),
             ));
-        }
+        };
         // One design is named in the timeline; several are counted there and listed, with
         // their sources, among the inputs (the CLI's assumptions table).
-        let label = match scenario.hardware.as_slice() {
+        let label = match hardware.kinds() {
             [one] => one.label.clone(),
             many => format!("{} kinds of cascade, weighted by rated output", many.len()),
         };
@@ -676,7 +705,7 @@ impl<'a> FixedCascadeEstimator<'a> {
         Ok(FixedCascadeEstimator {
             scenario,
             set_up,
-            transfer: Transfer::new(&scenario.hardware)?,
+            transfer: hardware.transfer(),
             label,
         })
     }
@@ -723,7 +752,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
         self.scenario.capacity(values, &mut scratch.schedule);
         let count = self.scenario.goal.count;
         let sim = simulate(
-            &self.transfer,
+            self.transfer,
             &self.run(values, &scratch.stocks, &scratch.schedule, count, false),
         )?;
         truncated(&sim, count)?;
@@ -745,13 +774,13 @@ impl Estimator for FixedCascadeEstimator<'_> {
         let mut schedule = CapacitySchedule::default();
         s.capacity(values, &mut schedule);
         let sim = simulate(
-            &self.transfer,
+            self.transfer,
             &self.run(values, &stocks, &schedule, goal.count, true),
         )?;
         truncated(&sim, goal.count)?;
         // The curve runs on past the goal until the stocks are used up (or 40 units).
         let reach = simulate(
-            &self.transfer,
+            self.transfer,
             &self.run(values, &stocks, &schedule, MAX_CURVE_UNITS, false),
         )?;
         let until = match reach.stocks_exhausted {
@@ -767,7 +796,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
         let mut latest = 0.0f64;
         for k in 1..=until {
             let sim_k = simulate(
-                &self.transfer,
+                self.transfer,
                 &self.run(values, &stocks, &schedule, k, false),
             )?;
             let Some(&d) = sim_k

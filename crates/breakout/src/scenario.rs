@@ -6,7 +6,9 @@
 //! Monte Carlo draw or a tornado variation is just another value vector of the same length, and
 //! the estimators never allocate per draw.
 
-use crate::fixed::Hardware;
+use std::sync::Arc;
+
+use crate::fixed::CascadeHardware;
 use enrich::{Assay, KgU, Stock, units::DAYS_PER_MONTH, units::DAYS_PER_YEAR};
 
 use crate::capacity::CapacitySchedule;
@@ -114,8 +116,8 @@ pub struct Scenario {
     /// set-up.
     pub set_up_wt_pct: Vec<f64>,
     /// The kinds of cascade the fixed-cascade model recycles material through, weighted by
-    /// their rated output (empty: the fixed-cascade model is unavailable).
-    pub hardware: Vec<Hardware>,
+    /// their rated output and tabulated (none: the fixed-cascade model is unavailable).
+    pub hardware: Option<Arc<CascadeHardware>>,
 }
 
 /// Default set-up time per new step, days: see [`Scenario::new`].
@@ -139,7 +141,7 @@ impl Scenario {
             natural_tails,
             reinstall_cascades_per_month: 0,
             setup_days_per_step: 1,
-            hardware: Vec::new(),
+            hardware: None,
             set_up_wt_pct: Vec::new(),
         };
         s.inputs.push(Input {

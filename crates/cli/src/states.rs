@@ -6,11 +6,12 @@
 //! entry carries a `source` (and an `assumption` where the figure is not public). Source tags such
 //! as `[D3]` must resolve in the file's `[sources]` table.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use breakout::date::Date;
 use breakout::deal::compliance::{Facts, MachineCount, MachineStatus, StockHolding};
-use breakout::fixed::Hardware;
+use breakout::fixed::{CascadeHardware, Hardware};
 use breakout::{CascadeGroup, Domain, Goal, GroupStatus, Param, Scenario, StockEntry, TailsPolicy};
 use enrich::cascade::{FixedCascade, IdealCascade};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass, KgU, MachineLibrary};
@@ -734,8 +735,38 @@ pub fn attach_hardware(
             label: "data/cascades/ir1-164.toml standing in for capacity given without machines (assumption: same 15 stages and α = 1.5 as every bundled profile)".into(),
         });
     }
-    sc.hardware = hardware;
+    sc.hardware = Some(tabulated(hardware)?);
     Ok(())
+}
+
+/// Most kinds of hardware kept tabulated; past this the memo is emptied and refills.
+const HARDWARE_MEMO_ENTRIES: usize = 64;
+
+/// Tabulated hardware already met in this process, keyed by its full description. Tabulating is
+/// most of a fixed-cascade estimate's cost, and a server, `history` or `deal compare` meets the
+/// same hardware again and again.
+static HARDWARE_MEMO: LazyLock<Mutex<HashMap<String, Arc<CascadeHardware>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// `kinds` tabulated, from the memo when the same hardware was tabulated before.
+fn tabulated(kinds: Vec<Hardware>) -> Result<Arc<CascadeHardware>, CliError> {
+    // The Debug text prints every f64 so that it parses back to the same value: equal keys
+    // mean equal hardware.
+    let key = format!("{kinds:?}");
+    if let Some(hit) = HARDWARE_MEMO.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(hit);
+    }
+    let hardware =
+        Arc::new(CascadeHardware::new(kinds).map_err(|e| {
+            CliError::Input(format!("the cascade hardware cannot be tabulated: {e}"))
+        })?);
+    if let Ok(mut memo) = HARDWARE_MEMO.lock() {
+        if memo.len() >= HARDWARE_MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(key, Arc::clone(&hardware));
+    }
+    Ok(hardware)
 }
 
 /// Stages of the cascade designs made for the fixed-cascade model (as the bundled profiles).

@@ -544,7 +544,8 @@ pub fn run(a: RunArgs) -> CmdResult {
     if model == Model::FixedCascade {
         // Same shape as the other inputs, so every consumer of `assumptions` reads them alike.
         let unit = "kg-SWU/yr rated (its weight; idle cascades included)";
-        for (n, h) in sc.hardware.iter().enumerate() {
+        let kinds = sc.hardware.as_deref().map_or(&[][..], |h| h.kinds());
+        for (n, h) in kinds.iter().enumerate() {
             let label = "Cascade hardware (fixed-cascade model)";
             assumptions.insert(format!("cascade_hardware.{}", n + 1), json!({
                 "label": label, "value": h.nominal_swu_per_yr, "distribution": num(h.nominal_swu_per_yr), "unit": unit, "source": h.label,

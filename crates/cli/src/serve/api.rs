@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
@@ -92,6 +94,15 @@ const CACHE_ENTRIES: usize = 1024;
 static CACHE: LazyLock<Mutex<HashMap<Vec<String>, Arc<str>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
+/// At most one computation per core at a time. Requests beyond that wait for a permit inside
+/// the request's time limit, so a request that times out or whose client went away before its
+/// turn costs no CPU, and the ones running do not share a core with dozens of others.
+static COMPUTE: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
+    Arc::new(Semaphore::new(
+        std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+    ))
+});
+
 /// Whether the answer to `argv` is the same every time: no random draw with a fresh seed.
 fn cacheable(argv: &[String]) -> bool {
     let has = |f: &str| {
@@ -125,7 +136,21 @@ async fn run_command(mut argv: Vec<String>) -> Response {
     let command = cli
         .command
         .unwrap_or_else(|| Command::Run(Box::new(crate::commands::run::defaults())));
-    let job = tokio::task::spawn_blocking(move || execute(command));
+    let job = async {
+        let Ok(permit) = Arc::clone(&COMPUTE).acquire_owned().await else {
+            return Answer::Failed;
+        };
+        // A twin request may have filled the cache while this one waited for its turn.
+        if keep && let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&key).map(Arc::clone)) {
+            return Answer::Cached(hit);
+        }
+        let work = tokio::task::spawn_blocking(move || {
+            // Held until the computation ends, even if the request has timed out meanwhile.
+            let _permit = permit;
+            execute(command)
+        });
+        work.await.map_or(Answer::Failed, Answer::Computed)
+    };
     match tokio::time::timeout(REQUEST_TIMEOUT, job).await {
         Err(_) => error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -134,12 +159,15 @@ async fn run_command(mut argv: Vec<String>) -> Response {
                 REQUEST_TIMEOUT.as_secs()
             ),
         ),
-        Ok(Err(_)) => error(
+        Ok(Answer::Failed) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal error while computing the answer (a bug: please report it)",
         ),
-        Ok(Ok(Err(CliError::Usage(m) | CliError::Input(m)))) => error(StatusCode::BAD_REQUEST, m),
-        Ok(Ok(Ok((report, _)))) => {
+        Ok(Answer::Cached(hit)) => json_body(hit),
+        Ok(Answer::Computed(Err(CliError::Usage(m) | CliError::Input(m)))) => {
+            error(StatusCode::BAD_REQUEST, m)
+        }
+        Ok(Answer::Computed(Ok((report, _)))) => {
             let text: Arc<str> = report.to_json().to_string().into();
             if keep && let Ok(mut c) = CACHE.lock() {
                 if c.len() >= CACHE_ENTRIES {
@@ -150,6 +178,15 @@ async fn run_command(mut argv: Vec<String>) -> Response {
             json_body(text)
         }
     }
+}
+
+/// What a request's computation came to.
+enum Answer {
+    /// Another request computed the same answer while this one waited.
+    Cached(Arc<str>),
+    Computed(crate::CmdResult),
+    /// The computation panicked or the permit pool was closed: a bug, never an input error.
+    Failed,
 }
 
 /// Parses a JSON object body, enforcing the sample cap.
