@@ -86,16 +86,7 @@ fn frame(
         W - ML - MR,
         H - MT - MB
     );
-    for t in ticks(x.lo, x.hi, 8) {
-        let p = x.px(t);
-        let _ = write!(
-            out,
-            r##"<line x1="{p:.1}" y1="{MT}" x2="{p:.1}" y2="{:.1}" stroke="#eaeef2"/><text x="{p:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"##,
-            H - MB,
-            H - MB + 14.0,
-            num(t)
-        );
-    }
+    x_grid(out, &x, 8);
     for t in ticks(y.lo, y.hi, 6) {
         let p = y.px(t);
         let _ = write!(
@@ -117,6 +108,20 @@ fn frame(
         escape(y_label)
     );
     (x, y)
+}
+
+/// Vertical grid lines with their labels at about `n` round values of the x scale.
+fn x_grid(out: &mut String, x: &Scale, n: usize) {
+    for t in ticks(x.lo, x.hi, n) {
+        let p = x.px(t);
+        let _ = write!(
+            out,
+            r##"<line x1="{p:.1}" y1="{MT}" x2="{p:.1}" y2="{:.1}" stroke="#eaeef2"/><text x="{p:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"##,
+            H - MB,
+            H - MB + 14.0,
+            num(t)
+        );
+    }
 }
 
 /// A line with markers through `(x, y)` points.
@@ -192,16 +197,7 @@ pub fn tornado(title: &str, rows: &[(String, f64, f64)], central: f64, x_label: 
         escape(title),
         escape(title)
     );
-    for t in ticks(x.lo, x.hi, 6) {
-        let p = x.px(t);
-        let _ = write!(
-            out,
-            r##"<line x1="{p:.1}" y1="{MT}" x2="{p:.1}" y2="{:.1}" stroke="#eaeef2"/><text x="{p:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"##,
-            H - MB,
-            H - MB + 14.0,
-            num(t)
-        );
-    }
+    x_grid(&mut out, &x, 6);
     let band = (H - MT - MB) / n;
     for (i, (label, a, b)) in rows.iter().enumerate() {
         let top = MT + band * i as f64 + band * 0.15;
