@@ -241,6 +241,47 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
     screenshot(&s, "workbench-montecarlo.png");
     s.script("document.getElementById('bk-machines').scrollIntoView();");
     screenshot(&s, "workbench-breakout.png");
+
+    // Upload a state file: the answer becomes that state's (JCPOA limits: over a year).
+    let before = s.script("return document.getElementById('bk-headline').textContent;");
+    let input = s.cmd(
+        "POST",
+        "/element",
+        json!({"using": "css selector", "value": "#bk-upload"}),
+    );
+    let id = input
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(Value::as_str)
+        .expect("the upload input")
+        .to_string();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/states/jcpoa-2016.toml"
+    );
+    let file = std::fs::canonicalize(file).unwrap();
+    s.cmd(
+        "POST",
+        &format!("/element/{id}/value"),
+        json!({"text": file.to_str().unwrap()}),
+    );
+    s.until(
+        "the upload in use",
+        "return document.getElementById('bk-upload-status').textContent.includes('jcpoa-2016.toml');",
+    );
+    let uploaded = s.until(
+        "the uploaded state's answer",
+        &format!(
+            "const t = document.getElementById('bk-headline').textContent; return t !== {before} ? t : null;"
+        ),
+    );
+    let days: f64 = uploaded
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .find_map(|w| w.parse().ok())
+        .unwrap_or(f64::NAN);
+    assert!(days > 365.0, "JCPOA state uploaded: {uploaded}");
     s.cmd("DELETE", "", Value::Null);
 }
 

@@ -186,14 +186,35 @@ async function machineLibrary() {
 }
 
 // Breakout: every control is a flag of `breakout run`; the answer and curve follow each change.
-const bk = { seq: 0, types: [], sites: [], touched: new Set(), last: null };
+// `upload` holds an uploaded state file's text; while it is set it replaces the chosen state.
+const bk = { seq: 0, types: [], sites: [], touched: new Set(), last: null, upload: null };
 async function loadBreakout() {
   const sel = document.getElementById("bk-state");
   if (sel.options.length) return;
   for (const st of await bundledStates()) sel.add(new Option(`${st.state} — ${st.title}`, st.state));
   sel.value = "iran-2025-05";
   await machineLibrary();
-  sel.addEventListener("change", () => { bk.touched.clear(); runBreakout(true); });
+      const status = document.getElementById("bk-upload-status");
+  const useBundled = () => {
+    bk.upload = null;
+    document.getElementById("bk-upload").value = "";
+    status.replaceChildren();
+    bk.touched.clear();
+    runBreakout(true);
+  };
+  sel.addEventListener("change", useBundled);
+  document.getElementById("bk-upload").addEventListener("change", async (ev) => {
+    const file = ev.target.files[0];
+    if (!file) return;
+    bk.upload = await file.text();
+    const back = document.createElement("button");
+    back.type = "button";
+    back.textContent = "Use the chosen bundled state instead";
+    back.addEventListener("click", useBundled);
+    status.replaceChildren(`Using the uploaded ${file.name}. `, back);
+    bk.touched.clear();
+    runBreakout(true);
+  });
   for (const id of ["bk-goal", "bk-count", "bk-model", "bk-weap-lo", "bk-weap-hi"]) {
     document.getElementById(id).addEventListener("change", () => runBreakout(false));
   }
@@ -211,8 +232,9 @@ async function loadBreakout() {
 
 function breakoutBody() {
   const v = (id) => document.getElementById(id).value;
-  const body = { state: v("bk-state"), goal: v("bk-goal"), count: Number(v("bk-count")), model: v("bk-model"),
+    const body = { goal: v("bk-goal"), count: Number(v("bk-count")), model: v("bk-model"),
     reinstall_cascades_per_month: Number(v("bk-reinstall")), setup_days_per_step: Number(v("bk-setup")) };
+  if (bk.upload !== null) body.state_toml = bk.upload; else body.state = v("bk-state");
   if (v("bk-weap-lo") !== "" && v("bk-weap-hi") !== "") body.weaponization_months = `${v("bk-weap-lo")}..${v("bk-weap-hi")}`;
   const sites = [...document.querySelectorAll("#bk-sites input:checked")].map((c) => c.value);
   if (sites.length) body.site = sites;

@@ -36,6 +36,10 @@ pub struct RunArgs {
     /// file [default: iran-2025-05].
     #[arg(value_name = "STATE|FILE")]
     pub state: Option<String>,
+    /// A state as TOML text in place of STATE|FILE: what the workbench's upload sends. Never
+    /// taken from the command line (a file path does that there).
+    #[arg(skip)]
+    pub state_toml: Option<String>,
     /// Production model: fixed-cascade (batch recycling through the state's cascades) or ideal
     /// (least-SWU lower bound).
     #[arg(long, default_value = HEADLINE.id())]
@@ -205,6 +209,9 @@ pub fn options(a: &RunArgs) -> Result<Options, CliError> {
     })
 }
 
+/// How errors and the output name a state given as text ([`RunArgs::state_toml`]).
+pub const UPLOADED_STATE: &str = "uploaded state";
+
 /// The scenario the flags describe, and the state's title (None in quick mode).
 pub fn resolve(
     a: &RunArgs,
@@ -228,7 +235,10 @@ pub fn resolve(
         }
         (quick_scenario(a, lib, &opts)?, None)
     } else {
-        let st = states::load(a.state.as_deref().unwrap_or(DEFAULT_STATE))?;
+        let st = match &a.state_toml {
+            Some(text) => states::parse_state(text, UPLOADED_STATE)?,
+            None => states::load(a.state.as_deref().unwrap_or(DEFAULT_STATE))?,
+        };
         (states::scenario(&st, lib, &opts)?, Some(st))
     };
     if !a.no_stocks {

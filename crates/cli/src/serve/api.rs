@@ -122,20 +122,32 @@ fn json_body(text: Arc<str>) -> Response {
 
 /// Parses `prefix ++ argv` as a `breakout` command line and runs it with the request limits;
 /// deterministic answers are kept (see [`cacheable`]).
-async fn run_command(mut argv: Vec<String>) -> Response {
+async fn run_command(argv: Vec<String>) -> Response {
+    run_command_on(argv, None).await
+}
+
+/// As [`run_command`], for `run` on a state given as TOML text (an upload) when `state_toml` is
+/// set: the text goes to the command as data, never through a path.
+async fn run_command_on(mut argv: Vec<String>, state_toml: Option<String>) -> Response {
     argv.insert(0, "breakout".into());
     let keep = cacheable(&argv);
-    if keep && let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&argv).map(Arc::clone)) {
+    let mut key = argv.clone();
+    if let Some(text) = &state_toml {
+        key.push(format!("state_toml={text}"));
+    }
+    if keep && let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&key).map(Arc::clone)) {
         return json_body(hit);
     }
-    let key = argv.clone();
     let cli = match Cli::try_parse_from(&argv) {
         Ok(cli) => cli,
         Err(e) => return error(StatusCode::BAD_REQUEST, e.render().to_string().trim_end()),
     };
-    let command = cli
+    let mut command = cli
         .command
         .unwrap_or_else(|| Command::Run(Box::new(crate::commands::run::defaults())));
+    if let Command::Run(args) = &mut command {
+        args.state_toml = state_toml;
+    }
     let job = async {
         let Ok(permit) = Arc::clone(&COMPUTE).acquire_owned().await else {
             return Answer::Failed;
@@ -350,13 +362,39 @@ async fn get_command(prefix: Vec<String>, q: &BTreeMap<String, String>, skip: &[
     }
 }
 
-/// `POST /api/breakout` with `{"state": NAME, ...flags}`: as `breakout run NAME ...`. Only
-/// bundled states (no files over HTTP).
+/// `POST /api/breakout` with `{"state": NAME, ...flags}`: as `breakout run NAME ...`; or with
+/// `{"state_toml": TEXT, ...flags}` on an uploaded state file's text. Never a path over HTTP.
 pub async fn breakout(body: Bytes) -> Response {
     let mut map = match object(&body) {
         Ok(m) => m,
         Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
+    match map.remove("state_toml") {
+        None => {}
+        Some(Value::String(text)) if !map.contains_key("state") => {
+            return match argv_from_json(&map, &[]) {
+                Ok(rest) => {
+                    let argv = std::iter::once("run".to_string()).chain(rest).collect();
+                    run_command_on(argv, Some(text)).await
+                }
+                Err(m) => error(StatusCode::BAD_REQUEST, m),
+            };
+        }
+        Some(Value::String(_)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "give either `state` (a bundled state name) or `state_toml` (the text of a state file), not both",
+            );
+        }
+        Some(other) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "field `state_toml` must be the text of a state file (a string), not {other}"
+                ),
+            );
+        }
+    }
     let Some(name) = map.get("state").and_then(Value::as_str) else {
         return error(
             StatusCode::BAD_REQUEST,
@@ -777,6 +815,49 @@ mod tests {
         )
         .await;
         assert_eq!(again, cli);
+    }
+
+    /// An uploaded state (its TOML text) gives the answer its bundled file gives;
+    /// a broken upload is a 400 that locates the error in the text.
+    #[tokio::test]
+    async fn breakout_on_an_uploaded_state() {
+        let text = include_str!("../../../../data/states/iran-2020-02.toml");
+        let body = json!({"state_toml": text, "goal": "wgu"}).to_string();
+        let (s, up) = call("POST", "/api/breakout", &body).await;
+        assert_eq!(s, StatusCode::OK, "{up}");
+        let (_, named) = call(
+            "POST",
+            "/api/breakout",
+            r#"{"state": "iran-2020-02", "goal": "wgu"}"#,
+        )
+        .await;
+        assert_eq!(up["results"], named["results"]);
+
+        let broken = text.replacen("as_of = ", "as_of = = ", 1);
+        let (s, j) = call(
+            "POST",
+            "/api/breakout",
+            &json!({"state_toml": broken}).to_string(),
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        let msg = j.to_string();
+        assert!(
+            msg.contains("uploaded state") && msg.contains("as_of"),
+            "{msg}"
+        );
+
+        for (body, want) in [
+            (
+                json!({"state_toml": text, "state": "iran-2020-02"}),
+                "not both",
+            ),
+            (json!({"state_toml": 7}), "must be the text of a state file"),
+        ] {
+            let (s, j) = call("POST", "/api/breakout", &body.to_string()).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST);
+            assert!(j.to_string().contains(want), "{j}");
+        }
     }
 
     #[test]
