@@ -31,6 +31,11 @@ pub(crate) struct Cli {
     #[arg(long, global = true)]
     json: bool,
 
+    /// Print CSV instead of text: inputs and results, then every table, each block under a
+    /// `# title` line.
+    #[arg(long, global = true, conflicts_with = "json")]
+    csv: bool,
+
     /// Without a subcommand: `breakout run` on the default state (iran-2025-05).
     #[command(subcommand)]
     command: Option<Command>,
@@ -102,7 +107,13 @@ fn main() -> ExitCode {
         };
     }
     match execute(command) {
-        Ok((report, outcome)) => match report.emit(cli.json) {
+        Ok((report, outcome)) => match report.emit(if cli.json {
+            report::Output::Json
+        } else if cli.csv {
+            report::Output::Csv
+        } else {
+            report::Output::Text
+        }) {
             Ok(()) => outcome.into(),
             Err(e) => fail(&CliError::Input(format!("could not write the output: {e}"))),
         },

@@ -16,6 +16,33 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// Significant digits in human output (JSON carries full precision).
 const DIGITS: usize = 6;
 
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    Text,
+    Json,
+    Csv,
+}
+
+/// Appends one CSV record: fields with a comma, quote or line break are quoted, quotes doubled.
+fn csv_line<'a>(out: &mut String, fields: impl IntoIterator<Item = &'a str>) {
+    let mut first = true;
+    for f in fields {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        if f.contains([',', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(f);
+        }
+    }
+    out.push_str("\r\n");
+}
+
 struct Row {
     label: String,
     shown: String,
@@ -232,15 +259,39 @@ impl Report {
         out
     }
 
-    /// Prints the report as JSON or text on stdout. A closed pipe (`| head`) is not an error.
-    pub fn emit(&self, json: bool) -> io::Result<()> {
-        let text = if json {
-            let mut s = serde_json::to_string_pretty(&self.to_json())
-                .expect("a JSON value always serialises");
-            s.push('\n');
-            s
-        } else {
-            self.to_text()
+    /// The report as CSV (RFC 4180): first its inputs and results (`section,label,value`), then
+    /// each table with its header row; every block starts with a `# title` line and blocks are
+    /// separated by a blank line, so a spreadsheet or `csvkit` can take any one of them.
+    pub fn to_csv(&self) -> String {
+        let mut out = format!("# {}\n", self.title);
+        csv_line(&mut out, ["section", "label", "value"]);
+        for (section, rows) in [("input", &self.inputs), ("result", &self.results)] {
+            for r in rows {
+                csv_line(&mut out, [section, r.label.as_str(), r.shown.as_str()]);
+            }
+        }
+        for t in &self.tables {
+            out.push_str(&format!("\n# {}\n", t.title));
+            csv_line(&mut out, t.header.iter().map(String::as_str));
+            for r in &t.rows {
+                csv_line(&mut out, r.iter().map(String::as_str));
+            }
+        }
+        out
+    }
+
+    /// Prints the report as text, JSON or CSV on stdout. A closed pipe (`| head`) is not an
+    /// error.
+    pub fn emit(&self, format: Output) -> io::Result<()> {
+        let text = match format {
+            Output::Json => {
+                let mut s = serde_json::to_string_pretty(&self.to_json())
+                    .expect("a JSON value always serialises");
+                s.push('\n');
+                s
+            }
+            Output::Csv => self.to_csv(),
+            Output::Text => self.to_text(),
         };
         let mut out = io::stdout().lock();
         match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -253,6 +304,47 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 4180: plain fields as they are; commas, quotes and line breaks quoted, quotes doubled.
+    #[test]
+    fn csv_records_quote_what_they_must() {
+        let cases = [
+            (vec!["a", "1.5"], "a,1.5\r\n"),
+            (vec!["x, y", "2"], "\"x, y\",2\r\n"),
+            (vec!["say \"hi\"", ""], "\"say \"\"hi\"\"\",\r\n"),
+            (vec!["two\nlines"], "\"two\nlines\"\r\n"),
+        ];
+        for (fields, want) in cases {
+            let mut out = String::new();
+            csv_line(&mut out, fields.iter().copied());
+            assert_eq!(out, want);
+        }
+    }
+
+    #[test]
+    fn csv_has_the_rows_and_every_table() {
+        let mut r = Report::new("swu", "Balance");
+        r.input("feed_wt_pct", "Feed assay", 0.711, "wt-% U-235", true)
+            .result("swu", "Separative work", 4.3, "kg-SWU");
+        let mut t = Table::new("Streams", &["stream", "kg U"]);
+        t.row(vec!["feed".into(), "7.8".into()]);
+        r.table(t);
+        let csv = r.to_csv();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "# Balance",
+                "section,label,value",
+                "input,Feed assay,0.711 wt-% U-235  (default)",
+                "result,Separative work,4.3 kg-SWU",
+                "",
+                "# Streams",
+                "stream,kg U",
+                "feed,7.8",
+            ]
+        );
+    }
 
     #[test]
     fn text_and_json_carry_the_same_rows() {

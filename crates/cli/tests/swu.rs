@@ -470,6 +470,34 @@ fn bad_inputs_exit_2_with_a_clear_message() {
 }
 
 #[test]
+fn csv_output_is_the_tables() {
+    let out = breakout(&[
+        "swu",
+        "--product-wt-pct",
+        "90",
+        "--tails-wt-pct",
+        "0.3",
+        "--product-kg-u",
+        "25",
+        "--csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let streams = text.split("# Streams").nth(1).expect("the streams table");
+    let product: Vec<&str> = streams
+        .lines()
+        .find(|l| l.starts_with("product,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    // 25 kg U at 90 wt-%: 22.5 kg U-235.
+    assert_eq!(product[1], "90");
+    assert_eq!(product.last(), Some(&"22.5"));
+    let both = breakout(&["swu", "--csv", "--json"]);
+    assert_eq!(both.status.code(), Some(2));
+}
+
+#[test]
 fn help_and_version_exit_0() {
     for args in [&["--help"][..], &["--version"], &["swu", "plan", "--help"]] {
         assert_eq!(breakout(args).status.code(), Some(0), "{args:?}");
