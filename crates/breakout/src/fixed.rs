@@ -77,6 +77,10 @@ struct Point {
     product: f64,
     /// Tails assay, weight fraction.
     tails: f64,
+    /// ln of the product's and the tails' abundance ratios, kept because the interpolation
+    /// works in them and the Monte Carlo path asks for points millions of times.
+    ln_r_product: f64,
+    ln_r_tails: f64,
     /// kg U product per kg U feed.
     product_per_feed: f64,
     /// kg U of this feed the hardware takes per kg-SWU of its rated (nominal) output.
@@ -91,6 +95,9 @@ pub struct Transfer {
     utilization: f64,
     /// Product and tails assays for natural feed (weight fractions).
     natural: (f64, f64),
+    /// One step of the hardware's enrichment chain: ln of the abundance-ratio gain of a
+    /// natural-feed pass.
+    step: f64,
 }
 
 /// One kind of cascade in a scenario: its hardware and how much rated output it stands for.
@@ -157,14 +164,15 @@ impl Transfer {
                 ln_r: lo + (hi - lo) * i as f64 / (GRID - 1) as f64,
                 product: 0.0,
                 tails: 0.0,
+                ln_r_product: 0.0,
+                ln_r_tails: 0.0,
                 product_per_feed: 0.0,
                 kg_per_nominal_swu: 0.0,
             })
             .collect();
         // Accumulators per point: feed rate, product, product U-235, tails U-235.
         let mut acc = vec![[0.0f64; 4]; GRID];
-        let (mut delivered_nat, mut nat_p, mut nat_pu, mut nat_tu, mut nat_f) =
-            (0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut delivered_nat, mut nat_p, mut nat_pu, mut nat_f) = (0.0, 0.0, 0.0, 0.0);
         for h in hardware {
             let share = h.nominal_swu_per_yr / total;
             // Rated output of one such cascade: machines × δU, δU = L·Φ(α) (enrich::cascade::rating).
@@ -194,7 +202,6 @@ impl Transfer {
             nat_f += nat[0];
             nat_p += nat[1];
             nat_pu += nat[2];
-            nat_tu += nat[3];
         }
         for (pt, a) in points.iter_mut().zip(&acc) {
             let x = from_ratio(pt.ln_r.exp());
@@ -206,13 +213,16 @@ impl Transfer {
                 .max(f64::MIN_POSITIVE)
                 .min(x);
             debug_assert!((a[3] - (a[0] * x - a[2])).abs() <= 1e-9 * a[0].max(1.0));
+            pt.ln_r_product = ratio(pt.product).ln();
+            pt.ln_r_tails = ratio(pt.tails).ln();
         }
         let nat = NATURAL_WT_PCT / 100.0;
-        let _ = nat_tu;
+        let natural = (nat_pu / nat_p, (nat_f * nat - nat_pu) / (nat_f - nat_p));
         Ok(Transfer {
             points,
             utilization: delivered_nat,
-            natural: (nat_pu / nat_p, (nat_f * nat - nat_pu) / (nat_f - nat_p)),
+            natural,
+            step: (ratio(natural.0) / ratio(nat)).ln(),
         })
     }
 
@@ -255,12 +265,14 @@ impl Transfer {
         let w = pos - i as f64;
         let (a, b) = (self.points[i], self.points[i + 1]);
         // Assays are interpolated in log-ratio, where the hardware is nearly linear.
-        let lerp_assay =
-            |p: f64, q: f64| from_ratio(((1.0 - w) * ratio(p).ln() + w * ratio(q).ln()).exp());
+        let ln_r_product = (1.0 - w) * a.ln_r_product + w * b.ln_r_product;
+        let ln_r_tails = (1.0 - w) * a.ln_r_tails + w * b.ln_r_tails;
         Point {
             ln_r,
-            product: lerp_assay(a.product, b.product),
-            tails: lerp_assay(a.tails, b.tails),
+            product: from_ratio(ln_r_product.exp()),
+            tails: from_ratio(ln_r_tails.exp()),
+            ln_r_product,
+            ln_r_tails,
             product_per_feed: (1.0 - w) * a.product_per_feed + w * b.product_per_feed,
             kg_per_nominal_swu: (1.0 - w) * a.kg_per_nominal_swu + w * b.kg_per_nominal_swu,
         }
@@ -285,16 +297,16 @@ impl Transfer {
     /// The cylinder a lot is kept in: half-steps of the hardware's enrichment chain.
     fn bin(&self, x: f64) -> u32 {
         let nat = NATURAL_WT_PCT / 100.0;
-        let step = (ratio(self.natural.0) / ratio(nat)).ln();
-        (2.0 * (ratio(x) / ratio(nat)).ln() / step).round().max(0.0) as u32
+        (2.0 * (ratio(x) / ratio(nat)).ln() / self.step)
+            .round()
+            .max(0.0) as u32
     }
 
     /// The step of the hardware's enrichment chain a feed at `x` belongs to: 0 for natural
     /// uranium, 1 for the product of a natural pass, and so on (nearest step in log-ratio).
     fn level(&self, x: f64) -> u32 {
         let nat = NATURAL_WT_PCT / 100.0;
-        let step = (ratio(self.natural.0) / ratio(nat)).ln();
-        ((ratio(x) / ratio(nat)).ln() / step).round().max(0.0) as u32
+        ((ratio(x) / ratio(nat)).ln() / self.step).round().max(0.0) as u32
     }
 
     /// Share of the rated output the hardware delivers at its design point (whole-machine
@@ -409,16 +421,21 @@ fn tidy(lots: &mut Vec<Lot>, transfer: &Transfer, goal: f64) {
     lots.retain(|l| l.kg > DUST_KG);
     lots.sort_by(|a, b| a.x.total_cmp(&b.x));
     let bin = |x: f64| if x >= goal { u32::MAX } else { transfer.bin(x) };
-    // Merge neighbours of the same bin in place (no allocation on the Monte Carlo path).
+    // Merge neighbours of the same bin in place (no allocation on the Monte Carlo path). A
+    // merged lot's assay lies between its parts', so it stays in their bin: each lot's bin is
+    // computed once.
     let mut w = 0;
+    let mut last_bin = None;
     for r in 0..lots.len() {
-        if w > 0 && bin(lots[w - 1].x) == bin(lots[r].x) {
+        let b = bin(lots[r].x);
+        if w > 0 && last_bin == Some(b) {
             let (prev, l) = (lots[w - 1], lots[r]);
             let kg = prev.kg + l.kg;
             lots[w - 1] = Lot::new((prev.x * prev.kg + l.x * l.kg) / kg, kg);
         } else {
             lots[w] = lots[r];
             w += 1;
+            last_bin = Some(b);
         }
     }
     lots.truncate(w);
