@@ -5,6 +5,8 @@
 //! with a caret under the span, and says what was expected (serde's message, e.g. "unknown field
 //! `tails_pct`, expected one of ...").
 
+use std::sync::OnceLock;
+
 use enrich::cascade::{FixedCascade, MachineFeed, StageSeparation};
 use enrich::{Assay, Machine, MachineLibrary, MachinePhysics, SeparativePower};
 use serde::Deserialize;
@@ -250,26 +252,48 @@ pub fn cascade_from_toml(
 /// # Errors
 /// Only if a bundled file is broken, which the tests rule out.
 pub fn bundled_cascade(name: &str) -> Result<Option<CascadeFile>, CliError> {
-    let Some((id, text)) = BUNDLED_CASCADES
+    static PARSED: [OnceLock<CascadeFile>; BUNDLED_CASCADES.len()] =
+        [const { OnceLock::new() }; BUNDLED_CASCADES.len()];
+    let Some(i) = BUNDLED_CASCADES
         .iter()
-        .find(|(id, _)| id.eq_ignore_ascii_case(name.trim()))
+        .position(|(id, _)| id.eq_ignore_ascii_case(name.trim()))
     else {
         return Ok(None);
     };
-    cascade_from_toml(
-        text,
-        &format!("data/cascades/{id}.toml"),
-        &bundled_machines()?,
-    )
+    let (id, text) = BUNDLED_CASCADES[i];
+    parsed_once(&PARSED[i], || {
+        cascade_from_toml(
+            text,
+            &format!("data/cascades/{id}.toml"),
+            &bundled_machines()?,
+        )
+    })
     .map(Some)
 }
 
-/// The bundled machine library.
+/// The bundled machine library, parsed once per process (every estimate and cascade needs it).
 ///
 /// # Errors
 /// Only if the bundled file is broken, which the tests rule out.
 pub fn bundled_machines() -> Result<MachineLibrary, CliError> {
-    machines_from_toml(MACHINES_TOML, "data/machines.toml")
+    static PARSED: OnceLock<MachineLibrary> = OnceLock::new();
+    parsed_once(&PARSED, || {
+        machines_from_toml(MACHINES_TOML, "data/machines.toml")
+    })
+}
+
+/// A compiled-in file's parse, kept in `cell` after the first success: the server, `history`
+/// and `deal compare` parse the same bundled files again and again otherwise. A failure is not
+/// kept (it is returned every time).
+pub fn parsed_once<T: Clone>(
+    cell: &OnceLock<T>,
+    parse: impl FnOnce() -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    if let Some(v) = cell.get() {
+        return Ok(v.clone());
+    }
+    let v = parse()?;
+    Ok(cell.get_or_init(|| v).clone())
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! as `[D3]` must resolve in the file's `[sources]` table.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use breakout::date::Date;
 use breakout::deal::compliance::{Facts, MachineCount, MachineStatus, StockHolding};
@@ -362,11 +362,11 @@ fn status_of(s: &str) -> Result<&'static str, String> {
 /// [`CliError::Input`] for an unreadable file or one that does not parse, listing the bundled
 /// ids when `arg` is neither.
 pub fn load(arg: &str) -> Result<State, CliError> {
-    if let Some((id, text)) = BUNDLED
+    if let Some(i) = BUNDLED
         .iter()
-        .find(|(id, _)| id.eq_ignore_ascii_case(arg.trim()))
+        .position(|(id, _)| id.eq_ignore_ascii_case(arg.trim()))
     {
-        return parse_state(text, &format!("data/states/{id}.toml"));
+        return bundled(i);
     }
     match std::fs::read_to_string(arg) {
         Ok(text) => parse_state(&text, arg),
@@ -375,6 +375,16 @@ pub fn load(arg: &str) -> Result<State, CliError> {
             BUNDLED.map(|(id, _)| id).join(", ")
         ))),
     }
+}
+
+/// The `i`-th bundled state, parsed once per process: the files are compiled in, and the server,
+/// `history` and `deal compare` ask for the same ones again and again.
+fn bundled(i: usize) -> Result<State, CliError> {
+    static PARSED: [OnceLock<State>; BUNDLED.len()] = [const { OnceLock::new() }; BUNDLED.len()];
+    let (id, text) = BUNDLED[i];
+    crate::data::parsed_once(&PARSED[i], || {
+        parse_state(text, &format!("data/states/{id}.toml"))
+    })
 }
 
 /// What-if options applied when a state becomes a scenario.
