@@ -15,7 +15,8 @@
 //! each isotope balance closes to rounding for any u); Newton's method with a backtracking line
 //! search then finds the N values uₛ at which every stage's heads flow equals θₛLₛ. The Jacobian
 //! is exact (from the inverse columns of the isotope systems). At most [`MAX_ITERATIONS`] steps;
-//! failure is [`EnrichError::NoConvergence`], never a NaN.
+//! if that stalls (cuts far from any design), continuation in the cuts from ½ everywhere; failure
+//! is [`EnrichError::NoConvergence`], never a NaN.
 //!
 //! Ignored (see docs/models.md): hold-up and equilibrium time, the dependence of α and of the
 //! throughput limit on the stage's load and cut, and pressure-dependent stage behaviour.
@@ -31,8 +32,10 @@ use crate::isotope::Isotope;
 /// Most stages a fixed cascade may have (the dense Newton step is O(N³)).
 pub const MAX_STAGES: usize = 200;
 
-/// Newton iteration cap.
-pub const MAX_ITERATIONS: usize = 60;
+/// Newton iteration cap. Near a design Newton takes ≤ 12 steps; cascades with every cut drawn
+/// at random far from any design were seen to need up to ~80 (and one ~550 without the
+/// continuation fallback), so the cap leaves room before the fallback is tried.
+pub const MAX_ITERATIONS: usize = 200;
 
 /// Converged when every stage's heads flow matches θₛLₛ to this fraction of Lₛ.
 const CUT_TOLERANCE: f64 = 1e-12;
@@ -197,10 +200,57 @@ impl FixedCascade {
     /// (U-235 or U-238 below the smallest double), which only extreme inputs produce.
     pub fn run(&self, feed: &Composition) -> Result<CascadeRun, EnrichError> {
         let mut w = Solver::new(self, feed);
-        let iterations = w.solve()?;
+        match w.solve() {
+            Ok(iterations) => w.into_run(self, feed, iterations),
+            Err(first @ EnrichError::NoConvergence { .. }) => {
+                // Far off design (cuts that no operator would set together) Newton can stall at
+                // a local minimum of the residual. Continuation: start from every cut at ½,
+                // where it converges, and move the cuts to their values in steps, each solve
+                // starting from the last answer. Finer steps if coarse ones fail.
+                for steps in CONTINUATION_STEPS {
+                    if let Ok(run) = self.run_by_continuation(feed, steps) {
+                        return Ok(run);
+                    }
+                }
+                Err(first)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// [`FixedCascade::run`] by continuation in the cuts from ½ everywhere, in `steps` steps.
+    fn run_by_continuation(
+        &self,
+        feed: &Composition,
+        steps: usize,
+    ) -> Result<CascadeRun, EnrichError> {
+        let mut u: Option<Vec<f64>> = None;
+        let mut iterations = 0;
+        for i in 0..steps {
+            let t = i as f64 / steps as f64;
+            let cuts = self.cuts.iter().map(|c| 0.5 + t * (c - 0.5)).collect();
+            let c = FixedCascade {
+                cuts,
+                ..self.clone()
+            };
+            let mut w = Solver::new(&c, feed);
+            if let Some(u) = &u {
+                w.u.copy_from_slice(u);
+            }
+            iterations += w.solve()?;
+            u = Some(w.u);
+        }
+        let mut w = Solver::new(self, feed);
+        if let Some(u) = &u {
+            w.u.copy_from_slice(u);
+        }
+        iterations += w.solve()?;
         w.into_run(self, feed, iterations)
     }
 }
+
+/// Steps of cut continuation tried, in turn, when Newton stalls from the ideal-cascade guess.
+const CONTINUATION_STEPS: [usize; 3] = [8, 32, 128];
 
 /// One stage of a solved cascade.
 #[derive(Debug, Clone, PartialEq)]
