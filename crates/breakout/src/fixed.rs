@@ -294,19 +294,22 @@ impl Transfer {
         ((x - waste) / (goal - waste)).max(f64::MIN_POSITIVE)
     }
 
+    /// How many steps of the hardware's enrichment chain `x` lies above natural uranium (in
+    /// log-abundance ratio; not rounded).
+    fn steps_above_natural(&self, x: f64) -> f64 {
+        let nat = NATURAL_WT_PCT / 100.0;
+        (ratio(x) / ratio(nat)).ln() / self.step
+    }
+
     /// The cylinder a lot is kept in: half-steps of the hardware's enrichment chain.
     fn bin(&self, x: f64) -> u32 {
-        let nat = NATURAL_WT_PCT / 100.0;
-        (2.0 * (ratio(x) / ratio(nat)).ln() / self.step)
-            .round()
-            .max(0.0) as u32
+        (2.0 * self.steps_above_natural(x)).round().max(0.0) as u32
     }
 
     /// The step of the hardware's enrichment chain a feed at `x` belongs to: 0 for natural
     /// uranium, 1 for the product of a natural pass, and so on (nearest step in log-ratio).
     fn level(&self, x: f64) -> u32 {
-        let nat = NATURAL_WT_PCT / 100.0;
-        ((ratio(x) / ratio(nat)).ln() / self.step).round().max(0.0) as u32
+        self.steps_above_natural(x).round().max(0.0) as u32
     }
 
     /// Share of the rated output the hardware delivers at its design point (whole-machine

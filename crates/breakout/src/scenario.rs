@@ -269,16 +269,16 @@ impl Scenario {
 
     fn usable<'a>(&'a self, values: &'a [f64]) -> impl Iterator<Item = (usize, Stock)> + 'a {
         self.stocks.iter().enumerate().filter_map(move |(i, s)| {
+            // An empty stock (nothing available) is not usable; KgU rejects a non-finite mass.
             let kg = values[s.mass_kg_u] * values[s.available_fraction];
-            (kg > 0.0 && s.assay < self.goal.product_assay).then(|| {
-                (
-                    i,
-                    Stock {
-                        mass: KgU::new(kg).expect("positive finite mass"),
-                        assay: s.assay,
-                    },
-                )
-            })
+            let mass = KgU::new(kg).ok().filter(|_| kg > 0.0)?;
+            (s.assay < self.goal.product_assay).then_some((
+                i,
+                Stock {
+                    mass,
+                    assay: s.assay,
+                },
+            ))
         })
     }
 

@@ -7,7 +7,7 @@
 use clap::{ArgGroup, Args, Subcommand};
 use enrich::cascade::{
     CascadeRun, FeedRate, FixedCascade, IdealCascade, KeyFraction, MachineFeed, MarcCascade,
-    Passes, StageSeparation, batch_recycle, machine_feed_from_rating,
+    Passes, StageSeparation, Throughput, batch_recycle, machine_feed_from_rating,
 };
 use enrich::{Assay, Composition, Isotope, Machine, MachineLibrary};
 use serde_json::{Map, Value, json};
@@ -540,7 +540,7 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
             "",
         );
     }
-    stage_outputs(&mut r, &run, f, true)?;
+    stage_outputs(&mut r, &run, &t, true);
     r.note("ideal symmetric stages (heads √α above, tails √α below the stage feed); whole stages, so the assays reached are at least as good as the targets")
         .note("JSON stream masses `kg_u` are for one year at the design feed");
     Ok(r)
@@ -548,13 +548,8 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
 
 /// The stage table (text) and `results.stages` (JSON).
 /// The product and tails streams (JSON) and the per-stage table of a cascade run at a feed rate.
-fn stage_outputs(
-    r: &mut Report,
-    run: &CascadeRun,
-    feed_kg_u_per_yr: f64,
-    machines_known: bool,
-) -> Result<(), CliError> {
-    let flows = run.at_feed_rate(feed_kg_u_per_yr)?;
+fn stage_outputs(r: &mut Report, run: &CascadeRun, flows: &Throughput, machines_known: bool) {
+    let feed_kg_u_per_yr = flows.feed_kg_u_per_yr;
     r.result_json(
         "product",
         stream_json(
@@ -622,7 +617,6 @@ fn stage_outputs(
         js.push(v);
     }
     r.result_json("stages", Value::Array(js)).table(t);
-    Ok(())
 }
 
 fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
@@ -986,7 +980,7 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
             ));
         }
     }
-    stage_outputs(&mut r, &run, rate, machines_known)?;
+    stage_outputs(&mut r, &run, &t, machines_known);
     if let Some(passes) = a.recycle {
         let batch = a.batch_kg_u.unwrap_or(rate);
         r.input(
