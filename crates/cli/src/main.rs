@@ -1,23 +1,19 @@
-//! `breakout`: the command-line shell over the `enrich`, `breakout` and `safeguards` engines.
+//! `breakout`: the command-line front end of the `breakout_app` application layer.
 //!
-//! This binary owns everything the engines must not do: parsing flags and files, resolving
-//! defaults (and showing them), rendering text and JSON, serving the local workbench, and mapping
-//! errors to exit codes (0 success, 1 a finding, 2 usage or input error).
+//! It parses flags into the application's typed requests (clap), calls
+//! [`breakout_app::execute_with`], renders the answer (text, JSON, CSV; the HTML/Markdown
+//! report), serves the local workbench, and maps errors to exit codes (0 success, 1 a finding,
+//! 2 usage or input error). It holds no domain logic.
 
-mod commands;
-mod data;
-mod deals;
-mod error;
-mod histories;
+mod progress;
+mod render;
 mod report;
 mod serve;
-mod states;
 
 use std::process::ExitCode;
 
+use breakout_app::{AppError, Outcome, Request};
 use clap::{Parser, Subcommand};
-
-use crate::error::{CliError, CmdResult};
 
 /// Nuclear-breakout arithmetic from first principles and public data.
 ///
@@ -26,7 +22,7 @@ use crate::error::{CliError, CmdResult};
 /// or input error.
 #[derive(Debug, Parser)]
 #[command(name = "breakout", version, about, long_about)]
-pub(crate) struct Cli {
+struct Cli {
     /// Print one JSON document ({"schema_version", "command", "inputs", "results"}) instead of text.
     #[arg(long, global = true)]
     json: bool,
@@ -42,54 +38,21 @@ pub(crate) struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum Command {
-    /// Separative work: the feed/product/tails balance, multi-stock plans, cost-optimum tails.
-    Swu(commands::swu::SwuArgs),
-    /// Convert a mass between kg U, kg U-235 and chemical forms (UF6, U3O8, UO2).
-    Convert(commands::convert::ConvertArgs),
-    /// Deals as data: their clauses, windows and sources.
-    Deal(commands::deal::DealArgs),
-    /// The centrifuge library: machine types, separative power and sources.
-    Machine(commands::machine::MachineArgs),
-    /// Cascades: ideal design, multi-isotope MARC, fixed cascades run off-design and recycling.
-    Cascade(commands::cascade::CascadeArgs),
-    /// Verification statistics: MUF, σ_MUF, sequential tests, sampling, enrichment-plant balances.
-    Safeguards(commands::safeguards::SafeguardsArgs),
-    /// The main job: breakout timeline, production curve and every assumption, for a facility
-    /// state (default iran-2025-05), a state file, or quick-mode capacity and stocks.
-    Run(Box<commands::run::RunArgs>),
-    /// The breakout estimate for every bundled dated state, as a table.
-    History(commands::history::HistoryArgs),
+enum Command {
+    #[command(flatten)]
+    App(Box<Request>),
     /// A self-contained HTML (or Markdown) report of one breakout estimate: answer, charts,
     /// timeline, assumptions with sources, and the published estimates for the state's date.
-    Report(Box<commands::report::ReportArgs>),
+    Report(Box<report::ReportArgs>),
     /// The local workbench: a web page and a JSON API over the same engine, on 127.0.0.1.
     Serve(serve::ServeArgs),
 }
 
-/// Runs one command to its report. The web API calls this too, so the CLI's `--json` and the
-/// API's answers are the same document.
-pub(crate) fn execute(command: Command) -> CmdResult {
-    match command {
-        Command::Swu(args) => commands::swu::run(args),
-        Command::Convert(args) => commands::convert::run(args),
-        Command::Deal(args) => commands::deal::run(args),
-        Command::Machine(args) => commands::machine::run(args),
-        Command::Cascade(args) => commands::cascade::run(args),
-        Command::Safeguards(args) => commands::safeguards::run(args),
-        Command::Run(args) => commands::run::run(*args),
-        Command::History(args) => commands::history::run(args),
-        Command::Report(args) => commands::report::run(*args),
-        Command::Serve(_) => Err(CliError::Usage(
-            "`serve` cannot be run from inside the server".into(),
-        )),
-    }
-}
-
-fn fail(e: &CliError) -> ExitCode {
+fn fail(e: &AppError) -> ExitCode {
     let kind = match e {
-        CliError::Usage(_) => "usage",
-        CliError::Input(_) => "input",
+        AppError::Usage(_) => "usage",
+        AppError::Input(_) => "input",
+        AppError::Internal(_) => "internal",
     };
     eprintln!("error ({kind}): {e}");
     ExitCode::from(2)
@@ -99,23 +62,32 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli
         .command
-        .unwrap_or_else(|| Command::Run(Box::new(commands::run::defaults())));
-    if let Command::Serve(args) = command {
-        return match serve::run(args) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(&e),
-        };
-    }
-    match execute(command) {
-        Ok((report, outcome)) => match report.emit(if cli.json {
-            report::Output::Json
-        } else if cli.csv {
-            report::Output::Csv
-        } else {
-            report::Output::Text
-        }) {
-            Ok(()) => outcome.into(),
-            Err(e) => fail(&CliError::Input(format!("could not write the output: {e}"))),
+        .unwrap_or_else(|| Command::App(Box::new(Request::Run(Box::default()))));
+    let bar = progress::Bar::default();
+    let answer = match command {
+        Command::Serve(args) => {
+            return match serve::run(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&e),
+            };
+        }
+        Command::Report(args) => report::run(*args, &bar),
+        Command::App(request) => breakout_app::execute_with(*request, &bar),
+    };
+    let format = if cli.json {
+        render::Output::Json
+    } else if cli.csv {
+        render::Output::Csv
+    } else {
+        render::Output::Text
+    };
+    match answer {
+        Ok((doc, outcome)) => match render::emit(&doc, format) {
+            Ok(()) => match outcome {
+                Outcome::Success => ExitCode::SUCCESS,
+                Outcome::Finding => ExitCode::from(1),
+            },
+            Err(e) => fail(&AppError::Input(format!("could not write the output: {e}"))),
         },
         Err(e) => fail(&e),
     }

@@ -16,8 +16,14 @@ use axum::response::{IntoResponse, Response};
 use clap::Parser;
 use serde_json::{Map, Value, json};
 
-use crate::error::CliError;
-use crate::{Cli, Command, execute};
+use breakout_app::{AppError, Request, execute};
+
+/// The command line an argument list is parsed as: the application's requests.
+#[derive(Debug, clap::Parser)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Request>,
+}
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -142,10 +148,8 @@ async fn run_command_on(mut argv: Vec<String>, state_toml: Option<String>) -> Re
         Ok(cli) => cli,
         Err(e) => return error(StatusCode::BAD_REQUEST, e.render().to_string().trim_end()),
     };
-    let mut command = cli
-        .command
-        .unwrap_or_else(|| Command::Run(Box::new(crate::commands::run::defaults())));
-    if let Command::Run(args) = &mut command {
+    let mut command = cli.command.unwrap_or_else(|| Request::Run(Box::default()));
+    if let Request::Run(args) = &mut command {
         args.state_toml = state_toml;
     }
     let job = async {
@@ -176,8 +180,11 @@ async fn run_command_on(mut argv: Vec<String>, state_toml: Option<String>) -> Re
             "internal error while computing the answer (a bug: please report it)",
         ),
         Ok(Answer::Cached(hit)) => json_body(hit),
-        Ok(Answer::Computed(Err(CliError::Usage(m) | CliError::Input(m)))) => {
+        Ok(Answer::Computed(Err(AppError::Usage(m) | AppError::Input(m)))) => {
             error(StatusCode::BAD_REQUEST, m)
+        }
+        Ok(Answer::Computed(Err(e @ AppError::Internal(_)))) => {
+            error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
         }
         Ok(Answer::Computed(Ok((report, _)))) => {
             let text: Arc<str> = report.to_json().to_string().into();
@@ -196,7 +203,7 @@ async fn run_command_on(mut argv: Vec<String>, state_toml: Option<String>) -> Re
 enum Answer {
     /// Another request computed the same answer while this one waited.
     Cached(Arc<str>),
-    Computed(crate::CmdResult),
+    Computed(breakout_app::Answer),
     /// The computation panicked or the permit pool was closed: a bug, never an input error.
     Failed,
 }
@@ -303,7 +310,7 @@ pub struct DealQuery {
 
 /// `GET /api/deals/{id}[?date=YYYY-MM-DD]`: bundled deals only (no file paths over HTTP).
 pub async fn deal(Path(id): Path<String>, Query(q): Query<DealQuery>) -> Response {
-    if !crate::deals::BUNDLED
+    if !breakout_app::deals::BUNDLED
         .iter()
         .any(|(d, _)| d.eq_ignore_ascii_case(&id))
     {
@@ -337,11 +344,17 @@ fn bundled(what: &str, name: &str, bundled: &[&str]) -> Result<String, NotBundle
 }
 
 fn state_names() -> Vec<&'static str> {
-    crate::states::BUNDLED.iter().map(|(id, _)| *id).collect()
+    breakout_app::states::BUNDLED
+        .iter()
+        .map(|(id, _)| *id)
+        .collect()
 }
 
 fn deal_names() -> Vec<&'static str> {
-    crate::deals::BUNDLED.iter().map(|(id, _)| *id).collect()
+    breakout_app::deals::BUNDLED
+        .iter()
+        .map(|(id, _)| *id)
+        .collect()
 }
 
 /// Query fields as flags (sorted, so equal queries give equal command lines).
@@ -490,7 +503,7 @@ pub async fn cascade_run(body: Bytes) -> Response {
         Ok(m) => m,
         Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
-    let names: Vec<&str> = crate::data::BUNDLED_CASCADES
+    let names: Vec<&str> = breakout_app::data::BUNDLED_CASCADES
         .iter()
         .map(|(id, _)| *id)
         .collect();

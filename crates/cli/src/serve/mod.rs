@@ -17,7 +17,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use clap::Args;
 
-use crate::error::CliError;
+use breakout_app::AppError;
 
 /// `breakout serve [--addr 127.0.0.1:8080]`.
 #[derive(Debug, Args)]
@@ -58,12 +58,12 @@ pub fn router() -> Router {
 /// Runs the server until Ctrl-C.
 ///
 /// # Errors
-/// [`CliError::Usage`] for a non-loopback address without `--allow-remote`;
-/// [`CliError::Input`] if the address cannot be bound.
-pub fn run(args: ServeArgs) -> Result<(), CliError> {
+/// [`AppError::Usage`] for a non-loopback address without `--allow-remote`;
+/// [`AppError::Input`] if the address cannot be bound.
+pub fn run(args: ServeArgs) -> Result<(), AppError> {
     if !args.addr.ip().is_loopback() {
         if !args.allow_remote {
-            return Err(CliError::Usage(format!(
+            return Err(AppError::Usage(format!(
                 "--addr {} is not a loopback address: the API has no authentication; add --allow-remote to bind it anyway",
                 args.addr
             )));
@@ -76,14 +76,14 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| CliError::Input(format!("could not start the server runtime: {e}")))?;
+        .map_err(|e| AppError::Input(format!("could not start the server runtime: {e}")))?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await
-            .map_err(|e| CliError::Input(format!("cannot listen on {}: {e}", args.addr)))?;
+            .map_err(|e| AppError::Input(format!("cannot listen on {}: {e}", args.addr)))?;
         let local = listener
             .local_addr()
-            .map_err(|e| CliError::Input(e.to_string()))?;
+            .map_err(|e| AppError::Input(e.to_string()))?;
         eprintln!("breakout workbench on http://{local}/ (Ctrl-C to stop)");
         axum::serve(listener, router())
             .with_graceful_shutdown(async {
@@ -93,6 +93,6 @@ pub fn run(args: ServeArgs) -> Result<(), CliError> {
                 }
             })
             .await
-            .map_err(|e| CliError::Input(format!("server error: {e}")))
+            .map_err(|e| AppError::Input(format!("server error: {e}")))
     })
 }

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::data::{located, parse_toml};
-use crate::error::CliError;
+use crate::error::AppError;
 
 /// The bundled deals: (id, file name, contents).
 pub const BUNDLED: [(&str, &str); 4] = [
@@ -89,8 +89,8 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn err(&self, span: Range<usize>, message: String) -> CliError {
-        CliError::Input(located(self.text, self.file, Some(span), &message))
+    fn err(&self, span: Range<usize>, message: String) -> AppError {
+        AppError::Input(located(self.text, self.file, Some(span), &message))
     }
 }
 
@@ -152,7 +152,7 @@ fn date_ref(s: &str) -> Result<DateRef, String> {
     })
 }
 
-fn site_scope(c: &ClauseRecord, ctx: &Ctx) -> Result<Sites, CliError> {
+fn site_scope(c: &ClauseRecord, ctx: &Ctx) -> Result<Sites, AppError> {
     match (&c.sites, &c.except_sites) {
         (Some(_), Some(_)) => Err(ctx.err(
             c.id.span(),
@@ -167,7 +167,7 @@ fn site_scope(c: &ClauseRecord, ctx: &Ctx) -> Result<Sites, CliError> {
     }
 }
 
-fn clause_kind(c: &ClauseRecord, ctx: &Ctx) -> Result<ClauseKind, CliError> {
+fn clause_kind(c: &ClauseRecord, ctx: &Ctx) -> Result<ClauseKind, AppError> {
     let id = c.id.get_ref();
     let kind = c.kind.get_ref().as_str();
     let need = |name: &str| {
@@ -303,8 +303,8 @@ fn clause_kind(c: &ClauseRecord, ctx: &Ctx) -> Result<ClauseKind, CliError> {
 /// Reads a deal from TOML text.
 ///
 /// # Errors
-/// [`CliError::Input`] with file, line and column for every problem found in the file.
-pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, CliError> {
+/// [`AppError::Input`] with file, line and column for every problem found in the file.
+pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, AppError> {
     let raw: DealFile = parse_toml(text, file)?;
     let ctx = Ctx { text, file };
     if *raw.schema_version.get_ref() != 1 {
@@ -333,10 +333,10 @@ pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, CliError> {
                 source: m.source,
             })
         })
-        .collect::<Result<Vec<_>, CliError>>()?;
+        .collect::<Result<Vec<_>, AppError>>()?;
     let mut clauses = Vec::new();
     for c in &raw.clause {
-        let window = |r: &Option<Spanned<String>>| -> Result<Option<DateRef>, CliError> {
+        let window = |r: &Option<Spanned<String>>| -> Result<Option<DateRef>, AppError> {
             r.as_ref()
                 .map(|s| date_ref(s.get_ref()).map_err(|e| ctx.err(s.span(), e)))
                 .transpose()
@@ -361,15 +361,15 @@ pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, CliError> {
         clauses,
     };
     deal.validate()
-        .map_err(|e| CliError::Input(format!("{file}: {e}")))?;
+        .map_err(|e| AppError::Input(format!("{file}: {e}")))?;
     Ok(deal)
 }
 
 /// A bundled deal by id, or a deal file by path.
 ///
 /// # Errors
-/// [`CliError::Input`] for an unknown id that is not a readable file, or a malformed file.
-pub fn load(name_or_path: &str) -> Result<Deal, CliError> {
+/// [`AppError::Input`] for an unknown id that is not a readable file, or a malformed file.
+pub fn load(name_or_path: &str) -> Result<Deal, AppError> {
     if let Some((id, text)) = BUNDLED
         .iter()
         .find(|(id, _)| id.eq_ignore_ascii_case(name_or_path))
@@ -380,7 +380,7 @@ pub fn load(name_or_path: &str) -> Result<Deal, CliError> {
         Ok(text) => deal_from_toml(&text, name_or_path),
         Err(e) => {
             let known: Vec<&str> = BUNDLED.iter().map(|(id, _)| *id).collect();
-            Err(CliError::Input(format!(
+            Err(AppError::Input(format!(
                 "`{name_or_path}` is neither a bundled deal ({}) nor a readable file: {e}",
                 known.join(", ")
             )))

@@ -8,7 +8,7 @@ use breakout::deal::compliance::{Facts, StockHolding};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass, KgU};
 use serde::Deserialize;
 
-use crate::error::CliError;
+use crate::error::AppError;
 
 /// The bundled stockpile history.
 pub const STOCKPILE_CSV: &str = include_str!("../../../data/histories/iran-stockpile.csv");
@@ -48,21 +48,21 @@ fn date(s: &str) -> Result<Date, DateError> {
 /// Reads a stockpile history.
 ///
 /// # Errors
-/// [`CliError::Input`] naming the file, the line and the field for every malformed row.
-pub fn stockpile_from_csv(text: &str, file: &str) -> Result<Vec<Entry>, CliError> {
+/// [`AppError::Input`] naming the file, the line and the field for every malformed row.
+pub fn stockpile_from_csv(text: &str, file: &str) -> Result<Vec<Entry>, AppError> {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let mut out = Vec::new();
     for record in reader.deserialize::<Row>() {
         let row = record.map_err(|e| {
             let line = e.position().map_or(0, |p| p.line());
-            CliError::Input(format!("{file}:{line}: {e}"))
+            AppError::Input(format!("{file}:{line}: {e}"))
         })?;
         let line = out.len() + 2;
-        let bad = |m: String| CliError::Input(format!("{file}:{line}: {m}"));
+        let bad = |m: String| AppError::Input(format!("{file}:{line}: {m}"));
         let at = date(&row.date).map_err(|e| bad(format!("date: {e}")))?;
         let assay = Assay::named_wt_pct("max_enrichment_wt_pct", row.max_enrichment_wt_pct)
             .map_err(|e| bad(e.to_string()))?;
-        let holding = |kg_u: f64| -> Result<StockHolding, CliError> {
+        let holding = |kg_u: f64| -> Result<StockHolding, AppError> {
             Ok(StockHolding {
                 label: format!(
                     "total enriched uranium (up to {} %)",

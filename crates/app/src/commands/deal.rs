@@ -5,10 +5,11 @@ use breakout::deal::{ClauseKind, Deal, InForce, MachineScope, Sites, StockLimit}
 use clap::{Args, Subcommand};
 use serde_json::{Value, json};
 
+use crate::Answer;
 use crate::deals::{BUNDLED, load};
-use crate::error::{CliError, CmdResult, Outcome};
+use crate::document::{Document, Table, num};
+use crate::error::{AppError, Outcome};
 use crate::histories::{STOCKPILE_CSV, stockpile_from_csv};
-use crate::report::{Report, Table, num};
 use crate::states;
 use breakout::deal::compliance::{Facts, Finding, Verdict, check};
 
@@ -72,9 +73,9 @@ enum DealCommand {
 }
 
 /// Parses a `--date` flag.
-pub(crate) fn parse_date(flag: &str, s: &str) -> Result<Date, CliError> {
+pub(crate) fn parse_date(flag: &str, s: &str) -> Result<Date, AppError> {
     s.parse::<Date>()
-        .map_err(|e| CliError::Input(format!("{flag}: {e}")))
+        .map_err(|e| AppError::Input(format!("{flag}: {e}")))
 }
 
 fn sites_text(s: &Sites) -> String {
@@ -173,8 +174,8 @@ fn in_force_text(f: InForce) -> &'static str {
     }
 }
 
-fn show(deal: &Deal, date: Option<Date>) -> Report {
-    let mut r = Report::new("deal show", deal.name.clone());
+fn show(deal: &Deal, date: Option<Date>) -> Document {
+    let mut r = Document::new("deal show", deal.name.clone());
     r.input_value("deal", "Deal", json!(deal.id), deal.id.clone());
     if let Some(d) = date {
         r.input_value("date", "Evaluated on", json!(d.to_string()), d.to_string());
@@ -232,10 +233,10 @@ fn show(deal: &Deal, date: Option<Date>) -> Report {
 }
 
 /// Runs `breakout deal ...`.
-pub fn run(args: DealArgs) -> CmdResult {
+pub fn run(args: DealArgs) -> Answer {
     let report = match args.command {
         DealCommand::List => {
-            let mut r = Report::new("deal list", "Bundled deals (data/deals/)");
+            let mut r = Document::new("deal list", "Bundled deals (data/deals/)");
             let mut t = Table::new("Deals", &["id", "clauses", "name"]);
             let mut list = Vec::new();
             for (id, _) in BUNDLED {
@@ -326,7 +327,7 @@ fn finding_json(deal: &Deal, f: &Finding) -> Value {
     })
 }
 
-fn check_state(deal: &Deal, state_arg: &str, date: Option<String>) -> CmdResult {
+fn check_state(deal: &Deal, state_arg: &str, date: Option<String>) -> Answer {
     let state = states::load(state_arg)?;
     let facts = states::facts(&state)?;
     let date = match date {
@@ -334,7 +335,7 @@ fn check_state(deal: &Deal, state_arg: &str, date: Option<String>) -> CmdResult 
         None => facts.date,
     };
     let findings = check(deal, &facts, date);
-    let mut r = Report::new(
+    let mut r = Document::new(
         "deal check",
         format!("{} — against {}", deal.name, state.data.title),
     );
@@ -426,7 +427,7 @@ struct Dated {
     facts: Facts,
 }
 
-fn history(deal: &Deal) -> Result<Report, CliError> {
+fn history(deal: &Deal) -> Result<Document, AppError> {
     let mut timeline = Vec::new();
     for (id, _) in states::BUNDLED {
         let st = states::load(id)?;
@@ -446,7 +447,7 @@ fn history(deal: &Deal) -> Result<Report, CliError> {
         });
     }
     timeline.sort_by_key(|d| d.facts.date);
-    let mut r = Report::new(
+    let mut r = Document::new(
         "deal history",
         format!("{}: when each limit was first exceeded", deal.name),
     );

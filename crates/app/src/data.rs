@@ -12,7 +12,7 @@ use enrich::{Assay, Machine, MachineLibrary, MachinePhysics, SeparativePower};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use crate::error::CliError;
+use crate::error::AppError;
 
 /// The bundled machine library, `data/machines.toml`.
 pub const MACHINES_TOML: &str = include_str!("../../../data/machines.toml");
@@ -38,8 +38,8 @@ pub const BUNDLED_CASCADES: &[(&str, &str)] = &[
 ];
 
 /// Parses `text` (the contents of `file`) as TOML into `T`, with a located error.
-pub fn parse_toml<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, CliError> {
-    toml::from_str(text).map_err(|e| CliError::Input(located(text, file, e.span(), e.message())))
+pub fn parse_toml<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, AppError> {
+    toml::from_str(text).map_err(|e| AppError::Input(located(text, file, e.span(), e.message())))
 }
 
 /// An error message pointing into `text`: `file:line:col: message`, the line, and a caret.
@@ -111,9 +111,9 @@ struct PowerRecord {
 /// Reads a machine library from TOML text.
 ///
 /// # Errors
-/// [`CliError::Input`] with file, line and column for malformed files, and naming the machine for
+/// [`AppError::Input`] with file, line and column for malformed files, and naming the machine for
 /// invalid values.
-pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, CliError> {
+pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, AppError> {
     let raw: MachineFile = parse_toml(text, file)?;
     let machines = raw
         .machine
@@ -121,7 +121,7 @@ pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, CliE
         .map(|r| {
             let p = &r.separative_power;
             let power = SeparativePower::new(p.low, p.central, p.high)
-                .map_err(|e| CliError::Input(format!("{file}: machine `{}`: {e}", r.id)))?;
+                .map_err(|e| AppError::Input(format!("{file}: machine `{}`: {e}", r.id)))?;
             let ph = r.physics;
             let physics = MachinePhysics {
                 stage_separation_factor: ph.stage_separation_factor,
@@ -133,7 +133,7 @@ pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, CliE
             };
             physics
                 .validate()
-                .map_err(|e| CliError::Input(format!("{file}: machine `{}` physics: {e}", r.id)))?;
+                .map_err(|e| AppError::Input(format!("{file}: machine `{}` physics: {e}", r.id)))?;
             Ok(Machine {
                 id: r.id,
                 name: r.name,
@@ -145,8 +145,8 @@ pub fn machines_from_toml(text: &str, file: &str) -> Result<MachineLibrary, CliE
                 physics,
             })
         })
-        .collect::<Result<Vec<_>, CliError>>()?;
-    MachineLibrary::new(machines).map_err(|e| CliError::Input(format!("{file}: {e}")))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    MachineLibrary::new(machines).map_err(|e| AppError::Input(format!("{file}: {e}")))
 }
 
 #[derive(Debug, Deserialize)]
@@ -188,15 +188,15 @@ pub struct CascadeFile {
 /// file overrides them.
 ///
 /// # Errors
-/// [`CliError::Input`] with file, line and column for malformed files; naming the cascade and
+/// [`AppError::Input`] with file, line and column for malformed files; naming the cascade and
 /// the field for invalid values or an unknown machine.
 pub fn cascade_from_toml(
     text: &str,
     file: &str,
     lib: &MachineLibrary,
-) -> Result<CascadeFile, CliError> {
+) -> Result<CascadeFile, AppError> {
     let r: CascadeRecord = parse_toml(text, file)?;
-    let ctx = |e: enrich::EnrichError| CliError::Input(format!("{file}: cascade `{}`: {e}", r.id));
+    let ctx = |e: enrich::EnrichError| AppError::Input(format!("{file}: cascade `{}`: {e}", r.id));
     let machine = r
         .machine
         .as_deref()
@@ -207,7 +207,7 @@ pub fn cascade_from_toml(
         (Some(a), _) => StageSeparation::new(a).map_err(ctx)?,
         (None, Some(m)) => m.separation().map_err(ctx)?,
         (None, None) => {
-            return Err(CliError::Input(format!(
+            return Err(AppError::Input(format!(
                 "{file}: cascade `{}`: give `machine` or `stage_separation_factor`",
                 r.id
             )));
@@ -217,7 +217,7 @@ pub fn cascade_from_toml(
         (Some(l), _) => MachineFeed::new(l).map_err(ctx)?,
         (None, Some(m)) => m.machine_feed().map_err(ctx)?,
         (None, None) => {
-            return Err(CliError::Input(format!(
+            return Err(AppError::Input(format!(
                 "{file}: cascade `{}`: give `machine` or `machine_feed_kg_u_per_yr`",
                 r.id
             )));
@@ -251,7 +251,7 @@ pub fn cascade_from_toml(
 ///
 /// # Errors
 /// Only if a bundled file is broken, which the tests rule out.
-pub fn bundled_cascade(name: &str) -> Result<Option<CascadeFile>, CliError> {
+pub fn bundled_cascade(name: &str) -> Result<Option<CascadeFile>, AppError> {
     static PARSED: [OnceLock<CascadeFile>; BUNDLED_CASCADES.len()] =
         [const { OnceLock::new() }; BUNDLED_CASCADES.len()];
     let Some(i) = BUNDLED_CASCADES
@@ -275,7 +275,7 @@ pub fn bundled_cascade(name: &str) -> Result<Option<CascadeFile>, CliError> {
 ///
 /// # Errors
 /// Only if the bundled file is broken, which the tests rule out.
-pub fn bundled_machines() -> Result<MachineLibrary, CliError> {
+pub fn bundled_machines() -> Result<MachineLibrary, AppError> {
     static PARSED: OnceLock<MachineLibrary> = OnceLock::new();
     parsed_once(&PARSED, || {
         machines_from_toml(MACHINES_TOML, "data/machines.toml")
@@ -287,8 +287,8 @@ pub fn bundled_machines() -> Result<MachineLibrary, CliError> {
 /// kept (it is returned every time).
 pub fn parsed_once<T: Clone>(
     cell: &OnceLock<T>,
-    parse: impl FnOnce() -> Result<T, CliError>,
-) -> Result<T, CliError> {
+    parse: impl FnOnce() -> Result<T, AppError>,
+) -> Result<T, AppError> {
     if let Some(v) = cell.get() {
         return Ok(v.clone());
     }

@@ -8,8 +8,9 @@ use enrich::{Assay, ChemicalForm, Composition, CompoundMass, Isotope, KgU, KgU23
 use serde_json::{Map, Value, json};
 
 use super::parse_composition_pct;
-use crate::error::{CliError, CmdResult, Outcome};
-use crate::report::{Report, Table, num};
+use crate::Answer;
+use crate::document::{Document, Table, num};
+use crate::error::{AppError, Outcome};
 
 /// A mass unit on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -58,7 +59,7 @@ impl MassUnit {
         }
     }
 
-    fn to_uranium(self, kg: f64, c: &Composition) -> Result<KgU, CliError> {
+    fn to_uranium(self, kg: f64, c: &Composition) -> Result<KgU, AppError> {
         Ok(match self {
             MassUnit::KgU => KgU::new(kg)?,
             MassUnit::KgU235 => KgU235::new(kg)?.uranium_at(c.assay()),
@@ -115,8 +116,8 @@ pub struct ConvertArgs {
 }
 
 /// Runs `breakout convert`.
-pub fn run(a: ConvertArgs) -> CmdResult {
-    let mut r = Report::new(
+pub fn run(a: ConvertArgs) -> Answer {
+    let mut r = Document::new(
         "convert",
         format!("Convert {} {} to {}", num(a.value), a.unit, a.to),
     );
@@ -155,7 +156,7 @@ pub fn run(a: ConvertArgs) -> CmdResult {
             c
         }
         _ => {
-            return Err(CliError::Usage(
+            return Err(AppError::Usage(
                 "give one of --wt-pct, --at-pct, --composition-at-pct".into(),
             ));
         }

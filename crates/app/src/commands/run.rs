@@ -16,9 +16,10 @@ use enrich::{Assay, MachineLibrary};
 use serde_json::{Value, json};
 
 use crate::data::bundled_machines;
-use crate::error::{CliError, CmdResult, Outcome};
-use crate::report::{Report, Table, num};
+use crate::document::{Document, Table, num};
+use crate::error::{AppError, Outcome};
 use crate::states::{self, DEFAULT_STATE, Options};
+use crate::{Answer, Progress};
 
 /// The goal unit on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -51,7 +52,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "KG_U")]
     pub goal_kg_u: Option<f64>,
     /// Product assay of the goal, wt-% U-235.
-    #[arg(long, value_name = "WT_PCT", default_value_t = 90.0)]
+    #[arg(long, value_name = "WT_PCT", default_value_t = DEFAULT_PRODUCT_WT_PCT)]
     pub product_wt_pct: f64,
     /// Number of goal units the headline time is for.
     #[arg(long, value_name = "N", default_value_t = 1)]
@@ -108,14 +109,38 @@ pub struct RunArgs {
     pub natural_tails_wt_pct: Option<f64>,
 }
 
-/// The flags' defaults, as for a bare `breakout run`.
-pub fn defaults() -> RunArgs {
-    #[derive(clap::Parser)]
-    struct Bare {
-        #[command(flatten)]
-        run: RunArgs,
+/// Default goal product assay, wt-% U-235: weapon-grade (the IAEA's and ISIS's convention).
+pub const DEFAULT_PRODUCT_WT_PCT: f64 = 90.0;
+
+/// A bare `breakout run`: the default state, the headline model, one significant quantity.
+impl Default for RunArgs {
+    fn default() -> Self {
+        RunArgs {
+            state: None,
+            state_toml: None,
+            model: HEADLINE.id().to_string(),
+            goal: GoalArg::Sq,
+            goal_kg_u: None,
+            product_wt_pct: DEFAULT_PRODUCT_WT_PCT,
+            count: 1,
+            sites: Vec::new(),
+            max_feed_wt_pct: None,
+            no_stocks: false,
+            reinstall_cascades_per_month: None,
+            setup_days_per_step: None,
+            efficiency: Vec::new(),
+            swu_per_machine: Vec::new(),
+            weaponization_months: None,
+            samples: None,
+            seed: None,
+            capacity_swu_per_yr: None,
+            machines: Vec::new(),
+            stocks: Vec::new(),
+            tails_wt_pct: None,
+            max_tails_wt_pct: None,
+            natural_tails_wt_pct: None,
+        }
     }
-    <Bare as clap::Parser>::parse_from(["breakout"]).run
 }
 
 /// Parses `TYPE=NUMBER`.
@@ -151,19 +176,19 @@ pub(crate) fn parse_range(s: &str) -> Result<(f64, f64), String> {
     Ok((lo, hi))
 }
 
-fn assay(flag: &'static str, pct: f64) -> Result<Assay, CliError> {
-    Assay::named_wt_pct(flag, pct).map_err(|e| CliError::Usage(e.to_string()))
+fn assay(flag: &'static str, pct: f64) -> Result<Assay, AppError> {
+    Assay::named_wt_pct(flag, pct).map_err(|e| AppError::Usage(e.to_string()))
 }
 
 /// Resolves the goal, tails and what-if options from the flags.
-pub fn options(a: &RunArgs) -> Result<Options, CliError> {
+pub fn options(a: &RunArgs) -> Result<Options, AppError> {
     let product = assay("--product-wt-pct", a.product_wt_pct)?;
     let unit = match (a.goal_kg_u, a.goal) {
         (Some(kg), _) => GoalUnit::KgU(kg),
         (None, GoalArg::Sq) => GoalUnit::SignificantQuantity,
         (None, GoalArg::Wgu) => GoalUnit::WeaponGradeKg25,
     };
-    let goal = Goal::new(unit, product, a.count).map_err(|e| CliError::Usage(e.to_string()))?;
+    let goal = Goal::new(unit, product, a.count).map_err(|e| AppError::Usage(e.to_string()))?;
     let tails = match a.tails_wt_pct {
         Some(t) => TailsPolicy::Fixed(assay("--tails-wt-pct", t)?),
         None => TailsPolicy::Float {
@@ -177,14 +202,14 @@ pub fn options(a: &RunArgs) -> Result<Options, CliError> {
     if let Some(x) = a.max_feed_wt_pct
         && !(x.is_finite() && x > 0.0)
     {
-        return Err(CliError::Usage(format!(
+        return Err(AppError::Usage(format!(
             "--max-feed-wt-pct {x}: expected an assay > 0 wt-%"
         )));
     }
     if let Some(r) = a.reinstall_cascades_per_month
         && !(r.is_finite() && r >= 0.0)
     {
-        return Err(CliError::Usage(format!(
+        return Err(AppError::Usage(format!(
             "--reinstall-cascades-per-month {r}: expected a rate ≥ 0 cascades/month"
         )));
     }
@@ -216,20 +241,20 @@ pub const UPLOADED_STATE: &str = "uploaded state";
 pub fn resolve(
     a: &RunArgs,
     lib: &MachineLibrary,
-) -> Result<(Scenario, Option<states::State>), CliError> {
+) -> Result<(Scenario, Option<states::State>), AppError> {
     let opts = options(a)?;
     for (t, _) in &a.efficiency {
         lib.get(t)
-            .map_err(|e| CliError::Usage(format!("--efficiency {t}: {e}")))?;
+            .map_err(|e| AppError::Usage(format!("--efficiency {t}: {e}")))?;
     }
     for (t, _) in &a.swu_per_machine {
         lib.get(t)
-            .map_err(|e| CliError::Usage(format!("--swu-per-machine {t}: {e}")))?;
+            .map_err(|e| AppError::Usage(format!("--swu-per-machine {t}: {e}")))?;
     }
     let quick = a.capacity_swu_per_yr.is_some() || !a.machines.is_empty();
     let (mut sc, state) = if quick {
         if !a.sites.is_empty() {
-            return Err(CliError::Usage(
+            return Err(AppError::Usage(
                 "--site selects sites of a state file; quick mode (--capacity-swu-per-yr, --machines) has none".into(),
             ));
         }
@@ -257,7 +282,7 @@ pub fn resolve(
                     Domain::NON_NEGATIVE,
                     "--stock",
                 )
-                .map_err(|e| CliError::Usage(format!("--stock: {e}")))?;
+                .map_err(|e| AppError::Usage(format!("--stock: {e}")))?;
             let avail = sc
                 .input(
                     format!("{key}.available_fraction"),
@@ -267,7 +292,7 @@ pub fn resolve(
                     Domain::FRACTION,
                     "all of it (default)",
                 )
-                .map_err(|e| CliError::Usage(format!("--stock: {e}")))?;
+                .map_err(|e| AppError::Usage(format!("--stock: {e}")))?;
             sc.stocks.push(StockEntry {
                 site: "given".into(),
                 label: format!("--stock {}@{}", num(kg), num(pct)),
@@ -277,7 +302,7 @@ pub fn resolve(
             });
         }
     } else if !a.stocks.is_empty() {
-        return Err(CliError::Usage(
+        return Err(AppError::Usage(
             "--no-stocks and --stock contradict each other".into(),
         ));
     }
@@ -290,14 +315,14 @@ pub fn resolve(
             Domain::NON_NEGATIVE,
             "--setup-days-per-step",
         )
-        .map_err(|e| CliError::Usage(format!("--setup-days-per-step: {e}")))?;
+        .map_err(|e| AppError::Usage(format!("--setup-days-per-step: {e}")))?;
     }
     Ok((sc, state))
 }
 
-fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<Scenario, CliError> {
+fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<Scenario, AppError> {
     let mut sc = Scenario::new("quick mode", opts.goal, opts.tails, opts.natural_tails);
-    let usage = |flag: &str, e: breakout::BreakoutError| CliError::Usage(format!("{flag}: {e}"));
+    let usage = |flag: &str, e: breakout::BreakoutError| AppError::Usage(format!("{flag}: {e}"));
     let none = sc
         .input(
             "given.damage_fraction",
@@ -310,7 +335,7 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
         .map_err(|e| usage("damage", e))?;
     if let Some(c) = a.capacity_swu_per_yr {
         if !(c.is_finite() && c > 0.0) {
-            return Err(CliError::Usage(format!(
+            return Err(AppError::Usage(format!(
                 "--capacity-swu-per-yr {c}: expected a capacity > 0 kg-SWU/yr"
             )));
         }
@@ -357,7 +382,7 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
     }
     for (t, n) in &a.machines {
         let (power, eff, id) = states::machine_inputs(&mut sc, lib, t, opts)
-            .map_err(|e| CliError::Usage(format!("--machines {t}: {e}")))?;
+            .map_err(|e| AppError::Usage(format!("--machines {t}: {e}")))?;
         let machines = sc
             .input(
                 format!("given.{id}.machines"),
@@ -438,24 +463,24 @@ fn seed_from_os() -> u64 {
 }
 
 /// Runs `breakout run ...`.
-pub fn run(a: RunArgs) -> CmdResult {
+pub fn run(a: RunArgs, progress: &dyn Progress) -> Answer {
     let model: Model = a
         .model
         .parse()
-        .map_err(|e: breakout::BreakoutError| CliError::Usage(e.to_string()))?;
+        .map_err(|e: breakout::BreakoutError| AppError::Usage(e.to_string()))?;
     let weapon = a
         .weaponization_months
         .map(|(lo, hi)| Weaponization::new(lo, hi))
         .transpose()
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+        .map_err(|e| AppError::Usage(e.to_string()))?;
     if a.samples == Some(0) {
-        return Err(CliError::Usage(
+        return Err(AppError::Usage(
             "--samples 0: expected at least 1 sample".into(),
         ));
     }
     let lib = bundled_machines()?;
     let (sc, state) = resolve(&a, &lib)?;
-    let engine = |e: breakout::BreakoutError| CliError::Input(e.to_string());
+    let engine = |e: breakout::BreakoutError| AppError::Input(e.to_string());
     let values = sc.central_values();
     let est = model.prepare(&sc).map_err(engine)?;
     let e = est.estimate(&values).map_err(engine)?;
@@ -475,7 +500,7 @@ pub fn run(a: RunArgs) -> CmdResult {
         Some(st) => format!("Breakout estimate: {} — {}", st.data.id, st.data.title),
         None => "Breakout estimate: quick mode".to_string(),
     };
-    let mut r = Report::new("run", title);
+    let mut r = Document::new("run", title);
     match &state {
         Some(st) => r.input_value(
             "state",
@@ -733,7 +758,7 @@ pub fn run(a: RunArgs) -> CmdResult {
                 s
             }
         };
-        monte_carlo(&mut r, est.as_ref(), &sc, n, seed, unit)?;
+        monte_carlo(&mut r, est.as_ref(), &sc, n, seed, unit, progress)?;
     }
     if let Some(st) = &state {
         let names: Vec<String> = st
@@ -757,32 +782,19 @@ pub fn run(a: RunArgs) -> CmdResult {
 }
 
 fn monte_carlo(
-    r: &mut Report,
+    r: &mut Document,
     est: &dyn breakout::Estimator,
     sc: &Scenario,
     n: usize,
     seed: u64,
     unit: &str,
-) -> Result<(), CliError> {
-    let engine = |e: breakout::BreakoutError| CliError::Input(e.to_string());
-    // Throughput is ≥ 10⁷ samples/s (docs/benchmarks.md): only very large runs take over a second.
-    let bar = (n >= 5_000_000).then(|| {
-        let b = indicatif::ProgressBar::new(n as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} samples ({eta})")
-                .expect("static template"),
-        );
-        b
-    });
-    let progress = |done: usize| {
-        if let Some(b) = &bar {
-            b.set_position(done as u64);
-        }
-    };
-    let days = montecarlo::sample_goal_days(est, sc, n, seed, &progress).map_err(engine)?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    progress: &dyn Progress,
+) -> Result<(), AppError> {
+    let engine = |e: breakout::BreakoutError| AppError::Input(e.to_string());
+    let report = |done: usize| progress.update("samples", done as u64, n as u64);
+    let days = montecarlo::sample_goal_days(est, sc, n, seed, &report);
+    progress.finish();
+    let days = days.map_err(engine)?;
     let s = montecarlo::summarize(days, 20);
     r.result_json(
         "percentiles",
@@ -896,12 +908,28 @@ fn monte_carlo(
 mod tests {
     use super::*;
 
-    fn run_json(args: &[&str]) -> Result<Value, CliError> {
-        let cli = <crate::Cli as clap::Parser>::try_parse_from(args).unwrap();
-        let Some(crate::Command::Run(a)) = cli.command else {
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: crate::Request,
+    }
+
+    fn run_json(args: &[&str]) -> Result<Value, AppError> {
+        let cli = <Cli as clap::Parser>::try_parse_from(args).unwrap();
+        let crate::Request::Run(a) = cli.command else {
             panic!("not a run command: {args:?}")
         };
-        run(*a).map(|(r, _)| r.to_json())
+        run(*a, &crate::progress::Silent).map(|(r, _)| r.to_json())
+    }
+
+    /// `RunArgs::default()` is what a bare `breakout run` parses to: one set of defaults.
+    #[test]
+    fn default_is_a_bare_run() {
+        let cli = <Cli as clap::Parser>::try_parse_from(["breakout", "run"]).unwrap();
+        let crate::Request::Run(a) = cli.command else {
+            panic!("not a run command")
+        };
+        assert_eq!(format!("{a:?}"), format!("{:?}", RunArgs::default()));
     }
 
     /// `--swu-per-machine` replaces the library's triangular range by one value: in quick mode the

@@ -18,10 +18,11 @@ use serde_json::{Value, json};
 
 use super::deal::parse_date;
 use super::run::{self, GoalArg};
+use crate::Answer;
 use crate::data::bundled_machines;
 use crate::deals::load;
-use crate::error::{CliError, CmdResult, Outcome};
-use crate::report::{Report, Table, num};
+use crate::document::{Document, Table, num};
+use crate::error::{AppError, Outcome};
 use crate::states::{self, CascadeRecord, ParamRecord, State, StateFile, StockRecord};
 
 /// Reinstallation rate if the deal is broken, cascades per month: Iran deployed 3,226 machines
@@ -475,10 +476,10 @@ fn end_date(deal: &Deal) -> Option<Date> {
 /// The base state of a deal.
 ///
 /// # Errors
-/// [`CliError::Input`] if the deal names no base state or it does not load.
-pub fn base_state(deal: &Deal) -> Result<State, CliError> {
+/// [`AppError::Input`] if the deal names no base state or it does not load.
+pub fn base_state(deal: &Deal) -> Result<State, AppError> {
     let id = deal.base_state.as_deref().ok_or_else(|| {
-        CliError::Input(format!(
+        AppError::Input(format!(
             "deal `{}` names no base_state: the floor needs the facility state the limits apply to",
             deal.id
         ))
@@ -489,18 +490,20 @@ pub fn base_state(deal: &Deal) -> Result<State, CliError> {
 /// The floor of `deal` on `date` (the base state's date if `None`).
 ///
 /// # Errors
-/// [`CliError`] for a state or estimate that cannot be made.
-pub fn floor(deal: &Deal, base: &State, date: Date, o: &FloorOptions) -> Result<Floor, CliError> {
+/// [`AppError`] for a state or estimate that cannot be made.
+pub fn floor(deal: &Deal, base: &State, date: Date, o: &FloorOptions) -> Result<Floor, AppError> {
     let (permitted, changes) = permitted_state(&base.data, deal, date);
     let lib = bundled_machines()?;
-    let mut args = run::defaults();
-    args.goal = o.goal;
+    let args = run::RunArgs {
+        goal: o.goal,
+        ..Default::default()
+    };
     let state = State {
         file: format!("{} (as permitted by {})", base.file, deal.id),
         data: permitted,
     };
-    let engine = |e: breakout::BreakoutError| CliError::Input(e.to_string());
-    let estimate = |rate: Option<f64>| -> Result<Estimate, CliError> {
+    let engine = |e: breakout::BreakoutError| AppError::Input(e.to_string());
+    let estimate = |rate: Option<f64>| -> Result<Estimate, AppError> {
         let mut a = args.clone();
         a.reinstall_cascades_per_month = rate;
         let opts = run::options(&a)?;
@@ -538,19 +541,14 @@ fn opt(d: Option<f64>) -> Value {
 }
 
 /// `breakout deal floor`.
-pub fn run_floor(
-    deal_arg: &str,
-    date: Option<String>,
-    series: Series,
-    o: &FloorOptions,
-) -> CmdResult {
+pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &FloorOptions) -> Answer {
     let deal = load(deal_arg)?;
     let base = base_state(&deal)?;
     let base_date: Date = base
         .data
         .as_of
         .parse()
-        .map_err(|e: breakout::date::DateError| CliError::Input(e.to_string()))?;
+        .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))?;
     let date = match date {
         Some(d) => parse_date("--date", &d)?,
         None => start_date(&deal, base_date),
@@ -559,12 +557,12 @@ pub fn run_floor(
         .weaponization_months
         .map(|(lo, hi)| Weaponization::new(lo, hi))
         .transpose()
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+        .map_err(|e| AppError::Usage(e.to_string()))?;
     let f = floor(&deal, &base, date, o)?;
     let rate = o
         .reinstall_cascades_per_month
         .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH);
-    let mut r = Report::new(
+    let mut r = Document::new(
         "deal floor",
         format!("Breakout floor of {} on {}", deal.name, date),
     );
@@ -675,14 +673,14 @@ pub fn run_floor(
 
 /// `breakout deal compare DEAL...`: the floors side by side, with "no deal" (the latest state as
 /// it is) and the post-strike state for reference.
-pub fn run_compare(deals: &[String], o: &FloorOptions) -> CmdResult {
+pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
     let weapon = o
         .weaponization_months
         .map(|(lo, hi)| Weaponization::new(lo, hi))
         .transpose()
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+        .map_err(|e| AppError::Usage(e.to_string()))?;
     let lib = bundled_machines()?;
-    let mut r = Report::new(
+    let mut r = Document::new(
         "deal compare",
         "Deals side by side: breakout floor and breakout if broken",
     );
@@ -718,7 +716,7 @@ pub fn run_compare(deals: &[String], o: &FloorOptions) -> CmdResult {
             .data
             .as_of
             .parse()
-            .map_err(|e: breakout::date::DateError| CliError::Input(e.to_string()))?;
+            .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))?;
         let f = floor(&deal, &base, start_date(&deal, base_date), o)?;
         let numeric = deal
             .clauses
@@ -739,8 +737,10 @@ pub fn run_compare(deals: &[String], o: &FloorOptions) -> CmdResult {
         }));
     }
     // References: no deal (the latest state as it is) and the strikes.
-    let mut args = run::defaults();
-    args.goal = o.goal;
+    let args = run::RunArgs {
+        goal: o.goal,
+        ..Default::default()
+    };
     for (label, state) in [
         ("no deal (iran-2025-05 as it is)", "iran-2025-05"),
         ("after the June 2025 strikes", "iran-2025-06-strikes"),
@@ -751,7 +751,7 @@ pub fn run_compare(deals: &[String], o: &FloorOptions) -> CmdResult {
         let e = HEADLINE
             .prepare(&sc)
             .and_then(|m| m.estimate(&sc.central_values()))
-            .map_err(|e| CliError::Input(e.to_string()))?;
+            .map_err(|e| AppError::Input(e.to_string()))?;
         t.row(vec![
             label.into(),
             "—".into(),

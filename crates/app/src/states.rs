@@ -18,7 +18,7 @@ use enrich::{Assay, ChemicalForm, Composition, CompoundMass, KgU, MachineLibrary
 use serde::Deserialize;
 
 use crate::data::parse_toml;
-use crate::error::CliError;
+use crate::error::AppError;
 
 /// The default state of `breakout run`.
 pub const DEFAULT_STATE: &str = "iran-2025-05";
@@ -263,11 +263,11 @@ pub struct State {
 /// Parses and checks a state file.
 ///
 /// # Errors
-/// [`CliError::Input`] with file, line and column for TOML and schema errors, and naming the
+/// [`AppError::Input`] with file, line and column for TOML and schema errors, and naming the
 /// entry for semantic errors (unknown status, unresolved source tag, duplicate site, ...).
-pub fn parse_state(text: &str, file: &str) -> Result<State, CliError> {
+pub fn parse_state(text: &str, file: &str) -> Result<State, AppError> {
     let data: StateFile = parse_toml(text, file)?;
-    let bad = |m: String| CliError::Input(format!("{file}: {m}"));
+    let bad = |m: String| AppError::Input(format!("{file}: {m}"));
     if data.schema_version != 1 {
         return Err(bad(format!(
             "schema_version = {} is not supported: expected 1",
@@ -359,9 +359,9 @@ fn status_of(s: &str) -> Result<&'static str, String> {
 /// Loads a bundled state by id (case-insensitive) or a state file by path.
 ///
 /// # Errors
-/// [`CliError::Input`] for an unreadable file or one that does not parse, listing the bundled
+/// [`AppError::Input`] for an unreadable file or one that does not parse, listing the bundled
 /// ids when `arg` is neither.
-pub fn load(arg: &str) -> Result<State, CliError> {
+pub fn load(arg: &str) -> Result<State, AppError> {
     if let Some(i) = BUNDLED
         .iter()
         .position(|(id, _)| id.eq_ignore_ascii_case(arg.trim()))
@@ -370,7 +370,7 @@ pub fn load(arg: &str) -> Result<State, CliError> {
     }
     match std::fs::read_to_string(arg) {
         Ok(text) => parse_state(&text, arg),
-        Err(e) => Err(CliError::Input(format!(
+        Err(e) => Err(AppError::Input(format!(
             "state `{arg}` is neither a bundled state ({}) nor a readable file: {e}",
             BUNDLED.map(|(id, _)| id).join(", ")
         ))),
@@ -379,7 +379,7 @@ pub fn load(arg: &str) -> Result<State, CliError> {
 
 /// The `i`-th bundled state, parsed once per process: the files are compiled in, and the server,
 /// `history` and `deal compare` ask for the same ones again and again.
-fn bundled(i: usize) -> Result<State, CliError> {
+fn bundled(i: usize) -> Result<State, AppError> {
     static PARSED: [OnceLock<State>; BUNDLED.len()] = [const { OnceLock::new() }; BUNDLED.len()];
     let (id, text) = BUNDLED[i];
     crate::data::parsed_once(&PARSED[i], || {
@@ -419,10 +419,10 @@ pub fn machine_inputs(
     library: &MachineLibrary,
     machine: &str,
     opts: &Options,
-) -> Result<(usize, usize, String), CliError> {
+) -> Result<(usize, usize, String), AppError> {
     let m = library
         .get(machine)
-        .map_err(|e| CliError::Input(e.to_string()))?;
+        .map_err(|e| AppError::Input(e.to_string()))?;
     let id = m.id.clone();
     let p = m.separative_power;
     let what_if = opts
@@ -458,7 +458,7 @@ pub fn machine_inputs(
             Domain::NON_NEGATIVE,
             source,
         )
-        .map_err(|e| CliError::Input(format!("--swu-per-machine {id}: {e}")))?;
+        .map_err(|e| AppError::Input(format!("--swu-per-machine {id}: {e}")))?;
     let given = opts
         .efficiency
         .iter()
@@ -478,26 +478,26 @@ pub fn machine_inputs(
                     .into()
             },
         )
-        .map_err(|e| CliError::Input(format!("--efficiency {id}: {e}")))?;
+        .map_err(|e| AppError::Input(format!("--efficiency {id}: {e}")))?;
     Ok((power, eff, id))
 }
 
 /// The scenario for a state under `opts`.
 ///
 /// # Errors
-/// [`CliError::Input`] for an unknown machine type or site, or an invalid number (naming the
-/// file and entry); [`CliError::Usage`] for a `--site` no site of the state has.
+/// [`AppError::Input`] for an unknown machine type or site, or an invalid number (naming the
+/// file and entry); [`AppError::Usage`] for a `--site` no site of the state has.
 pub fn scenario(
     state: &State,
     library: &MachineLibrary,
     opts: &Options,
-) -> Result<Scenario, CliError> {
+) -> Result<Scenario, AppError> {
     let d = &state.data;
     let file = &state.file;
-    let err = |at: &str, e: String| CliError::Input(format!("{file}: {at}: {e}"));
+    let err = |at: &str, e: String| AppError::Input(format!("{file}: {at}: {e}"));
     for want in &opts.sites {
         if !d.sites.iter().any(|s| s.id.eq_ignore_ascii_case(want)) {
-            return Err(CliError::Usage(format!(
+            return Err(AppError::Usage(format!(
                 "--site {want}: the state {} has no such site; expected one of {}",
                 d.id,
                 d.sites
@@ -687,12 +687,12 @@ pub fn scenario(
 /// Cascades of fewer than 15 machines (R&D) count in capacity but give no hardware of their own.
 ///
 /// # Errors
-/// [`CliError::Input`] if a machine has no stage separation factor or a design fails.
+/// [`AppError::Input`] if a machine has no stage separation factor or a design fails.
 pub fn attach_hardware(
     sc: &mut Scenario,
     library: &MachineLibrary,
     design_feeds: &[Option<f64>],
-) -> Result<(), CliError> {
+) -> Result<(), AppError> {
     let values = sc.central_values();
     let mut kinds: Vec<(String, u32, Option<u64>, f64)> = Vec::new();
     for (g, feed) in sc.groups.iter().zip(design_feeds) {
@@ -759,7 +759,7 @@ static HARDWARE_MEMO: LazyLock<Mutex<HashMap<String, Arc<CascadeHardware>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// `kinds` tabulated, from the memo when the same hardware was tabulated before.
-fn tabulated(kinds: Vec<Hardware>) -> Result<Arc<CascadeHardware>, CliError> {
+fn tabulated(kinds: Vec<Hardware>) -> Result<Arc<CascadeHardware>, AppError> {
     // The Debug text prints every f64 so that it parses back to the same value: equal keys
     // mean equal hardware.
     let key = format!("{kinds:?}");
@@ -768,7 +768,7 @@ fn tabulated(kinds: Vec<Hardware>) -> Result<Arc<CascadeHardware>, CliError> {
     }
     let hardware =
         Arc::new(CascadeHardware::new(kinds).map_err(|e| {
-            CliError::Input(format!("the cascade hardware cannot be tabulated: {e}"))
+            AppError::Input(format!("the cascade hardware cannot be tabulated: {e}"))
         })?);
     if let Ok(mut memo) = HARDWARE_MEMO.lock() {
         if memo.len() >= HARDWARE_MEMO_ENTRIES {
@@ -787,9 +787,9 @@ fn design(
     machine: &str,
     per_cascade: u32,
     feed_wt_pct: Option<f64>,
-) -> Result<(FixedCascade, String), CliError> {
+) -> Result<(FixedCascade, String), AppError> {
     let bad =
-        |e: String| CliError::Input(format!("cascade design for {per_cascade} {machine}: {e}"));
+        |e: String| AppError::Input(format!("cascade design for {per_cascade} {machine}: {e}"));
     let m = library.get(machine).map_err(|e| bad(e.to_string()))?;
     if feed_wt_pct.is_none() {
         for (id, _) in crate::data::BUNDLED_CASCADES {
@@ -829,7 +829,7 @@ fn design(
 }
 
 /// Applies `--reinstall-cascades-per-month`.
-pub fn set_reinstall(sc: &mut Scenario, opts: &Options) -> Result<(), CliError> {
+pub fn set_reinstall(sc: &mut Scenario, opts: &Options) -> Result<(), AppError> {
     if let Some(r) = opts.reinstall_cascades_per_month {
         sc.reinstall_cascades_per_month = sc
             .input(
@@ -840,7 +840,7 @@ pub fn set_reinstall(sc: &mut Scenario, opts: &Options) -> Result<(), CliError> 
                 Domain::NON_NEGATIVE,
                 "--reinstall-cascades-per-month (what-if); observed: ~2/month/type (2015) and 6.3/month (2024) [S14]",
             )
-            .map_err(|e| CliError::Usage(format!("--reinstall-cascades-per-month: {e}")))?;
+            .map_err(|e| AppError::Usage(format!("--reinstall-cascades-per-month: {e}")))?;
     }
     Ok(())
 }
@@ -864,10 +864,10 @@ fn cite_sources(text: &str, sources: &BTreeMap<String, String>) -> String {
 /// research or manufacturing records, so clauses on those are "cannot be verified".
 ///
 /// # Errors
-/// [`CliError::Input`] for a distribution that does not parse or an unknown form or date.
-pub fn facts(state: &State) -> Result<Facts, CliError> {
+/// [`AppError::Input`] for a distribution that does not parse or an unknown form or date.
+pub fn facts(state: &State) -> Result<Facts, AppError> {
     let file = &state.file;
-    let bad = |m: String| CliError::Input(format!("{file}: {m}"));
+    let bad = |m: String| AppError::Input(format!("{file}: {m}"));
     let central =
         |p: &ParamRecord, field: &str| p.to_param(field).map(Param::central).map_err(&bad);
     let date: Date = state

@@ -10,8 +10,9 @@ use enrich::{
 };
 use serde_json::{Value, json};
 
-use crate::error::{CliError, CmdResult, Outcome};
-use crate::report::{Report, Table, num};
+use crate::Answer;
+use crate::document::{Document, Table, num};
+use crate::error::{AppError, Outcome};
 
 /// Natural uranium, wt-% U-235: the default feed.
 const NATURAL_WT_PCT: f64 = 0.711;
@@ -174,7 +175,7 @@ struct YieldArgs {
 }
 
 /// Runs `breakout swu ...`.
-pub fn run(args: SwuArgs) -> CmdResult {
+pub fn run(args: SwuArgs) -> Answer {
     let report = match args.command {
         None => balance(args.balance)?,
         Some(SwuCommand::Plan(a)) => plan(a)?,
@@ -186,7 +187,7 @@ pub fn run(args: SwuArgs) -> CmdResult {
 }
 
 /// Resolves an optional feed assay, recording it (and whether it was defaulted) as an input.
-fn feed_assay(r: &mut Report, given: Option<f64>) -> Result<Assay, CliError> {
+fn feed_assay(r: &mut Document, given: Option<f64>) -> Result<Assay, AppError> {
     let pct = given.unwrap_or(NATURAL_WT_PCT);
     r.input(
         "feed_wt_pct",
@@ -199,18 +200,18 @@ fn feed_assay(r: &mut Report, given: Option<f64>) -> Result<Assay, CliError> {
 }
 
 fn assay_input(
-    r: &mut Report,
+    r: &mut Document,
     key: &str,
     label: &'static str,
     pct: f64,
-) -> Result<Assay, CliError> {
+) -> Result<Assay, AppError> {
     r.input(key, label, pct, "wt-% U-235", false);
     Ok(Assay::named_wt_pct(label, pct)?)
 }
 
-fn mass(what: &'static str, kg: f64) -> Result<KgU, CliError> {
+fn mass(what: &'static str, kg: f64) -> Result<KgU, AppError> {
     KgU::new(kg).map_err(|_| {
-        CliError::Input(format!(
+        AppError::Input(format!(
             "{what} = {kg} kg U is not valid: expected a positive, finite number"
         ))
     })
@@ -235,7 +236,7 @@ fn stream(name: &str, assay: Assay, kg_u: KgU) -> (Value, Vec<String>) {
     (v, row)
 }
 
-fn streams(r: &mut Report, rows: &[(&str, Assay, KgU)]) {
+fn streams(r: &mut Document, rows: &[(&str, Assay, KgU)]) {
     let mut t = Table::new(
         "Streams (UF6 and at-% for binary U-235/U-238 uranium)",
         &[
@@ -256,7 +257,7 @@ fn streams(r: &mut Report, rows: &[(&str, Assay, KgU)]) {
     r.result_json("streams", Value::Array(list)).table(t);
 }
 
-fn balance_results(r: &mut Report, b: &Balance) {
+fn balance_results(r: &mut Document, b: &Balance) {
     r.result("feed_kg_u", "Feed", b.feed.kg(), "kg U")
         .result("product_kg_u", "Product", b.product.kg(), "kg U")
         .result("tails_kg_u", "Tails", b.tails.kg(), "kg U")
@@ -294,8 +295,8 @@ fn balance_results(r: &mut Report, b: &Balance) {
     );
 }
 
-fn balance(a: BalanceArgs) -> Result<Report, CliError> {
-    let mut r = Report::new(
+fn balance(a: BalanceArgs) -> Result<Document, AppError> {
+    let mut r = Document::new(
         "swu",
         "Enrichment balance (ideal cascade, value function V(x) = (2x-1)ln(x/(1-x)))",
     );
@@ -330,7 +331,7 @@ fn balance(a: BalanceArgs) -> Result<Report, CliError> {
             Given::Swu(Swu::new(s)?)
         }
         _ => {
-            return Err(CliError::Usage(
+            return Err(AppError::Usage(
                 "give one of --product-kg-u, --feed-kg-u, --tails-kg-u, --swu".into(),
             ));
         }
@@ -341,10 +342,10 @@ fn balance(a: BalanceArgs) -> Result<Report, CliError> {
 }
 
 /// Resolves the tails flags into a [`TailsChoice`], recording them as inputs.
-fn tails_choice(r: &mut Report, t: &TailsArgsSpec) -> Result<TailsChoice, CliError> {
+fn tails_choice(r: &mut Document, t: &TailsArgsSpec) -> Result<TailsChoice, AppError> {
     if let Some(pct) = t.tails_wt_pct {
         if t.min_tails_wt_pct.is_some() || t.max_tails_wt_pct.is_some() {
-            return Err(CliError::Usage(
+            return Err(AppError::Usage(
                 "--min-tails-wt-pct and --max-tails-wt-pct bound a floating tails assay: use them with --tails optimal, not with --tails-wt-pct".into(),
             ));
         }
@@ -363,7 +364,7 @@ fn tails_choice(r: &mut Report, t: &TailsArgsSpec) -> Result<TailsChoice, CliErr
         "optimal (least SWU while the stocks last)",
     );
     let mut bound =
-        |key: &str, label: &'static str, v: Option<f64>| -> Result<Option<Assay>, CliError> {
+        |key: &str, label: &'static str, v: Option<f64>| -> Result<Option<Assay>, AppError> {
             match v {
                 Some(pct) => assay_input(r, key, label, pct).map(Some),
                 None => {
@@ -377,7 +378,7 @@ fn tails_choice(r: &mut Report, t: &TailsArgsSpec) -> Result<TailsChoice, CliErr
     if let (Some(f), Some(c)) = (floor, ceiling)
         && f >= c
     {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--min-tails-wt-pct {} must be below --max-tails-wt-pct {}",
             f.wt_pct(),
             c.wt_pct()
@@ -386,8 +387,8 @@ fn tails_choice(r: &mut Report, t: &TailsArgsSpec) -> Result<TailsChoice, CliErr
     Ok(TailsChoice::Optimal { floor, ceiling })
 }
 
-fn plan(a: PlanArgs) -> Result<Report, CliError> {
-    let mut r = Report::new(
+fn plan(a: PlanArgs) -> Result<Document, AppError> {
+    let mut r = Document::new(
         "swu plan",
         "Least-SWU plan from several stocks (ideal cascade, each stock fed at its matching assay)",
     );
@@ -472,8 +473,8 @@ fn plan(a: PlanArgs) -> Result<Report, CliError> {
     Ok(r)
 }
 
-fn cost(a: CostArgs) -> Result<Report, CliError> {
-    let mut r = Report::new("swu cost", "Cost-optimum tails assay");
+fn cost(a: CostArgs) -> Result<Document, AppError> {
+    let mut r = Document::new("swu cost", "Cost-optimum tails assay");
     let xf = feed_assay(&mut r, a.feed_wt_pct)?;
     let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
     let feed = match (
@@ -506,7 +507,7 @@ fn cost(a: CostArgs) -> Result<Report, CliError> {
             }
         }
         _ => {
-            return Err(CliError::Usage(
+            return Err(AppError::Usage(
                 "give --feed-usd-per-kg-u, or --usd-per-lb-u3o8 with --conversion-usd-per-kg-u"
                     .into(),
             ));
@@ -577,8 +578,8 @@ fn cost(a: CostArgs) -> Result<Report, CliError> {
     Ok(r)
 }
 
-fn tails(a: TailsArgs) -> Result<Report, CliError> {
-    let mut r = Report::new("swu tails", "Tails assay from feed and product masses");
+fn tails(a: TailsArgs) -> Result<Document, AppError> {
+    let mut r = Document::new("swu tails", "Tails assay from feed and product masses");
     let xf = feed_assay(&mut r, a.feed_wt_pct)?;
     let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
     r.input("feed_kg_u", "Feed", a.feed_kg_u, "kg U", false)
@@ -593,8 +594,8 @@ fn tails(a: TailsArgs) -> Result<Report, CliError> {
     Ok(r)
 }
 
-fn yield_(a: YieldArgs) -> Result<Report, CliError> {
-    let mut r = Report::new(
+fn yield_(a: YieldArgs) -> Result<Document, AppError> {
+    let mut r = Document::new(
         "swu yield",
         "Most product from an SWU budget and a feed stock",
     );

@@ -16,10 +16,11 @@ use safeguards::balance::Species;
 use safeguards::detection::{self, Sided};
 use safeguards::montecarlo::{self, LossPattern, Simulation, TestSettings};
 use safeguards::sequence::{MufSequence, chi_squared_threshold};
-use safeguards::{SafeguardsError, page, plant, sampling, timeliness};
+use safeguards::{page, plant, sampling, timeliness};
 
-use crate::error::{CliError, CmdResult, Outcome};
-use crate::report::{Report, Table, num};
+use crate::Answer;
+use crate::document::{Document, Table, num};
+use crate::error::{AppError, Outcome};
 
 /// IAEA significant quantity of LEU (U-235 < 20 %): 75 kg U-235 (safeguards.md §2.3, NSSPI).
 const SQ_LEU_KG_U235: f64 = 75.0;
@@ -31,12 +32,6 @@ const DEFAULT_PROBABILITY: f64 = 0.95;
 const DEFAULT_K: f64 = 0.5;
 /// Monte Carlo sequences by default: detection probabilities to about ±0.0016 (1 s.e. at 50 %).
 const DEFAULT_SEQUENCES: usize = 100_000;
-
-impl From<SafeguardsError> for CliError {
-    fn from(e: SafeguardsError) -> Self {
-        CliError::Input(e.to_string())
-    }
-}
 
 /// `breakout safeguards`: verification statistics.
 #[derive(Debug, Args)]
@@ -283,7 +278,7 @@ struct PlantArgs {
 }
 
 /// Runs `breakout safeguards ...`.
-pub fn run(args: SafeguardsArgs) -> CmdResult {
+pub fn run(args: SafeguardsArgs) -> Answer {
     let (report, outcome) = match args.command {
         SafeguardsCommand::Balance(a) => balance(a)?,
         SafeguardsCommand::Detect(a) => (detect(a)?, Outcome::Success),
@@ -297,17 +292,17 @@ pub fn run(args: SafeguardsArgs) -> CmdResult {
 
 /// A probability flag: records it and checks 0 < p < 1 with the flag's name in the message.
 fn probability(
-    r: &mut Report,
+    r: &mut Document,
     key: &str,
     flag: &str,
     label: &str,
     given: Option<f64>,
     default: f64,
-) -> Result<f64, CliError> {
+) -> Result<f64, AppError> {
     let p = given.unwrap_or(default);
     r.input(key, label, p, "", given.is_none());
     if !(p.is_finite() && p > 0.0 && p < 1.0) {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "{flag} {p}: expected a probability strictly between 0 and 1"
         )));
     }
@@ -325,9 +320,9 @@ fn seed(given: Option<u64>) -> u64 {
     s
 }
 
-fn balance(a: BalanceArgs) -> Result<(Report, Outcome), CliError> {
+fn balance(a: BalanceArgs) -> Result<(Document, Outcome), AppError> {
     let b = file::load_balance(&a.file)?;
-    let mut r = Report::new(
+    let mut r = Document::new(
         "safeguards balance",
         "Material balance: MUF and σ_MUF by period (general linear form, full covariance)",
     );
@@ -458,8 +453,8 @@ fn balance(a: BalanceArgs) -> Result<(Report, Outcome), CliError> {
     ))
 }
 
-fn detect(a: DetectArgs) -> Result<Report, CliError> {
-    let mut r = Report::new(
+fn detect(a: DetectArgs) -> Result<Document, AppError> {
+    let mut r = Document::new(
         "safeguards detect",
         "One material balance: detection probability of a loss",
     );
@@ -471,13 +466,13 @@ fn detect(a: DetectArgs) -> Result<Report, CliError> {
         false,
     );
     if !(a.loss_kg.is_finite() && a.loss_kg >= 0.0) {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--loss-kg {}: expected a non-negative mass in kg",
             a.loss_kg
         )));
     }
     if !(a.sigma_kg.is_finite() && a.sigma_kg > 0.0) {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--sigma-kg {}: expected a positive standard deviation in kg",
             a.sigma_kg
         )));
@@ -548,8 +543,8 @@ fn detect(a: DetectArgs) -> Result<Report, CliError> {
     Ok(r)
 }
 
-fn sequence(a: SequenceArgs) -> Result<(Report, Outcome), CliError> {
-    let mut r = Report::new(
+fn sequence(a: SequenceArgs) -> Result<(Document, Outcome), AppError> {
+    let mut r = Document::new(
         "safeguards sequence",
         "Balance sequence: CUMUF, SITMUF (Cholesky), Page's test on SITMUF, GEMUF",
     );
@@ -593,14 +588,14 @@ fn sequence(a: SequenceArgs) -> Result<(Report, Outcome), CliError> {
                     .input_value("sigma_transfer_kg", "σ transfers", json!(sd), fmt_list(&sd));
                 (
                     MufSequence::from_independent(muf.clone(), &si, &sd).map_err(|e| {
-                        CliError::Input(format!(
+                        AppError::Input(format!(
                             "--muf/--sigma-inventory-kg/--sigma-transfer-kg: {e}"
                         ))
                     })?,
                     "kg",
                 )
             }
-            _ => return Err(CliError::Usage(
+            _ => return Err(AppError::Usage(
                 "give a balance FILE or --muf with --sigma-inventory-kg and --sigma-transfer-kg"
                     .into(),
             )),
@@ -616,13 +611,13 @@ fn sequence(a: SequenceArgs) -> Result<(Report, Outcome), CliError> {
     let k = a.k.unwrap_or(DEFAULT_K);
     r.input("page_k", "Page reference value k", k, "σ", a.k.is_none());
     if !k.is_finite() {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--k {k}: expected a finite reference value"
         )));
     }
     let n = seq.periods();
     let h = page::threshold(k, n, alpha)
-        .map_err(|e| CliError::Input(format!("--k {k} / --alpha {alpha}: {e}")))?;
+        .map_err(|e| AppError::Input(format!("--k {k} / --alpha {alpha}: {e}")))?;
     let chi2 = chi_squared_threshold(n, alpha)?;
     let (muf, sig, cum, scum, sit, gem) = (
         seq.muf_kg(),
@@ -735,7 +730,7 @@ fn fmt_list(v: &[f64]) -> String {
 
 #[allow(clippy::too_many_arguments)]
 fn simulation_section(
-    r: &mut Report,
+    r: &mut Document,
     seq: &MufSequence,
     pattern: &LossPattern,
     alpha: f64,
@@ -743,10 +738,10 @@ fn simulation_section(
     sequences: Option<usize>,
     seed_given: Option<u64>,
     unit: &str,
-) -> Result<Simulation, CliError> {
+) -> Result<Simulation, AppError> {
     let n_seq = sequences.unwrap_or(DEFAULT_SEQUENCES);
     if n_seq == 0 {
-        return Err(CliError::Input(
+        return Err(AppError::Input(
             "--sequences 0: expected at least 1 simulated sequence".into(),
         ));
     }
@@ -835,8 +830,8 @@ fn simulation_section(
     Ok(sim)
 }
 
-fn page_threshold(a: PageThresholdArgs) -> Result<Report, CliError> {
-    let mut r = Report::new(
+fn page_threshold(a: PageThresholdArgs) -> Result<Document, AppError> {
+    let mut r = Document::new(
         "safeguards page-threshold",
         "Page's test on SITMUF: decision interval for a false-alarm probability over n periods",
     );
@@ -855,24 +850,24 @@ fn page_threshold(a: PageThresholdArgs) -> Result<Report, CliError> {
             false,
         );
     if a.periods == 0 {
-        return Err(CliError::Input(
+        return Err(AppError::Input(
             "--periods 0: expected at least 1 balance period".into(),
         ));
     }
     if !(a.alpha.is_finite() && a.alpha > 0.0 && a.alpha < 1.0) {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--alpha {}: expected a probability strictly between 0 and 1",
             a.alpha
         )));
     }
     if !a.k.is_finite() {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--k {}: expected a finite reference value",
             a.k
         )));
     }
     let h = page::threshold(a.k, a.periods, a.alpha).map_err(|e| {
-        CliError::Input(format!(
+        AppError::Input(format!(
             "--k {} --periods {} --alpha {}: {e}",
             a.k, a.periods, a.alpha
         ))
@@ -900,8 +895,8 @@ fn page_threshold(a: PageThresholdArgs) -> Result<Report, CliError> {
     Ok(r)
 }
 
-fn sample(a: SampleArgs) -> Result<Report, CliError> {
-    let mut r = Report::new(
+fn sample(a: SampleArgs) -> Result<Document, AppError> {
+    let mut r = Document::new(
         "safeguards sample",
         "Attribute sampling: items to verify to find at least one defect with probability 1 − β",
     );
@@ -920,7 +915,7 @@ fn sample(a: SampleArgs) -> Result<Report, CliError> {
                     a.falsified_fraction.is_none(),
                 );
             let d = sampling::defects_for_goal(goal, item, f).map_err(|e| {
-                CliError::Input(format!(
+                AppError::Input(format!(
                     "--goal-kg {goal} --item-kg {item} --falsified-fraction {f}: {e}"
                 ))
             })?;
@@ -933,7 +928,7 @@ fn sample(a: SampleArgs) -> Result<Report, CliError> {
             d
         }
         _ => {
-            return Err(CliError::Usage(
+            return Err(AppError::Usage(
                 "give --defects, or --goal-kg with --item-kg".into(),
             ));
         }
@@ -941,13 +936,13 @@ fn sample(a: SampleArgs) -> Result<Report, CliError> {
     r.input_value("defects", "Defects r", json!(defects), defects.to_string())
         .input("beta", "Non-detection probability β", a.beta, "", false);
     if defects == 0 || defects > a.items {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--defects {defects}: expected 1 to --items ({})",
             a.items
         )));
     }
     if !(a.beta.is_finite() && a.beta > 0.0 && a.beta < 1.0) {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--beta {}: expected a probability strictly between 0 and 1",
             a.beta
         )));
@@ -988,12 +983,12 @@ fn sample(a: SampleArgs) -> Result<Report, CliError> {
     Ok(r)
 }
 
-fn plant_cmd(a: PlantArgs) -> Result<Report, CliError> {
-    let mut r = Report::new(
+fn plant_cmd(a: PlantArgs) -> Result<Document, AppError> {
+    let mut r = Document::new(
         "safeguards plant",
         "Enrichment plant: one year of balances, σ_MUF, detection of a goal quantity",
     );
-    let opt = |r: &mut Report, key: &str, label: &str, v: Option<f64>, d: f64, unit: &str| {
+    let opt = |r: &mut Document, key: &str, label: &str, v: Option<f64>, d: f64, unit: &str| {
         let x = v.unwrap_or(d);
         r.input(key, label, x, unit, v.is_none());
         x
@@ -1093,12 +1088,12 @@ fn plant_cmd(a: PlantArgs) -> Result<Report, CliError> {
         DEFAULT_ALPHA,
     )?;
     if !(goal.is_finite() && goal > 0.0) {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--goal-kg {goal}: expected a positive mass in kg U-235"
         )));
     }
     if periods == 0 {
-        return Err(CliError::Input(
+        return Err(AppError::Input(
             "--periods-per-year 0: expected at least 1".into(),
         ));
     }
@@ -1131,7 +1126,7 @@ fn plant_cmd(a: PlantArgs) -> Result<Report, CliError> {
         instruments,
     };
     let p = plant::generate(&spec).map_err(|e| {
-        CliError::Input(format!(
+        AppError::Input(format!(
             "plant: {e} (check --swu-per-yr, the assays, cylinder fills and --inventory-days)"
         ))
     })?;
@@ -1233,7 +1228,7 @@ fn plant_cmd(a: PlantArgs) -> Result<Report, CliError> {
     if periods > 1 {
         let n_seq = a.sequences.unwrap_or(DEFAULT_SEQUENCES);
         if n_seq == 0 {
-            return Err(CliError::Input(
+            return Err(AppError::Input(
                 "--sequences 0: expected at least 1 simulated sequence".into(),
             ));
         }
@@ -1329,7 +1324,7 @@ fn plant_cmd(a: PlantArgs) -> Result<Report, CliError> {
             timeliness::DIRECT_USE_UNIRRADIATED_DAYS,
         )
         .map_err(|e| {
-            CliError::Input(format!("--breakout-days {b} --evaluation-days {eval}: {e}"))
+            AppError::Input(format!("--breakout-days {b} --evaluation-days {eval}: {e}"))
         })?;
         r.result(
             "timeliness_goal_days",

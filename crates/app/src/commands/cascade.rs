@@ -13,9 +13,10 @@ use enrich::{Assay, Composition, Isotope, Machine, MachineLibrary};
 use serde_json::{Map, Value, json};
 
 use super::parse_composition_pct;
+use crate::Answer;
 use crate::data::{bundled_cascade, bundled_machines, cascade_from_toml};
-use crate::error::{CliError, CmdResult, Outcome};
-use crate::report::{Report, Table, num};
+use crate::document::{Document, Table, num};
+use crate::error::{AppError, Outcome};
 
 /// `breakout cascade ...`.
 #[derive(Debug, Args)]
@@ -54,7 +55,7 @@ struct Resolved {
 }
 
 impl MachineSpec {
-    fn resolve(&self, lib: &MachineLibrary, r: &mut Report) -> Result<Resolved, CliError> {
+    fn resolve(&self, lib: &MachineLibrary, r: &mut Document) -> Result<Resolved, AppError> {
         let machine: Option<&Machine> = self.machine.as_deref().map(|m| lib.get(m)).transpose()?;
         if let Some(m) = machine {
             r.input_value("machine", "Machine", json!(m.id), m.id.clone());
@@ -62,7 +63,7 @@ impl MachineSpec {
         let separation = match (self.alpha, machine) {
             (Some(a), _) => {
                 let s = StageSeparation::new(a)
-                    .map_err(|e| CliError::Input(format!("--alpha: {e}")))?;
+                    .map_err(|e| AppError::Input(format!("--alpha: {e}")))?;
                 r.input("alpha", "Stage separation factor α", a, "", false);
                 s
             }
@@ -78,7 +79,7 @@ impl MachineSpec {
                 s
             }
             (None, None) => {
-                return Err(CliError::Usage(
+                return Err(AppError::Usage(
                     "give --alpha or --machine (the stage separation factor)".into(),
                 ));
             }
@@ -86,7 +87,7 @@ impl MachineSpec {
         let limit = match (self.machine_feed_kg_u_per_yr, machine) {
             (Some(l), _) => Some(
                 MachineFeed::new(l)
-                    .map_err(|e| CliError::Input(format!("--machine-feed-kg-u-per-yr: {e}")))?,
+                    .map_err(|e| AppError::Input(format!("--machine-feed-kg-u-per-yr: {e}")))?,
             ),
             (None, Some(m)) => Some(machine_feed_from_rating(
                 m.separative_power.central.kg_swu_per_yr(),
@@ -120,27 +121,27 @@ struct FeedSpec {
     feed_wt_pct: Option<String>,
 }
 
-fn parse_list(s: &str, flag: &str) -> Result<Vec<(Isotope, f64)>, CliError> {
+fn parse_list(s: &str, flag: &str) -> Result<Vec<(Isotope, f64)>, AppError> {
     if let Ok(x) = s.trim().parse::<f64>() {
         return Ok(vec![(Isotope::U235, x / 100.0)]);
     }
-    parse_composition_pct(s).map_err(|e| CliError::Input(format!("{flag}: {e}")))
+    parse_composition_pct(s).map_err(|e| AppError::Input(format!("{flag}: {e}")))
 }
 
 impl FeedSpec {
-    fn resolve(&self, r: &mut Report) -> Result<Composition, CliError> {
+    fn resolve(&self, r: &mut Document) -> Result<Composition, AppError> {
         let c = match (&self.feed_at_pct, &self.feed_wt_pct) {
             (Some(s), _) => {
                 let c =
                     Composition::from_at_fractions_balance_u238(&parse_list(s, "--feed-at-pct")?)
-                        .map_err(|e| CliError::Input(format!("--feed-at-pct `{s}`: {e}")))?;
+                        .map_err(|e| AppError::Input(format!("--feed-at-pct `{s}`: {e}")))?;
                 r.input_value("feed_at_pct", "Feed", json!(s), c.to_string());
                 c
             }
             (None, Some(s)) => {
                 let c =
                     Composition::from_wt_fractions_balance_u238(&parse_list(s, "--feed-wt-pct")?)
-                        .map_err(|e| CliError::Input(format!("--feed-wt-pct `{s}`: {e}")))?;
+                        .map_err(|e| AppError::Input(format!("--feed-wt-pct `{s}`: {e}")))?;
                 r.input_value("feed_wt_pct", "Feed", json!(s), c.to_string());
                 c
             }
@@ -303,7 +304,7 @@ struct RunArgs {
 }
 
 /// Runs `breakout cascade ...`.
-pub fn run(args: CascadeArgs) -> CmdResult {
+pub fn run(args: CascadeArgs) -> Answer {
     let lib = bundled_machines()?;
     let report = match args.command {
         CascadeCommand::Design(a) => design(a, &lib)?,
@@ -350,13 +351,13 @@ fn wt(c: &Composition) -> String {
     num(c.assay().wt_pct())
 }
 
-fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
-    let mut r = Report::new("cascade design", "Symmetric ideal binary cascade");
+fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
+    let mut r = Document::new("cascade design", "Symmetric ideal binary cascade");
     let feed = match (a.feed_wt_pct, a.feed_at_pct) {
         (_, Some(at)) => {
             r.input("feed_at_pct", "Feed assay", at, "at-% U-235", false);
             Assay::from_at_pct_binary(at)
-                .map_err(|e| CliError::Input(format!("--feed-at-pct: {e}")))?
+                .map_err(|e| AppError::Input(format!("--feed-at-pct: {e}")))?
         }
         (w, None) => {
             r.input(
@@ -373,7 +374,7 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
     let design = match (a.stages, a.feed_stage) {
         (Some(n), Some(k)) => {
             if k == 0 || k > n {
-                return Err(CliError::Input(format!(
+                return Err(AppError::Input(format!(
                     "--feed-stage {k} is not a stage of {n} (expected 1..={n}, counted from the tails end)"
                 )));
             }
@@ -391,7 +392,7 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
                           at: Option<f64>,
                           what: &'static str,
                           flag: &str,
-                          r: &mut Report| {
+                          r: &mut Document| {
                 match (w, at) {
                     (Some(x), _) => {
                         r.input(
@@ -409,7 +410,7 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
                             },
                             x,
                         )
-                        .map_err(CliError::from)
+                        .map_err(AppError::from)
                     }
                     (None, Some(x)) => {
                         r.input(
@@ -420,9 +421,9 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
                             false,
                         );
                         Assay::from_at_pct_binary(x)
-                            .map_err(|e| CliError::Input(format!("{flag}: {e}")))
+                            .map_err(|e| AppError::Input(format!("{flag}: {e}")))
                     }
-                    (None, None) => Err(CliError::Usage(format!(
+                    (None, None) => Err(AppError::Usage(format!(
                         "give --{what}-wt-pct or --{what}-at-pct (or --stages and --feed-stage)"
                     ))),
                 }
@@ -445,20 +446,20 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
         }
     };
     let limit = m.limit.ok_or_else(|| {
-        CliError::Usage("give --machine or --machine-feed-kg-u-per-yr to size the cascade".into())
+        AppError::Usage("give --machine or --machine-feed-kg-u-per-yr to size the cascade".into())
     })?;
     let sized = match (a.product_kg_u_per_yr, a.machines) {
         (Some(p), _) => {
             r.input("product_kg_u_per_yr", "Product rate", p, "kg U/yr", false);
             design
                 .sized_for_product(p, limit)
-                .map_err(|e| CliError::Input(format!("--product-kg-u-per-yr: {e}")))?
+                .map_err(|e| AppError::Input(format!("--product-kg-u-per-yr: {e}")))?
         }
         (None, Some(n)) => {
             r.input("machines", "Machines", f64::from(n), "", false);
             design
                 .fitted_to_machines(n, limit)
-                .map_err(|e| CliError::Input(format!("--machines: {e}")))?
+                .map_err(|e| AppError::Input(format!("--machines: {e}")))?
         }
         (None, None) => unreachable!("clap requires one of the size flags"),
     };
@@ -548,7 +549,7 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
 
 /// The stage table (text) and `results.stages` (JSON).
 /// The product and tails streams (JSON) and the per-stage table of a cascade run at a feed rate.
-fn stage_outputs(r: &mut Report, run: &CascadeRun, flows: &Throughput, machines_known: bool) {
+fn stage_outputs(r: &mut Document, run: &CascadeRun, flows: &Throughput, machines_known: bool) {
     let feed_kg_u_per_yr = flows.feed_kg_u_per_yr;
     r.result_json(
         "product",
@@ -619,10 +620,10 @@ fn stage_outputs(r: &mut Report, run: &CascadeRun, flows: &Throughput, machines_
     r.result_json("stages", Value::Array(js)).table(t);
 }
 
-fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
-    let mut r = Report::new("cascade marc", "Matched-abundance-ratio (MARC) cascade");
+fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
+    let mut r = Document::new("cascade marc", "Matched-abundance-ratio (MARC) cascade");
     let feed = a.feed.resolve(&mut r)?;
-    let key = |at: Option<f64>, w: Option<f64>, what: &str, r: &mut Report| -> KeyFraction {
+    let key = |at: Option<f64>, w: Option<f64>, what: &str, r: &mut Document| -> KeyFraction {
         match (at, w) {
             (Some(x), _) => {
                 r.input(
@@ -652,7 +653,7 @@ fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
     let sep = match (a.gamma, &a.machine) {
         (Some(g), _) => {
             r.input("gamma", "Stage separation factor γ₂₃₅", g, "", false);
-            StageSeparation::new(g).map_err(|e| CliError::Input(format!("--gamma: {e}")))?
+            StageSeparation::new(g).map_err(|e| AppError::Input(format!("--gamma: {e}")))?
         }
         (None, Some(id)) => {
             let m = lib.get(id)?;
@@ -671,7 +672,7 @@ fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
     };
     let feed_kg = a.feed_kg_u.unwrap_or(1.0);
     if !(feed_kg.is_finite() && feed_kg > 0.0) {
-        return Err(CliError::Input(format!(
+        return Err(AppError::Input(format!(
             "--feed-kg-u {feed_kg} is not valid: expected a positive number of kg U"
         )));
     }
@@ -769,15 +770,15 @@ fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
     Ok(r)
 }
 
-fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
-    let mut r = Report::new("cascade run", "Fixed cascade run off-design");
+fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
+    let mut r = Document::new("cascade run", "Fixed cascade run off-design");
     let (cascade, machines_known, title) = match &a.cascade {
         Some(name) => {
             let file = match bundled_cascade(name)? {
                 Some(f) => f,
                 None => {
                     let text = std::fs::read_to_string(name).map_err(|e| {
-                        CliError::Input(format!(
+                        AppError::Input(format!(
                             "`{name}` is neither a bundled cascade (ir1-164, ir1-174, ir2m-174, ir6-174) nor a readable file: {e}"
                         ))
                     })?;
@@ -821,7 +822,7 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
         }
         None => {
             let n = a.stages.ok_or_else(|| {
-                CliError::Usage("give a cascade FILE|NAME, or --stages N --feed-stage K with --alpha or --machine".into())
+                AppError::Usage("give a cascade FILE|NAME, or --stages N --feed-stage K with --alpha or --machine".into())
             })?;
             let k = a
                 .feed_stage
@@ -855,7 +856,7 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
                 None => (vec![1; n], false),
             };
             if known && m.limit.is_none() {
-                return Err(CliError::Usage(
+                return Err(AppError::Usage(
                     "--machines-per-stage needs --machine or --machine-feed-kg-u-per-yr (the feed limit per machine)".into(),
                 ));
             }
@@ -873,7 +874,7 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
                 _ => MachineFeed::new(1e300)?,
             };
             let c = FixedCascade::new(machines, cuts, k, m.separation, limit)
-                .map_err(|e| CliError::Input(format!("cascade flags: {e}")))?;
+                .map_err(|e| AppError::Input(format!("cascade flags: {e}")))?;
             (c, known, format!("{n}-stage cascade"))
         }
     };
@@ -883,7 +884,7 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
         Some(f) => {
             r.input("feed_kg_u_per_yr", "Feed rate", f, "kg U/yr", false);
             if !(f.is_finite() && f > 0.0) {
-                return Err(CliError::Input(format!(
+                return Err(AppError::Input(format!(
                     "--feed-kg-u-per-yr {f} is not valid: expected a positive rate in kg U/yr"
                 )));
             }
@@ -900,7 +901,7 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
             run.max_feed_kg_u_per_yr
         }
         None => {
-            return Err(CliError::Usage(
+            return Err(AppError::Usage(
                 "give --feed-kg-u-per-yr (or --machines-per-stage with a machine, for the maximum feed)".into(),
             ));
         }
@@ -1002,7 +1003,7 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Report, CliError> {
             FeedRate::AtMost(rate)
         };
         let b = batch_recycle(&cascade, &feed, batch, Passes::Count(passes), rate_rule)
-            .map_err(|e| CliError::Input(format!("--recycle: {e}")))?;
+            .map_err(|e| AppError::Input(format!("--recycle: {e}")))?;
         let mut tab = Table::new(
             "Batch recycling (product of each pass feeds the next)",
             &[

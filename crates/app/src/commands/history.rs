@@ -6,9 +6,10 @@ use enrich::units::{DAYS_PER_MONTH, significant};
 use serde_json::{Value, json};
 
 use super::run::{GoalArg, RunArgs, options};
+use crate::Answer;
 use crate::data::bundled_machines;
-use crate::error::{CliError, CmdResult, Outcome};
-use crate::report::{Report, Table};
+use crate::document::{Document, Table};
+use crate::error::{AppError, Outcome};
 use crate::states::{self, BUNDLED};
 
 /// `breakout history`: every bundled state, oldest first.
@@ -26,20 +27,20 @@ pub struct HistoryArgs {
 }
 
 /// Runs `breakout history`.
-pub fn run(a: HistoryArgs) -> CmdResult {
+pub fn run(a: HistoryArgs) -> Answer {
     let model: Model = a
         .model
         .parse()
-        .map_err(|e: breakout::BreakoutError| CliError::Usage(e.to_string()))?;
+        .map_err(|e: breakout::BreakoutError| AppError::Usage(e.to_string()))?;
     let lib = bundled_machines()?;
     let run_args = RunArgs {
         goal: a.goal,
         count: a.count,
-        ..super::run::defaults()
+        ..super::run::RunArgs::default()
     };
     let opts = options(&run_args)?;
     let unit = opts.goal.unit_name();
-    let mut r = Report::new(
+    let mut r = Document::new(
         "history",
         "Breakout estimates for every bundled state (declared capacity, all stocks)",
     );
@@ -66,7 +67,7 @@ pub fn run(a: HistoryArgs) -> CmdResult {
     for (id, _) in BUNDLED {
         let st = states::load(id)?;
         let sc = states::scenario(&st, &lib, &opts)?;
-        let engine = |e: breakout::BreakoutError| CliError::Input(format!("{id}: {e}"));
+        let engine = |e: breakout::BreakoutError| AppError::Input(format!("{id}: {e}"));
         let values = sc.central_values();
         let e = model
             .prepare(&sc)

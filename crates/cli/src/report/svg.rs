@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::report::num;
+use breakout_app::document::num;
 
 const W: f64 = 720.0;
 const H: f64 = 320.0;

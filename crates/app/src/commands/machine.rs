@@ -7,9 +7,10 @@ use enrich::centrifuge::{
 };
 use serde_json::{Value, json};
 
+use crate::Answer;
 use crate::data::bundled_machines;
-use crate::error::{CliError, CmdResult, Outcome};
-use crate::report::{Report, Table, num};
+use crate::document::{Document, Table, num};
+use crate::error::{AppError, Outcome};
 
 /// `breakout machine ...`.
 #[derive(Debug, Args)]
@@ -99,8 +100,8 @@ struct RaetzArgs {
 /// Resolves the rotor and shows every figure with where it came from.
 fn rotor_inputs(
     a: &RotorArgs,
-    r: &mut Report,
-) -> Result<(Rotor, f64, MassBasis, Option<Machine>), CliError> {
+    r: &mut Document,
+) -> Result<(Rotor, f64, MassBasis, Option<Machine>), AppError> {
     let lib = bundled_machines()?;
     let m = a.id.as_deref().map(|id| lib.get(id)).transpose()?.cloned();
     if let Some(m) = &m {
@@ -111,7 +112,7 @@ fn rotor_inputs(
                 key: &str,
                 label: &str,
                 unit: &str,
-                r: &mut Report| {
+                r: &mut Document| {
         match (flag, lib) {
             (Some(v), _) => {
                 r.input(key, label, v, unit, false);
@@ -121,7 +122,7 @@ fn rotor_inputs(
                 r.input(key, label, v, &format!("{unit} (library)"), true);
                 Ok(v)
             }
-            (None, None) => Err(CliError::Usage(format!(
+            (None, None) => Err(AppError::Usage(format!(
                 "give --{} (no public figure for this machine)",
                 key.replace('_', "-")
             ))),
@@ -181,7 +182,7 @@ fn rotor_inputs(
     Ok((Rotor::new(v, z, d)?, t, basis, m))
 }
 
-fn rate_results(r: &mut Report, key: &str, label: &str, du: SeparativeRate) {
+fn rate_results(r: &mut Document, key: &str, label: &str, du: SeparativeRate) {
     r.result(
         &format!("{key}_swu_per_yr"),
         label,
@@ -217,7 +218,7 @@ fn machine_json(m: &Machine) -> Value {
 }
 
 /// Physics rows of `machine show`: every figure, or that it is not public.
-fn physics_rows(r: &mut Report, m: &Machine) {
+fn physics_rows(r: &mut Document, m: &Machine) {
     let p = &m.physics;
     for (key, label, v, unit) in [
         (
@@ -267,11 +268,11 @@ fn physics_rows(r: &mut Report, m: &Machine) {
 }
 
 /// Runs `breakout machine ...`.
-pub fn run(args: MachineArgs) -> CmdResult {
+pub fn run(args: MachineArgs) -> Answer {
     let lib = bundled_machines()?;
     let report = match args.command {
         MachineCommand::List => {
-            let mut r = Report::new("machine list", "Centrifuge library (data/machines.toml)");
+            let mut r = Document::new("machine list", "Centrifuge library (data/machines.toml)");
             let mut t = Table::new(
                 "Separative power per machine, kg-SWU/yr",
                 &["id", "low", "central", "high", "claim only", "name"],
@@ -302,7 +303,7 @@ pub fn run(args: MachineArgs) -> CmdResult {
         MachineCommand::Show { id } => {
             let m = lib.get(&id)?;
             let p = &m.separative_power;
-            let mut r = Report::new("machine show", format!("{} — {}", m.id, m.name));
+            let mut r = Document::new("machine show", format!("{} — {}", m.id, m.name));
             r.input_value("id", "Machine", json!(id), m.id.clone())
                 .result_text("origin", "Origin", &m.origin)
                 .result(
@@ -334,7 +335,7 @@ pub fn run(args: MachineArgs) -> CmdResult {
             r
         }
         MachineCommand::Dirac(a) => {
-            let mut r = Report::new("machine dirac", "Dirac upper bound on separative power");
+            let mut r = Document::new("machine dirac", "Dirac upper bound on separative power");
             let (rotor, t, basis, _) = rotor_inputs(&a, &mut r)?;
             let du = dirac_max(&rotor, t, basis)?;
             rate_results(&mut r, "dirac_max", "Dirac bound δU_max", du);
@@ -342,7 +343,7 @@ pub fn run(args: MachineArgs) -> CmdResult {
             r
         }
         MachineCommand::Raetz(a) => {
-            let mut r = Report::new("machine raetz", "Raetz separative power");
+            let mut r = Document::new("machine raetz", "Raetz separative power");
             let (rotor, t, basis, m) = rotor_inputs(&a.rotor, &mut r)?;
             let feed = match (
                 a.feed_mg_per_s,
@@ -363,7 +364,7 @@ pub fn run(args: MachineArgs) -> CmdResult {
                     f
                 }
                 (None, None) => {
-                    return Err(CliError::Usage(
+                    return Err(AppError::Usage(
                         "give --feed-mg-per-s (no public feed for this machine)".into(),
                     ));
                 }

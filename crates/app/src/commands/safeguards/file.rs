@@ -11,7 +11,7 @@ use toml::Spanned;
 use safeguards::balance::{Balance, ErrorGroup, ErrorSource, Measures, Role, Stratum};
 use safeguards::plant::{Instruments, Rsd};
 
-use crate::error::CliError;
+use crate::error::AppError;
 
 /// `file:line:column` of a byte offset.
 fn position(file: &str, text: &str, span: &Range<usize>) -> String {
@@ -21,19 +21,19 @@ fn position(file: &str, text: &str, span: &Range<usize>) -> String {
     format!("{file}:{line}:{col}")
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, CliError> {
+fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, AppError> {
     toml::from_str(text).map_err(|e| {
         let at = e
             .span()
             .map_or_else(|| file.to_string(), |s| position(file, text, &s));
-        CliError::Input(format!("{at}: {}", e.message().trim()))
+        AppError::Input(format!("{at}: {}", e.message().trim()))
     })
 }
 
 /// Reads a file to a string with a clear error.
-pub fn read(path: &Path) -> Result<String, CliError> {
+pub fn read(path: &Path) -> Result<String, AppError> {
     std::fs::read_to_string(path)
-        .map_err(|e| CliError::Input(format!("cannot read `{}`: {e}", path.display())))
+        .map_err(|e| AppError::Input(format!("cannot read `{}`: {e}", path.display())))
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,10 +104,10 @@ struct StratumEntry {
 /// Loads and validates a balance file.
 ///
 /// # Errors
-/// [`CliError::Input`] with `file:line:column` for syntax errors, unknown fields or values,
+/// [`AppError::Input`] with `file:line:column` for syntax errors, unknown fields or values,
 /// names of undefined error groups, negative masses or relative s.d., and periods outside the
 /// sequence.
-pub fn load_balance(path: &Path) -> Result<Balance, CliError> {
+pub fn load_balance(path: &Path) -> Result<Balance, AppError> {
     let text = read(path)?;
     let file = path.display().to_string();
     let f: BalanceFile = parse(&file, &text)?;
@@ -121,7 +121,7 @@ pub fn load_balance(path: &Path) -> Result<Balance, CliError> {
         ] {
             let x = *v.get_ref();
             if !(x.is_finite() && (0.0..100.0).contains(&x)) {
-                return Err(CliError::Input(format!(
+                return Err(AppError::Input(format!(
                     "{}: {what} = {x} is out of range: expected a relative standard deviation in % (0 ≤ value < 100)",
                     at(v.span())
                 )));
@@ -131,7 +131,7 @@ pub fn load_balance(path: &Path) -> Result<Balance, CliError> {
             .iter()
             .any(|e: &ErrorGroup| e.name == *g.name.get_ref())
         {
-            return Err(CliError::Input(format!(
+            return Err(AppError::Input(format!(
                 "{}: error group `{}` is defined twice",
                 at(g.name.span()),
                 g.name.get_ref()
@@ -156,7 +156,7 @@ pub fn load_balance(path: &Path) -> Result<Balance, CliError> {
             (Some(list), None, None) => list.get_ref().clone(),
             (None, Some(c), Some(kg)) if c > 0 => vec![*kg.get_ref(); c],
             _ => {
-                return Err(CliError::Input(format!(
+                return Err(AppError::Input(format!(
                     "{}: stratum `{name}`: give either items_kg_u = [..] or item_count (≥ 1) with item_kg_u",
                     at(s.name.span())
                 )));
@@ -172,7 +172,7 @@ pub fn load_balance(path: &Path) -> Result<Balance, CliError> {
                 .as_ref()
                 .map(|l| l.span())
                 .or(s.item_kg_u.as_ref().map(|v| v.span()));
-            return Err(CliError::Input(format!(
+            return Err(AppError::Input(format!(
                 "{}: item {} of stratum `{name}` = {x} kg U: expected a non-negative mass",
                 at(span.unwrap_or(s.name.span())),
                 k + 1
@@ -185,7 +185,7 @@ pub fn load_balance(path: &Path) -> Result<Balance, CliError> {
             RoleEntry::Inventory => (Role::Inventory { after_period: p }, 0),
         };
         if p < lo || p > n {
-            return Err(CliError::Input(format!(
+            return Err(AppError::Input(format!(
                 "{}: period = {p} of stratum `{name}`: expected {lo} to {n} (periods = {n})",
                 at(s.period.span())
             )));
@@ -193,7 +193,7 @@ pub fn load_balance(path: &Path) -> Result<Balance, CliError> {
         let mut errors = Vec::new();
         for e in &s.errors {
             let Some(group) = groups.iter().position(|g| g.name == *e.group.get_ref()) else {
-                return Err(CliError::Input(format!(
+                return Err(AppError::Input(format!(
                     "{}: stratum `{name}` names unknown error group `{}`: expected one of {known}",
                     at(e.group.span()),
                     e.group.get_ref()
@@ -208,7 +208,7 @@ pub fn load_balance(path: &Path) -> Result<Balance, CliError> {
         }
         let wt = *s.wt_pct.get_ref();
         if !(wt.is_finite() && wt > 0.0 && wt <= 100.0) {
-            return Err(CliError::Input(format!(
+            return Err(AppError::Input(format!(
                 "{}: wt_pct = {wt} of stratum `{name}`: expected an assay in wt-% U-235 (0 < value ≤ 100)",
                 at(s.wt_pct.span())
             )));
@@ -222,7 +222,7 @@ pub fn load_balance(path: &Path) -> Result<Balance, CliError> {
         });
     }
     Balance::new(n, groups, strata)
-        .map_err(|e| CliError::Input(format!("{}: {e}", at(f.periods.span()))))
+        .map_err(|e| AppError::Input(format!("{}: {e}", at(f.periods.span()))))
 }
 
 #[derive(Debug, Deserialize)]
@@ -256,9 +256,9 @@ pub const BUNDLED_INSTRUMENTS: &str =
 /// and the source line of each entry.
 ///
 /// # Errors
-/// [`CliError::Input`] with file, line and column for syntax errors or unknown fields, and for
+/// [`AppError::Input`] with file, line and column for syntax errors or unknown fields, and for
 /// relative s.d. outside 0..100 %.
-pub fn load_instruments(path: Option<&Path>) -> Result<(Instruments, Vec<String>), CliError> {
+pub fn load_instruments(path: Option<&Path>) -> Result<(Instruments, Vec<String>), AppError> {
     let (file, text) = match path {
         Some(p) => (p.display().to_string(), read(p)?),
         None => (
@@ -268,13 +268,13 @@ pub fn load_instruments(path: Option<&Path>) -> Result<(Instruments, Vec<String>
     };
     let f: InstrumentsFile = parse(&file, &text)?;
     let mut sources = Vec::new();
-    let mut rsd = |what: &str, e: &RsdEntry| -> Result<Rsd, CliError> {
+    let mut rsd = |what: &str, e: &RsdEntry| -> Result<Rsd, AppError> {
         for (k, v) in [
             ("random_rsd_pct", e.random_rsd_pct),
             ("systematic_rsd_pct", e.systematic_rsd_pct),
         ] {
             if !(v.is_finite() && (0.0..100.0).contains(&v)) {
-                return Err(CliError::Input(format!(
+                return Err(AppError::Input(format!(
                     "{file}: {what}.{k} = {v}: expected a relative standard deviation in % (0 ≤ value < 100)"
                 )));
             }

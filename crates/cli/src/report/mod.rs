@@ -15,10 +15,10 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use super::run::RunArgs;
-use crate::error::{CliError, CmdResult, Outcome};
-use crate::report::{Report, num};
-use crate::states::{self, DEFAULT_STATE};
+use breakout_app::commands::run::RunArgs;
+use breakout_app::document::num;
+use breakout_app::states::{self, DEFAULT_STATE};
+use breakout_app::{AppError, Document, Outcome, Progress};
 use svg::escape;
 
 /// The document format.
@@ -125,9 +125,9 @@ struct Dated {
 /// Runs `breakout report`.
 ///
 /// # Errors
-/// Every error of `breakout run` for the same flags; [`CliError::Input`] if the output file
+/// Every error of `breakout run` for the same flags; [`AppError::Input`] if the output file
 /// cannot be written.
-pub fn run(a: ReportArgs) -> CmdResult {
+pub fn run(a: ReportArgs, progress: &dyn Progress) -> breakout_app::Answer {
     let quick = a.run.capacity_swu_per_yr.is_some() || !a.run.machines.is_empty();
     let dated = if quick {
         None
@@ -143,7 +143,7 @@ pub fn run(a: ReportArgs) -> CmdResult {
             as_of: st.data.as_of,
         })
     };
-    let (estimate, _) = super::run::run(a.run.clone())?;
+    let (estimate, _) = breakout_app::commands::run::run(a.run.clone(), progress)?;
     let doc = estimate.to_json();
     let text = match a.format {
         Format::Html => html(&doc, dated.as_ref()),
@@ -156,14 +156,14 @@ pub fn run(a: ReportArgs) -> CmdResult {
     let Some(path) = a.output else {
         // No file: the document itself is the output. A report's human text is its title plus a
         // newline when it has no rows, so the document goes in the title; --json wraps it.
-        let mut r = Report::new("report", text.trim_end());
+        let mut r = Document::new("report", text.trim_end());
         r.result_json("format", json!(format));
         r.result_json("document", json!(text));
         return Ok((r, Outcome::Success));
     };
     std::fs::write(&path, &text)
-        .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
-    let mut r = Report::new(
+        .map_err(|e| AppError::Input(format!("cannot write {}: {e}", path.display())))?;
+    let mut r = Document::new(
         "report",
         format!("Wrote {} ({} bytes, {format})", path.display(), text.len()),
     );

@@ -1,0 +1,230 @@
+//! The one output document every command builds: inputs, results, notes and tables, and its
+//! versioned JSON envelope. Front ends render it as text or CSV (the CLI's `render` module).
+//!
+//! A row is declared once with its JSON key (unit-suffixed: `feed_kg_u`), its human label and
+//! its unit, so text and JSON cannot drift apart and no input is hidden: defaults are shown and
+//! marked as such.
+
+use enrich::units::significant;
+use serde_json::{Map, Value, json};
+
+/// Version of the JSON envelope; bump on any incompatible change of a field.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Significant digits in human output (JSON carries full precision).
+const DIGITS: usize = 6;
+
+struct Row {
+    label: String,
+    shown: String,
+}
+
+/// A plain text table for human output.
+pub struct Table {
+    title: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with a title and column headers (units in the headers).
+    pub fn new(title: impl Into<String>, header: &[&str]) -> Self {
+        Table {
+            title: title.into(),
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Appends a row of already formatted cells.
+    pub fn row(&mut self, cells: Vec<String>) {
+        self.rows.push(cells);
+    }
+
+    /// The title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The column headers.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The rows of formatted cells.
+    pub fn rows(&self) -> &[Vec<String>] {
+        &self.rows
+    }
+}
+
+/// Formats a number for humans: six significant digits, no trailing zeros.
+pub fn num(x: f64) -> String {
+    significant(x, DIGITS)
+}
+
+/// The output of one command.
+pub struct Document {
+    command: String,
+    title: String,
+    inputs_json: Map<String, Value>,
+    results_json: Map<String, Value>,
+    inputs: Vec<Row>,
+    results: Vec<Row>,
+    tables: Vec<Table>,
+    notes: Vec<String>,
+}
+
+impl Document {
+    /// A report for `command` (e.g. "swu plan") with a human title.
+    pub fn new(command: &str, title: impl Into<String>) -> Self {
+        Document {
+            command: command.to_string(),
+            title: title.into(),
+            inputs_json: Map::new(),
+            results_json: Map::new(),
+            inputs: Vec::new(),
+            results: Vec::new(),
+            tables: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A numeric input; `default` marks values the user did not give.
+    pub fn input(
+        &mut self,
+        key: &str,
+        label: &str,
+        value: f64,
+        unit: &str,
+        default: bool,
+    ) -> &mut Self {
+        self.inputs_json.insert(key.into(), json!(value));
+        let tag = if default { "  (default)" } else { "" };
+        self.inputs.push(Row {
+            label: label.into(),
+            shown: format!("{} {unit}{tag}", num(value)),
+        });
+        self
+    }
+
+    /// A textual or structured input.
+    pub fn input_value(
+        &mut self,
+        key: &str,
+        label: &str,
+        value: Value,
+        shown: impl Into<String>,
+    ) -> &mut Self {
+        self.inputs_json.insert(key.into(), value);
+        self.inputs.push(Row {
+            label: label.into(),
+            shown: shown.into(),
+        });
+        self
+    }
+
+    /// A numeric result.
+    pub fn result(&mut self, key: &str, label: &str, value: f64, unit: &str) -> &mut Self {
+        self.results_json.insert(key.into(), json!(value));
+        self.results.push(Row {
+            label: label.into(),
+            shown: format!("{} {unit}", num(value)),
+        });
+        self
+    }
+
+    /// A textual result shown to humans and stored under `key`.
+    pub fn result_text(&mut self, key: &str, label: &str, value: &str) -> &mut Self {
+        self.results_json.insert(key.into(), json!(value));
+        self.results.push(Row {
+            label: label.into(),
+            shown: value.into(),
+        });
+        self
+    }
+
+    /// A structured result for JSON only (humans see it through a table).
+    pub fn result_json(&mut self, key: &str, value: Value) -> &mut Self {
+        self.results_json.insert(key.into(), value);
+        self
+    }
+
+    /// A table for human output.
+    pub fn table(&mut self, t: Table) -> &mut Self {
+        self.tables.push(t);
+        self
+    }
+
+    /// A sentence shown under the results (assumptions, what binds, caveats).
+    pub fn note(&mut self, text: impl Into<String>) -> &mut Self {
+        self.notes.push(text.into());
+        self
+    }
+
+    /// The JSON envelope.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "schema_version": SCHEMA_VERSION,
+            "tool": { "name": "breakout", "version": env!("CARGO_PKG_VERSION") },
+            "command": self.command,
+            "inputs": self.inputs_json,
+            "results": self.results_json,
+            "notes": self.notes,
+        })
+    }
+
+    /// The human title.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+
+    /// The command, e.g. "swu plan".
+    pub fn command(&self) -> &str {
+        &self.command
+    }
+
+    /// The inputs as (label, shown text) rows, in order.
+    pub fn input_rows(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.inputs
+            .iter()
+            .map(|r| (r.label.as_str(), r.shown.as_str()))
+    }
+
+    /// The results as (label, shown text) rows, in order.
+    pub fn result_rows(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.results
+            .iter()
+            .map(|r| (r.label.as_str(), r.shown.as_str()))
+    }
+
+    /// The tables, in order.
+    pub fn tables(&self) -> &[Table] {
+        &self.tables
+    }
+
+    /// The notes, in order.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_carries_the_rows_by_key() {
+        let mut r = Document::new("swu", "Enrichment balance");
+        r.input("feed_wt_pct", "Feed assay", 0.711, "wt-% U-235", true)
+            .result("feed_kg_u", "Feed", 7.785_888_1, "kg U")
+            .note("tails fixed");
+        let j = r.to_json();
+        assert_eq!(j["schema_version"], 1);
+        assert_eq!(j["command"], "swu");
+        assert_eq!(j["inputs"]["feed_wt_pct"], 0.711);
+        assert_eq!(j["results"]["feed_kg_u"], 7.785_888_1);
+        assert_eq!(j["notes"][0], "tails fixed");
+        let rows: Vec<_> = r.input_rows().collect();
+        assert_eq!(rows, [("Feed assay", "0.711 wt-% U-235  (default)")]);
+    }
+}
