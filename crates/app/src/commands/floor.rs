@@ -502,7 +502,7 @@ pub fn floor(deal: &Deal, base: &State, date: Date, o: &FloorOptions) -> Result<
         file: format!("{} (as permitted by {})", base.file, deal.id),
         data: permitted,
     };
-    let engine = |e: breakout::BreakoutError| AppError::Input(e.to_string());
+    let engine = AppError::from;
     let estimate = |rate: Option<f64>| -> Result<Estimate, AppError> {
         let mut a = args.clone();
         a.reinstall_cascades_per_month = rate;
@@ -751,7 +751,7 @@ pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
         let e = HEADLINE
             .prepare(&sc)
             .and_then(|m| m.estimate(&sc.central_values()))
-            .map_err(|e| AppError::Input(e.to_string()))?;
+            .map_err(AppError::from)?;
         t.row(vec![
             label.into(),
             "—".into(),

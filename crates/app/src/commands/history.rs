@@ -67,7 +67,10 @@ pub fn run(a: HistoryArgs) -> Answer {
     for (id, _) in BUNDLED {
         let st = states::load(id)?;
         let sc = states::scenario(&st, &lib, &opts)?;
-        let engine = |e: breakout::BreakoutError| AppError::Input(format!("{id}: {e}"));
+        let engine = |e: breakout::BreakoutError| match AppError::from(e) {
+            AppError::Input(m) => AppError::Input(format!("{id}: {m}")),
+            other => other,
+        };
         let values = sc.central_values();
         let e = model
             .prepare(&sc)

@@ -480,7 +480,7 @@ pub fn run(a: RunArgs, progress: &dyn Progress) -> Answer {
     }
     let lib = bundled_machines()?;
     let (sc, state) = resolve(&a, &lib)?;
-    let engine = |e: breakout::BreakoutError| AppError::Input(e.to_string());
+    let engine = AppError::from;
     let values = sc.central_values();
     let est = model.prepare(&sc).map_err(engine)?;
     let e = est.estimate(&values).map_err(engine)?;
@@ -790,7 +790,7 @@ fn monte_carlo(
     unit: &str,
     progress: &dyn Progress,
 ) -> Result<(), AppError> {
-    let engine = |e: breakout::BreakoutError| AppError::Input(e.to_string());
+    let engine = AppError::from;
     let report = |done: usize| progress.update("samples", done as u64, n as u64);
     let days = montecarlo::sample_goal_days(est, sc, n, seed, &report);
     progress.finish();
