@@ -1,5 +1,6 @@
 //! Benchmarks of the cascade models (targets on the reference 2-core machine: MARC with five
-//! isotopes ≤ 10 µs, a 15-stage four-isotope fixed-cascade solve ≤ 20 µs).
+//! isotopes ≤ 10 µs, a 15-stage four-isotope fixed-cascade solve ≤ 20 µs, a 200-stage one
+//! ≤ 100 µs: each Newton step is O(stages)).
 
 use divan::{Bencher, black_box};
 use enrich::cascade::{
@@ -28,6 +29,23 @@ fn fixed_cascade_15_stages_4_isotopes(b: Bencher) {
         (Isotope::U236, 2e-3),
     ])
     .unwrap();
+    b.bench(|| black_box(&c).run(black_box(&feed)).unwrap());
+}
+
+/// Fixed cascades of 10 to 200 stages (an ideal natural-feed cascade of that length, two thirds
+/// enriching, fitted to 10 machines a stage) on natural uranium, at a stage separation factor of
+/// 1.05 so that 200 stages still give a product within double precision (~16 % U-235): the
+/// cost of a solve against the stage count.
+#[divan::bench(args = [10, 80, 200])]
+fn fixed_cascade_stages(b: Bencher, stages: usize) {
+    let s = StageSeparation::new(1.05).unwrap();
+    let lm = machine_feed_from_rating(1.0, s).unwrap();
+    let c = IdealCascade::with_stages(Assay::NATURAL, stages - stages / 3, stages / 3, s)
+        .unwrap()
+        .fitted_to_machines(10 * stages as u32, lm)
+        .unwrap()
+        .cascade;
+    let feed = Composition::natural();
     b.bench(|| black_box(&c).run(black_box(&feed)).unwrap());
 }
 
