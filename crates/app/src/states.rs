@@ -10,12 +10,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use breakout::date::Date;
-use breakout::deal::compliance::{Facts, MachineCount, MachineStatus, StockHolding};
+use breakout::deal::compliance::{Facts, MachineCount, StockHolding};
 use breakout::fixed::{CascadeHardware, Hardware};
-use breakout::{CascadeGroup, Domain, Goal, GroupStatus, Param, Scenario, StockEntry, TailsPolicy};
+use breakout::{
+    CascadeGroup, Domain, Goal, GroupStatus, MachineStatus, Param, Scenario, StockEntry,
+    TailsPolicy,
+};
 use enrich::cascade::{FixedCascade, IdealCascade};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass, KgU, MachineLibrary};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 use crate::data::parse_toml;
 use crate::error::AppError;
@@ -204,7 +207,8 @@ pub struct CascadeRecord {
     /// Machine type id from data/machines.toml.
     pub machine: String,
     /// operating | installed-idle | stored | building.
-    pub status: String,
+    #[serde(deserialize_with = "machine_status")]
+    pub status: MachineStatus,
     /// Number of machines.
     pub machines: ParamRecord,
     /// Number of cascades.
@@ -225,6 +229,14 @@ pub struct CascadeRecord {
     pub source: String,
     /// Assumption, where the figure is not public.
     pub assumption: Option<String>,
+}
+
+/// Reads a status through [`MachineStatus`]'s `FromStr`, so that an unknown name is a TOML error
+/// located by line and column, listing the valid names.
+fn machine_status<'de, D: Deserializer<'de>>(d: D) -> Result<MachineStatus, D::Error> {
+    String::deserialize(d)?
+        .parse()
+        .map_err(serde::de::Error::custom)
 }
 
 /// A stock.
@@ -290,8 +302,7 @@ pub fn parse_state(text: &str, file: &str) -> Result<State, AppError> {
         ids.push(id);
         for (j, c) in s.cascades.iter().enumerate() {
             let at = format!("site `{}`, cascades #{}", s.id, j + 1);
-            status_of(&c.status).map_err(|e| bad(format!("{at}: {e}")))?;
-            if (c.status == "building") != c.online_after_days.is_some() {
+            if (c.status == MachineStatus::Building) != c.online_after_days.is_some() {
                 return Err(bad(format!(
                     "{at}: online_after_days is required for status `building` and only there"
                 )));
@@ -342,18 +353,6 @@ fn check_tags(text: &str, sources: &BTreeMap<String, String>) -> Result<(), Stri
         }
     }
     Ok(())
-}
-
-fn status_of(s: &str) -> Result<&'static str, String> {
-    match s {
-        "operating" => Ok("operating"),
-        "installed-idle" => Ok("installed-idle"),
-        "stored" => Ok("stored"),
-        "building" => Ok("building"),
-        other => Err(format!(
-            "status `{other}` is not one of operating, installed-idle, stored, building"
-        )),
-    }
 }
 
 /// Loads a bundled state by id (case-insensitive) or a state file by path.
@@ -553,26 +552,27 @@ pub fn scenario(
                     source.clone(),
                 )
                 .map_err(|e| err(&at, e.to_string()))?;
-            let status = match c.status.as_str() {
-                "operating" => GroupStatus::Operating,
-                "installed-idle" => GroupStatus::InstalledIdle,
-                "stored" => GroupStatus::Stored,
-                _ => {
-                    let r = c.online_after_days.as_ref().expect("checked at parse");
-                    GroupStatus::Building {
-                        online_after_days: sc
-                            .input(
-                                format!("{key}.online_after_days"),
-                                format!("{sid} {mid} on line after"),
-                                "days",
-                                r.to_param("online_after_days").map_err(|e| err(&at, e))?,
-                                Domain::NON_NEGATIVE,
-                                source,
-                            )
-                            .map_err(|e| err(&at, e.to_string()))?,
-                    }
-                }
-            };
+            let online_after_days = c
+                .online_after_days
+                .as_ref()
+                .map(|r| {
+                    sc.input(
+                        format!("{key}.online_after_days"),
+                        format!("{sid} {mid} on line after"),
+                        "days",
+                        r.to_param("online_after_days").map_err(|e| err(&at, e))?,
+                        Domain::NON_NEGATIVE,
+                        source,
+                    )
+                    .map_err(|e| err(&at, e.to_string()))
+                })
+                .transpose()?;
+            let status = GroupStatus::new(c.status, online_after_days).ok_or_else(|| {
+                err(
+                    &at,
+                    "online_after_days is required for status `building` and only there".into(),
+                )
+            })?;
             if let Some(x) = c.design_feed_wt_pct {
                 Assay::named_wt_pct("design_feed_wt_pct", x)
                     .map_err(|e| err(&at, e.to_string()))?;
@@ -878,18 +878,15 @@ pub fn facts(state: &State) -> Result<Facts, AppError> {
     let mut machines = Vec::new();
     for site in &state.data.sites {
         for c in &site.cascades {
-            let status = match c.status.as_str() {
-                "operating" => MachineStatus::Enriching,
-                "installed-idle" => MachineStatus::InstalledIdle,
-                "stored" => MachineStatus::Stored,
-                // Under construction: not installed yet.
-                _ => continue,
-            };
+            // Under construction: not installed yet, so no deal counts it.
+            if c.status == MachineStatus::Building {
+                continue;
+            }
             let n = central(&c.machines, "machines")?;
             machines.push(MachineCount {
                 site: site.id.to_ascii_lowercase(),
                 machine: c.machine.clone(),
-                status,
+                status: c.status,
                 machines: n.round().max(0.0) as u32,
                 cascades: Some(c.cascades),
             });

@@ -32,7 +32,7 @@
 
 use enrich::cascade::rating::symmetric_stage_work_per_feed;
 use enrich::cascade::{CascadeRun, FixedCascade, IdealCascade};
-use enrich::{Assay, Composition, Stock};
+use enrich::{Assay, Composition, Days, KgU, Stock};
 
 use crate::capacity::CapacitySchedule;
 use crate::error::BreakoutError;
@@ -403,14 +403,14 @@ pub struct Run<'a> {
     pub stocks: &'a [Stock],
     /// Capacity over time.
     pub schedule: &'a CapacitySchedule,
-    /// Set-up days per new step.
-    pub setup_days: f64,
+    /// Set-up time per new step.
+    pub setup_days: Days,
     /// Assays (weight fractions) the cascades already handle: no set-up at their levels.
     pub set_up: &'a [f64],
-    /// Goal assay, weight fraction.
-    pub goal_assay: f64,
-    /// kg U of goal-assay product per unit.
-    pub unit_kg: f64,
+    /// Goal assay.
+    pub goal_assay: Assay,
+    /// Goal-assay product per unit.
+    pub unit_kg: KgU,
     /// Units to make.
     pub units: u32,
     /// Record every pass (for the timeline) or only the unit times (Monte Carlo).
@@ -455,8 +455,10 @@ fn tidy(lots: &mut Vec<Lot>, transfer: &Transfer, goal: f64) {
 /// [`BreakoutError::Inconsistent`] if the hardware cannot enrich natural uranium.
 pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, BreakoutError> {
     let nat = NATURAL_WT_PCT / 100.0;
-    let g = run.goal_assay;
-    let goal_kg_each = run.unit_kg;
+    // The pass loop works in raw weight fractions, kg and days.
+    let g = run.goal_assay.wt_fraction();
+    let goal_kg_each = run.unit_kg.kg();
+    let setup_days = run.setup_days.days();
     // Goal material counted after blending down with natural uranium.
     let equivalent = |l: &Lot| l.kg * (l.x - nat) / (g - nat);
     let mut lots: Vec<Lot> = run
@@ -592,7 +594,7 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
         let level = transfer.level(feed.x);
         let new_step = levels_seen & (1u64 << level.min(63)) == 0;
         levels_seen |= 1u64 << level.min(63);
-        let start = t + if new_step { run.setup_days } else { 0.0 };
+        let start = t + if new_step { setup_days } else { 0.0 };
         let swu_start = run.schedule.swu_by(start).max(swu_used);
         let end = run.schedule.days_for(swu_start + pass_swu);
         swu_used = swu_start + pass_swu;
@@ -639,7 +641,8 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
 }
 
 /// The timeline steps of recorded passes.
-pub fn steps(sim: &Simulation, cascades: &str, goal_assay: f64) -> Vec<Step> {
+pub fn steps(sim: &Simulation, cascades: &str, goal_assay: Assay) -> Vec<Step> {
+    let goal_assay = goal_assay.wt_fraction();
     sim.passes
         .iter()
         .enumerate()
@@ -737,18 +740,18 @@ impl<'a> FixedCascadeEstimator<'a> {
         schedule: &'b CapacitySchedule,
         units: u32,
         record: bool,
-    ) -> Run<'b> {
+    ) -> Result<Run<'b>, BreakoutError> {
         let goal = &self.scenario.goal;
-        Run {
+        Ok(Run {
             stocks,
             schedule,
-            setup_days: values[self.scenario.setup_days_per_step],
+            setup_days: Days::new(values[self.scenario.setup_days_per_step])?,
             set_up: &self.set_up,
-            goal_assay: goal.product_assay.wt_fraction(),
-            unit_kg: goal.unit_kg_u(),
+            goal_assay: goal.product_assay,
+            unit_kg: KgU::new(goal.unit_kg_u())?,
             units,
             record,
-        }
+        })
     }
 }
 
@@ -773,7 +776,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
         let count = self.scenario.goal.count;
         let sim = simulate(
             self.transfer,
-            &self.run(values, &scratch.stocks, &scratch.schedule, count, false),
+            &self.run(values, &scratch.stocks, &scratch.schedule, count, false)?,
         )?;
         truncated(&sim, count)?;
         Ok(sim
@@ -795,13 +798,13 @@ impl Estimator for FixedCascadeEstimator<'_> {
         s.capacity(values, &mut schedule);
         let sim = simulate(
             self.transfer,
-            &self.run(values, &stocks, &schedule, goal.count, true),
+            &self.run(values, &stocks, &schedule, goal.count, true)?,
         )?;
         truncated(&sim, goal.count)?;
         // The curve runs on past the goal until the stocks are used up (or 40 units).
         let reach = simulate(
             self.transfer,
-            &self.run(values, &stocks, &schedule, MAX_CURVE_UNITS, false),
+            &self.run(values, &stocks, &schedule, MAX_CURVE_UNITS, false)?,
         )?;
         let until = match reach.stocks_exhausted {
             Some((_, units)) => (units.floor() as u32 + 1).clamp(goal.count, MAX_CURVE_UNITS),
@@ -817,7 +820,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
         for k in 1..=until {
             let sim_k = simulate(
                 self.transfer,
-                &self.run(values, &stocks, &schedule, k, false),
+                &self.run(values, &stocks, &schedule, k, false)?,
             )?;
             let Some(&d) = sim_k
                 .unit_days
@@ -838,7 +841,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
             self.transfer.utilization()
         );
         let mut steps = capacity_steps(s, values, &schedule);
-        let mut pass_steps = self::steps(&sim, &cascades, goal.product_assay.wt_fraction());
+        let mut pass_steps = self::steps(&sim, &cascades, goal.product_assay);
         if pass_steps.len() > MAX_LISTED_PASSES {
             let rest = pass_steps.split_off(MAX_LISTED_PASSES - 1);
             let swu: f64 = rest.iter().map(|st| st.separative_work_swu).sum();
@@ -910,10 +913,10 @@ mod tests {
         Run {
             stocks,
             schedule,
-            setup_days: 1.0,
+            setup_days: Days::new(1.0).unwrap(),
             set_up: &[],
-            goal_assay: 0.9,
-            unit_kg: 25.0 / 0.9,
+            goal_assay: Assay::from_wt_pct(90.0).unwrap(),
+            unit_kg: KgU::new(25.0 / 0.9).unwrap(),
             units,
             record: true,
         }
@@ -989,8 +992,8 @@ mod tests {
             }];
             let tr = Transfer::new(&hw).unwrap();
             let mut r = run(&stocks, &schedule, 1);
-            r.unit_kg = 25.0;
-            r.setup_days = 14.0;
+            r.unit_kg = KgU::new(25.0).unwrap();
+            r.setup_days = Days::new(14.0).unwrap();
             r.set_up = set_up;
             simulate(&tr, &r).unwrap().unit_days[0]
         };
@@ -1013,7 +1016,7 @@ mod tests {
         let days = |swu: f64, setup: f64| {
             let schedule = CapacitySchedule::new(swu / 365.25);
             let mut r = run(&stocks, &schedule, 1);
-            r.setup_days = setup;
+            r.setup_days = Days::new(setup).unwrap();
             simulate(&tr, &r).unwrap().unit_days[0]
         };
         assert!(days(10_000.0, 1.0) < days(5_000.0, 1.0));

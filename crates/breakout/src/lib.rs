@@ -35,5 +35,7 @@ pub use estimate::{
 pub use goal::{Goal, GoalUnit};
 pub use ideal::{IdealPlanner, Production, TailsPolicy};
 pub use param::{Domain, Param};
-pub use scenario::{CascadeGroup, GroupStatus, Input, InputId, Scenario, StockEntry};
+pub use scenario::{
+    CascadeGroup, GroupStatus, Input, InputId, MachineStatus, Scenario, StockEntry, UnknownStatus,
+};
 pub use weaponization::Weaponization;

@@ -6,6 +6,8 @@
 //! Monte Carlo draw or a tornado variation is just another value vector of the same length, and
 //! the estimators never allocate per draw.
 
+use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use crate::fixed::CascadeHardware;
@@ -37,6 +39,62 @@ pub struct Input {
     pub source: String,
 }
 
+/// What machines are doing: the one list of statuses that state files, scenarios and deal
+/// checks share (a scenario's [`GroupStatus`] adds the input a `Building` group needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MachineStatus {
+    /// Installed and enriching uranium.
+    Operating,
+    /// Installed, not enriching (idle, or spinning without uranium).
+    InstalledIdle,
+    /// Removed and stored.
+    Stored,
+    /// Under construction: not installed yet.
+    Building,
+}
+
+impl MachineStatus {
+    /// Every status, in the order names are listed in messages.
+    pub const ALL: [MachineStatus; 4] = [
+        MachineStatus::Operating,
+        MachineStatus::InstalledIdle,
+        MachineStatus::Stored,
+        MachineStatus::Building,
+    ];
+
+    /// The name used in state files and input keys, e.g. `installed-idle`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            MachineStatus::Operating => "operating",
+            MachineStatus::InstalledIdle => "installed-idle",
+            MachineStatus::Stored => "stored",
+            MachineStatus::Building => "building",
+        }
+    }
+}
+
+impl fmt::Display for MachineStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A status name that is not one of [`MachineStatus::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("status `{0}` is not one of operating, installed-idle, stored, building")]
+pub struct UnknownStatus(pub String);
+
+impl FromStr for MachineStatus {
+    type Err = UnknownStatus;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MachineStatus::ALL
+            .into_iter()
+            .find(|m| m.name() == s)
+            .ok_or_else(|| UnknownStatus(s.to_string()))
+    }
+}
+
 /// What a group of cascades is doing at the start of the breakout.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum GroupStatus {
@@ -51,6 +109,32 @@ pub enum GroupStatus {
         /// Days until on line.
         online_after_days: InputId,
     },
+}
+
+impl GroupStatus {
+    /// The group status for machines in `status`; a `Building` group needs the input of its
+    /// days until on line, and only it takes one (`None` if the two do not fit).
+    pub fn new(status: MachineStatus, online_after_days: Option<InputId>) -> Option<GroupStatus> {
+        match (status, online_after_days) {
+            (MachineStatus::Operating, None) => Some(GroupStatus::Operating),
+            (MachineStatus::InstalledIdle, None) => Some(GroupStatus::InstalledIdle),
+            (MachineStatus::Stored, None) => Some(GroupStatus::Stored),
+            (MachineStatus::Building, Some(online_after_days)) => {
+                Some(GroupStatus::Building { online_after_days })
+            }
+            _ => None,
+        }
+    }
+
+    /// What the group's machines are doing, without the scenario's input ids.
+    pub fn machine_status(self) -> MachineStatus {
+        match self {
+            GroupStatus::Operating => MachineStatus::Operating,
+            GroupStatus::InstalledIdle => MachineStatus::InstalledIdle,
+            GroupStatus::Stored => MachineStatus::Stored,
+            GroupStatus::Building { .. } => MachineStatus::Building,
+        }
+    }
 }
 
 /// Machines of one type at one site in one status.

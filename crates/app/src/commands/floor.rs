@@ -10,8 +10,8 @@
 //! state with permitted capacity only, and with stored and idle cascades reinstalled at a rate.
 
 use breakout::date::Date;
-use breakout::deal::{ClauseKind, Deal, InForce, MachineScope, Sites, StockLimit};
-use breakout::{Estimate, HEADLINE, Weaponization};
+use breakout::deal::{ClauseKind, Deal, MachineScope, Sites, StockLimit};
+use breakout::{Estimate, HEADLINE, MachineStatus, Weaponization};
 use clap::{Args, ValueEnum};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass};
 use serde_json::{Value, json};
@@ -62,14 +62,16 @@ fn central(p: &ParamRecord) -> f64 {
     }
 }
 
-fn covers(sites: &Sites, site: &str) -> bool {
-    sites.covers(site)
-}
-
-fn stored_like(c: &CascadeRecord, machines: f64, cascades: u32, note: &str) -> CascadeRecord {
+fn moved_like(
+    c: &CascadeRecord,
+    status: MachineStatus,
+    machines: f64,
+    cascades: u32,
+    note: &str,
+) -> CascadeRecord {
     CascadeRecord {
         machine: c.machine.clone(),
-        status: "stored".into(),
+        status,
         machines: ParamRecord::Number(machines),
         cascades: cascades.max(1),
         online_after_days: None,
@@ -82,9 +84,10 @@ fn stored_like(c: &CascadeRecord, machines: f64, cascades: u32, note: &str) -> C
     }
 }
 
-/// Splits `take` machines off the records selected by `pick` (in order) into stored records.
+/// Splits `take` machines off the records selected by `pick` (in order) into records in `to`.
 fn stop_machines(
     state: &mut StateFile,
+    to: MachineStatus,
     mut take: f64,
     pick: &dyn Fn(&str, &CascadeRecord) -> bool,
     note: &str,
@@ -110,7 +113,7 @@ fn stop_machines(
             };
             c.machines = ParamRecord::Number(n - k);
             c.cascades = c.cascades.saturating_sub(moved_cascades);
-            extra.push(stored_like(c, k, moved_cascades, note));
+            extra.push(moved_like(c, to, k, moved_cascades, note));
             take -= k;
         }
         site.cascades.retain(|c| central(&c.machines) > 0.0);
@@ -122,121 +125,86 @@ fn stop_machines(
 pub fn permitted_state(base: &StateFile, deal: &Deal, date: Date) -> (StateFile, Vec<String>) {
     let mut st = base.clone();
     let mut notes = Vec::new();
-    let in_force: Vec<_> = deal
-        .clauses
-        .iter()
-        .filter(|c| deal.in_force(c, date) != InForce::No)
-        .collect();
-    // Machines: types, sites, caps, installed limits, stored equipment, in that order.
+    let in_force: Vec<_> = deal.clauses_in_force(date).collect();
+    // Machines: type and site bans, caps, stored equipment, in that order. Which machines a
+    // clause counts, how many it permits and what the rest become is `breakout::deal`'s rule.
     for c in &in_force {
-        match &c.kind {
-            ClauseKind::EnrichmentMachineTypes { allowed } => {
-                for site in &mut st.sites {
-                    for r in site.cascades.iter_mut().filter(|r| {
-                        r.status == "operating"
-                            && !allowed.iter().any(|a| a.eq_ignore_ascii_case(&r.machine))
-                    }) {
-                        notes.push(format!(
-                            "{}: {} {} at {} stop and are stored ({})",
-                            c.id,
-                            num(central(&r.machines)),
-                            r.machine,
-                            site.id,
-                            c.reference
-                        ));
-                        r.status = "stored".into();
-                    }
-                }
+        if !matches!(
+            c.kind,
+            ClauseKind::EnrichmentMachineTypes { .. } | ClauseKind::NoEnrichmentAt { .. }
+        ) {
+            continue;
+        }
+        let Some(to) = c.kind.excess_becomes() else {
+            continue;
+        };
+        let what = if to == MachineStatus::Stored {
+            "stop and are stored"
+        } else {
+            "stop enriching and stand idle"
+        };
+        for site in &mut st.sites {
+            let sid = site.id.to_ascii_lowercase();
+            for r in site
+                .cascades
+                .iter_mut()
+                .filter(|r| c.kind.counts_machines(&sid, &r.machine, r.status))
+            {
+                notes.push(format!(
+                    "{}: {} {} at {} {what} ({})",
+                    c.id,
+                    num(central(&r.machines)),
+                    r.machine,
+                    site.id,
+                    c.reference
+                ));
+                r.status = to;
             }
-            ClauseKind::NoEnrichmentAt { sites } => {
-                for site in st.sites.iter_mut().filter(|s| covers(sites, &s.id)) {
-                    for r in site.cascades.iter_mut().filter(|r| r.status == "operating") {
-                        notes.push(format!(
-                            "{}: {} {} at {} stop enriching and stand idle ({})",
-                            c.id,
-                            num(central(&r.machines)),
-                            r.machine,
-                            site.id,
-                            c.reference
-                        ));
-                        r.status = "installed-idle".into();
-                    }
-                }
-            }
-            _ => {}
         }
     }
+    let counted = |st: &StateFile, kind: &ClauseKind| -> (f64, u32) {
+        st.sites
+            .iter()
+            .flat_map(|s| {
+                let sid = s.id.to_ascii_lowercase();
+                s.cascades
+                    .iter()
+                    .filter(move |r| kind.counts_machines(&sid, &r.machine, r.status))
+            })
+            .fold((0.0, 0), |(n, k), r| {
+                (n + central(&r.machines), k + r.cascades)
+            })
+    };
     for c in &in_force {
         if let ClauseKind::MachineCap {
             machine,
             sites,
             scope,
-            max_machines,
-            max_cascades,
+            ..
         } = &c.kind
         {
-            let matches = |sid: &str, r: &CascadeRecord, statuses: &[&str]| {
-                machine
-                    .as_ref()
-                    .is_none_or(|m| m.eq_ignore_ascii_case(&r.machine))
-                    && covers(sites, sid)
-                    && statuses.contains(&r.status.as_str())
+            let (total, cascades) = counted(&st, &c.kind);
+            let (Some(allowed), Some(to)) = (
+                c.kind.permitted_machines(total, cascades),
+                c.kind.excess_becomes(),
+            ) else {
+                continue;
             };
-            let statuses: &[&str] = match scope {
-                MachineScope::Enriching => &["operating"],
-                MachineScope::Installed => &["installed-idle", "operating"],
-            };
-            let total: f64 = st
-                .sites
-                .iter()
-                .flat_map(|s| {
-                    s.cascades
-                        .iter()
-                        .filter(|r| matches(&s.id.to_ascii_lowercase(), r, statuses))
-                        .map(|r| central(&r.machines))
-                })
-                .sum();
-            let cascades: u32 = st
-                .sites
-                .iter()
-                .flat_map(|s| {
-                    s.cascades
-                        .iter()
-                        .filter(|r| matches(&s.id.to_ascii_lowercase(), r, statuses))
-                        .map(|r| r.cascades)
-                })
-                .sum();
-            let by_machines = max_machines.map_or(f64::INFINITY, f64::from);
-            let by_cascades = max_cascades.map_or(f64::INFINITY, |m| {
-                if cascades > 0 {
-                    total * f64::from(m) / f64::from(cascades)
-                } else {
-                    f64::INFINITY
-                }
-            });
-            let allowed = by_machines.min(by_cascades);
             if total > allowed {
                 let note = format!("removed to storage under {} ({})", c.id, c.reference);
                 // Idle machines go first, then operating ones.
-                for status in statuses {
-                    let over = st
-                        .sites
-                        .iter()
-                        .flat_map(|s| {
-                            s.cascades
-                                .iter()
-                                .filter(|r| matches(&s.id.to_ascii_lowercase(), r, statuses))
-                                .map(|r| central(&r.machines))
-                        })
-                        .sum::<f64>()
-                        - allowed;
+                for status in [MachineStatus::InstalledIdle, MachineStatus::Operating] {
+                    let over = counted(&st, &c.kind).0 - allowed;
                     if over <= 0.0 {
                         break;
                     }
                     stop_machines(
                         &mut st,
+                        to,
                         over,
-                        &|sid, r| r.status == *status && matches(sid, r, statuses),
+                        &|sid, r| {
+                            r.status == status && c.kind.counts_machines(sid, &r.machine, r.status)
+                        },
                         &note,
                     );
                 }
@@ -251,15 +219,13 @@ pub fn permitted_state(base: &StateFile, deal: &Deal, date: Date) -> (StateFile,
                 // The most favourable state fills the cap from stored machines of the type.
                 let Some(m) = machine else { continue };
                 let mut room = allowed - total;
-                let target_site = st.sites.iter().position(|s| covers(sites, &s.id));
+                let target_site = st.sites.iter().position(|s| sites.covers(&s.id));
                 let Some(ts) = target_site else { continue };
                 let mut moved = 0.0;
                 for site in &mut st.sites {
-                    for r in site
-                        .cascades
-                        .iter_mut()
-                        .filter(|r| r.status == "stored" && r.machine.eq_ignore_ascii_case(m))
-                    {
+                    for r in site.cascades.iter_mut().filter(|r| {
+                        r.status == MachineStatus::Stored && r.machine.eq_ignore_ascii_case(m)
+                    }) {
                         let k = central(&r.machines).min(room);
                         if k <= 0.0 {
                             continue;
@@ -274,7 +240,7 @@ pub fn permitted_state(base: &StateFile, deal: &Deal, date: Date) -> (StateFile,
                     let per = 174.0;
                     st.sites[ts].cascades.push(CascadeRecord {
                         machine: m.clone(),
-                        status: "operating".into(),
+                        status: MachineStatus::Operating,
                         machines: ParamRecord::Number(moved),
                         cascades: ((moved / per).ceil() as u32).max(1),
                         online_after_days: None,
@@ -299,69 +265,50 @@ pub fn permitted_state(base: &StateFile, deal: &Deal, date: Date) -> (StateFile,
         }
     }
     for c in &in_force {
-        if let ClauseKind::StoredEquipment {
-            sites,
-            max_installed_idle,
-        } = &c.kind
-        {
-            let idle: f64 = st
-                .sites
-                .iter()
-                .filter(|s| covers(sites, &s.id))
-                .flat_map(|s| {
-                    s.cascades
-                        .iter()
-                        .filter(|r| r.status == "installed-idle")
-                        .map(|r| central(&r.machines))
-                })
-                .sum();
-            let over = idle - f64::from(*max_installed_idle);
-            if over > 0.0 {
-                let note = format!("stored under {} ({})", c.id, c.reference);
-                stop_machines(
-                    &mut st,
-                    over,
-                    &|sid, r| r.status == "installed-idle" && covers(sites, sid),
-                    &note,
-                );
-                notes.push(format!(
-                    "{}: {} idle machines removed to storage ({})",
-                    c.id,
-                    num(over),
-                    c.reference
-                ));
-            }
+        if !matches!(c.kind, ClauseKind::StoredEquipment { .. }) {
+            continue;
+        }
+        let (idle, cascades) = counted(&st, &c.kind);
+        let (Some(allowed), Some(to)) = (
+            c.kind.permitted_machines(idle, cascades),
+            c.kind.excess_becomes(),
+        ) else {
+            continue;
+        };
+        let over = idle - allowed;
+        if over > 0.0 {
+            let note = format!("stored under {} ({})", c.id, c.reference);
+            stop_machines(
+                &mut st,
+                to,
+                over,
+                &|sid, r| c.kind.counts_machines(sid, &r.machine, r.status),
+                &note,
+            );
+            notes.push(format!(
+                "{}: {} idle machines removed to storage ({})",
+                c.id,
+                num(over),
+                c.reference
+            ));
         }
     }
     // Stored machines that no clause in force restricts any more (the limits have sunset) may be
     // installed and run: the most favourable state has them operating.
-    let restricted = |sid: &str, r: &CascadeRecord| {
-        in_force.iter().any(|c| match &c.kind {
-            ClauseKind::MachineCap { machine, sites, .. } => {
-                machine
-                    .as_ref()
-                    .is_none_or(|m| m.eq_ignore_ascii_case(&r.machine))
-                    && sites.covers(sid)
-            }
-            ClauseKind::EnrichmentMachineTypes { allowed } => {
-                !allowed.iter().any(|a| a.eq_ignore_ascii_case(&r.machine))
-            }
-            ClauseKind::NoEnrichmentAt { sites } | ClauseKind::StoredEquipment { sites, .. } => {
-                sites.covers(sid)
-            }
-            _ => false,
-        })
-    };
     for site in &mut st.sites {
         let sid = site.id.to_ascii_lowercase();
-        for r in site
-            .cascades
-            .iter_mut()
-            .filter(|r| r.status == "stored" || r.status == "installed-idle")
-        {
-            if !restricted(&sid, r) {
+        for r in site.cascades.iter_mut().filter(|r| {
+            matches!(
+                r.status,
+                MachineStatus::Stored | MachineStatus::InstalledIdle
+            )
+        }) {
+            if !in_force
+                .iter()
+                .any(|c| c.kind.restricts_machines(&sid, &r.machine))
+            {
                 notes.push(format!("no limit in force on {} {} at {}: the deal allows them to run, so they are counted as operating", num(central(&r.machines)), r.machine, site.id));
-                r.status = "operating".into();
+                r.status = MachineStatus::Operating;
             }
         }
     }
@@ -781,7 +728,9 @@ mod tests {
             .iter()
             .filter(|s| s.id.eq_ignore_ascii_case(site))
             .flat_map(|s| s.cascades.iter())
-            .filter(|c| c.status == "operating" && c.machine.eq_ignore_ascii_case(machine))
+            .filter(|c| {
+                c.status == MachineStatus::Operating && c.machine.eq_ignore_ascii_case(machine)
+            })
             .map(|c| central(&c.machines))
             .sum()
     }
@@ -827,7 +776,7 @@ mod tests {
             .iter()
             .filter(|s| s.id == "fordow")
             .flat_map(|s| s.cascades.iter())
-            .filter(|c| c.status != "stored")
+            .filter(|c| c.status != MachineStatus::Stored)
             .map(|c| central(&c.machines))
             .sum();
         assert!(installed <= 1044.0 + 1e-9, "{installed}");
@@ -842,7 +791,7 @@ mod tests {
             st.sites
                 .iter()
                 .flat_map(|s| s.cascades.iter())
-                .all(|c| c.status == "stored" || c.status == "building")
+                .all(|c| matches!(c.status, MachineStatus::Stored | MachineStatus::Building))
         );
         assert!(st.stocks.iter().all(|s| s.assay_wt_pct <= 0.711));
     }

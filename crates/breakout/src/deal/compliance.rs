@@ -7,20 +7,9 @@
 
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass, KgU};
 
-use super::{ClauseKind, Deal, InForce, MachineScope, Sites, StockLimit};
+use super::{ClauseKind, Deal, InForce, Sites, StockLimit};
 use crate::date::Date;
-
-/// What a machine is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MachineStatus {
-    /// Installed and enriching uranium.
-    Enriching,
-    /// Installed, not enriching (idle, or spinning without uranium).
-    InstalledIdle,
-
-    /// Removed and stored.
-    Stored,
-}
+pub use crate::scenario::MachineStatus;
 
 /// Machines of one type, status and site.
 #[derive(Debug, Clone, PartialEq)]
@@ -137,15 +126,23 @@ fn machines_where<'a>(
         .map(move |m| m.iter().filter(move |c| keep(c)))
 }
 
-fn type_matches(wanted: &Option<String>, machine: &str) -> bool {
-    wanted
-        .as_ref()
-        .is_none_or(|w| w.eq_ignore_ascii_case(machine))
-}
-
 fn unreported(what: &str) -> Verdict {
     Verdict::Unverifiable {
         reason: format!("the state does not report {what}"),
+    }
+}
+
+/// The machines `kind` counts against the number it permits (a ban, or the idle allowance).
+fn limited(kind: &ClauseKind, facts: &Facts, unit: &'static str) -> Verdict {
+    let counted = |c: &MachineCount| kind.counts_machines(&c.site, &c.machine, c.status);
+    match machines_where(facts, counted) {
+        None => unreported("its centrifuges"),
+        Some(rows) => {
+            let n: u32 = rows.map(|c| c.machines).sum();
+            // A ban's or an idle allowance's number does not depend on the machines counted.
+            let limit = kind.permitted_machines(f64::from(n), 0).unwrap_or(0.0);
+            Verdict::compare(f64::from(n), limit, unit)
+        }
     }
 }
 
@@ -196,23 +193,11 @@ fn judge(kind: &ClauseKind, facts: &Facts) -> Verdict {
             }
         },
         ClauseKind::MachineCap {
-            machine,
-            sites,
-            scope,
             max_machines,
             max_cascades,
+            ..
         } => {
-            let counted = |c: &MachineCount| {
-                type_matches(machine, &c.machine)
-                    && sites.covers(&c.site)
-                    && match scope {
-                        MachineScope::Enriching => c.status == MachineStatus::Enriching,
-                        MachineScope::Installed => matches!(
-                            c.status,
-                            MachineStatus::Enriching | MachineStatus::InstalledIdle
-                        ),
-                    }
-            };
+            let counted = |c: &MachineCount| kind.counts_machines(&c.site, &c.machine, c.status);
             let Some(rows) = machines_where(facts, counted) else {
                 return unreported("its centrifuges");
             };
@@ -234,31 +219,13 @@ fn judge(kind: &ClauseKind, facts: &Facts) -> Verdict {
                 (None, None) => unreachable!("validated deals cap machines or cascades"),
             }
         }
-        ClauseKind::EnrichmentMachineTypes { allowed } => {
-            let other = |c: &MachineCount| {
-                c.status == MachineStatus::Enriching
-                    && !allowed.iter().any(|a| a.eq_ignore_ascii_case(&c.machine))
+        ClauseKind::EnrichmentMachineTypes { .. } | ClauseKind::NoEnrichmentAt { .. } => {
+            let unit = if matches!(kind, ClauseKind::NoEnrichmentAt { .. }) {
+                "machines enriching"
+            } else {
+                "machines of other types enriching"
             };
-            match machines_where(facts, other) {
-                None => unreported("its centrifuges"),
-                Some(rows) => Verdict::compare(
-                    f64::from(rows.map(|c| c.machines).sum::<u32>()),
-                    0.0,
-                    "machines of other types enriching",
-                ),
-            }
-        }
-        ClauseKind::NoEnrichmentAt { sites } => {
-            let here =
-                |c: &MachineCount| c.status == MachineStatus::Enriching && sites.covers(&c.site);
-            match machines_where(facts, here) {
-                None => unreported("its centrifuges"),
-                Some(rows) => Verdict::compare(
-                    f64::from(rows.map(|c| c.machines).sum::<u32>()),
-                    0.0,
-                    "machines enriching",
-                ),
-            }
+            limited(kind, facts, unit)
         }
         ClauseKind::ResearchLimit {
             machine,
@@ -288,22 +255,7 @@ fn judge(kind: &ClauseKind, facts: &Facts) -> Verdict {
                 Verdict::compare(f64::from(n), f64::from(*max_per_year), "machines per year")
             }
         },
-        ClauseKind::StoredEquipment {
-            sites,
-            max_installed_idle,
-        } => {
-            let idle = |c: &MachineCount| {
-                c.status == MachineStatus::InstalledIdle && sites.covers(&c.site)
-            };
-            match machines_where(facts, idle) {
-                None => unreported("its centrifuges"),
-                Some(rows) => Verdict::compare(
-                    f64::from(rows.map(|c| c.machines).sum::<u32>()),
-                    f64::from(*max_installed_idle),
-                    "machines installed idle",
-                ),
-            }
-        }
+        ClauseKind::StoredEquipment { .. } => limited(kind, facts, "machines installed idle"),
     }
 }
 
@@ -336,7 +288,7 @@ pub fn sites(ids: &[&str]) -> Sites {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deal::{Clause, DateRef, Milestone};
+    use crate::deal::{Clause, DateRef, MachineScope, Milestone};
 
     fn date(s: &str) -> Date {
         s.parse().unwrap()
@@ -437,14 +389,14 @@ mod tests {
         let ok_machines = vec![machines(
             "fep",
             "IR-1",
-            MachineStatus::Enriching,
+            MachineStatus::Operating,
             5060,
             Some(30),
         )];
         let bad_machines = vec![
-            machines("fep", "IR-1", MachineStatus::Enriching, 5060, Some(30)),
-            machines("fep", "IR-2m", MachineStatus::Enriching, 522, Some(3)),
-            machines("fordow", "IR-1", MachineStatus::Enriching, 1044, Some(6)),
+            machines("fep", "IR-1", MachineStatus::Operating, 5060, Some(30)),
+            machines("fep", "IR-2m", MachineStatus::Operating, 522, Some(3)),
+            machines("fordow", "IR-1", MachineStatus::Operating, 1044, Some(6)),
             machines("fordow", "IR-1", MachineStatus::InstalledIdle, 174, Some(1)),
         ];
         let cases: Vec<(&str, ClauseKind, Facts, Facts)> = vec![
@@ -470,7 +422,7 @@ mod tests {
                     Some(vec![machines(
                         "fep",
                         "IR-1",
-                        MachineStatus::Enriching,
+                        MachineStatus::Operating,
                         6084,
                         Some(36),
                     )]),
@@ -533,7 +485,7 @@ mod tests {
         rd.research = Some(vec![machines(
             "pfep",
             "IR-6",
-            MachineStatus::Enriching,
+            MachineStatus::Operating,
             20,
             None,
         )]);
@@ -544,7 +496,7 @@ mod tests {
         rd.research = Some(vec![machines(
             "pfep",
             "IR-6",
-            MachineStatus::Enriching,
+            MachineStatus::Operating,
             40,
             None,
         )]);
@@ -602,7 +554,7 @@ mod tests {
             Some(vec![machines(
                 "fep",
                 "IR-1",
-                MachineStatus::Enriching,
+                MachineStatus::Operating,
                 5000,
                 Some(31),
             )]),
@@ -619,7 +571,7 @@ mod tests {
             Some(vec![machines(
                 "fep",
                 "IR-1",
-                MachineStatus::Enriching,
+                MachineStatus::Operating,
                 5000,
                 None,
             )]),

@@ -4,9 +4,13 @@
 //! summary, a kind with its parameters, and a window counted from dates or named milestones
 //! ("Implementation Day + 15 years"). Clauses without a number (sanctions relief, access) are
 //! kept as [`ClauseKind::Text`] so that a comparison shows them rather than dropping them.
-//! [`compliance`] evaluates every clause in force on a date against [`compliance::Facts`].
+//! [`compliance`] evaluates every clause in force on a date against [`compliance::Facts`]; what a
+//! machine clause permits (which machines it counts, how many, what the rest become) is written
+//! once, as methods of [`ClauseKind`] and [`MachineScope`], for that check and for building the
+//! most favourable state a deal permits.
 
 pub mod compliance;
+mod machines;
 
 use crate::date::Date;
 
