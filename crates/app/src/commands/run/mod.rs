@@ -449,6 +449,7 @@ pub fn run(a: RunArgs, progress: &dyn Progress) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[derive(clap::Parser)]
     struct Cli {
