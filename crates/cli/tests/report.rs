@@ -153,6 +153,42 @@ fn report_numbers_are_the_run_numbers() {
     assert!(!md.contains("<svg"), "Markdown has no charts");
 }
 
+/// The separative work beside "Separative work for N …" is that of the whole goal: with
+/// `--count 3` the label says 3 units (it used to say 1), and the number is `breakout run`'s
+/// `separative_work_swu` for the same three units, as `breakout run` labels it.
+#[test]
+fn separative_work_is_labelled_with_the_count() {
+    let args = [
+        "iran-2025-02",
+        "--site",
+        "fordow",
+        "--goal",
+        "wgu",
+        "--count",
+        "3",
+    ];
+    let mut run_args = vec!["--json", "run"];
+    run_args.extend_from_slice(&args);
+    let run: serde_json::Value = serde_json::from_str(&stdout(&run_args)).unwrap();
+    let swu = run["results"]["separative_work_swu"].as_f64().unwrap();
+    let shown = breakout_app::document::num(swu);
+    let mut report_args = vec!["report"];
+    report_args.extend_from_slice(&args);
+    report_args.extend_from_slice(&["--format", "md"]);
+    let md = stdout(&report_args);
+    let row = format!("| Separative work for 3 WGU | {shown} kg-SWU |");
+    assert!(md.contains(&row), "{row} not in the report");
+    assert!(!md.contains("Separative work for 1 "), "{md}");
+    let mut text_args = vec!["run"];
+    text_args.extend_from_slice(&args);
+    let text = stdout(&text_args);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Separative work for 3 WGU") && l.contains(&shown)),
+        "{text}"
+    );
+}
+
 #[test]
 fn output_file_and_json_envelope() {
     let dir = std::env::temp_dir().join(format!("breakout-report-{}", std::process::id()));

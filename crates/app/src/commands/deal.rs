@@ -16,12 +16,14 @@ use breakout::deal::compliance::{Facts, Finding, Verdict, check};
 /// `breakout deal ...`.
 #[derive(Debug, Args)]
 pub struct DealArgs {
+    /// Which deal subcommand.
     #[command(subcommand)]
-    command: DealCommand,
+    pub command: DealCommand,
 }
 
+/// A `breakout deal` subcommand, with its arguments.
 #[derive(Debug, Subcommand)]
-enum DealCommand {
+pub enum DealCommand {
     /// List the bundled deals.
     List,
     /// Check a facility state against every clause in force: complies, violates (by how much),
@@ -46,6 +48,7 @@ enum DealCommand {
         /// Also compute one point per year of the deal's life (dated deals).
         #[arg(long, value_enum, default_value_t = super::floor::Series::Yearly)]
         series: super::floor::Series,
+        /// Goal, reinstallation rate and weaponization.
         #[command(flatten)]
         options: super::floor::FloorOptions,
     },
@@ -54,6 +57,7 @@ enum DealCommand {
     Compare {
         /// Bundled deal ids or deal files [default: the four bundled deals].
         deals: Vec<String>,
+        /// Goal, reinstallation rate and weaponization.
         #[command(flatten)]
         options: super::floor::FloorOptions,
     },

@@ -3,8 +3,9 @@
 //! timeline, the Monte Carlo (with `--samples`), every assumption with its source, and the
 //! published estimates for the state's date beside the model's number.
 //!
-//! The numbers are those of `breakout run ... --json`: this module runs that command and renders
-//! its JSON document, so the report can never disagree with the CLI. HTML is one file with inline
+//! The numbers are those of `breakout run ... --json`: this module calls the same
+//! [`run::estimate`] and renders its typed [`run::RunResult`] (the notes are the run document's),
+//! so the report can never disagree with the CLI. HTML is one file with inline
 //! CSS and inline SVG charts ([`svg`]): no script, no network.
 
 mod svg;
@@ -13,11 +14,12 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use serde_json::{Value, json};
+use enrich::units::DAYS_PER_MONTH;
+use serde_json::json;
 
-use breakout_app::commands::run::RunArgs;
+use breakout_app::commands::run::{self, RunArgs, RunEstimate};
 use breakout_app::document::num;
-use breakout_app::states::{self, DEFAULT_STATE};
+use breakout_app::states::DEFAULT_STATE;
 use breakout_app::{AppError, Document, Outcome, Progress};
 use svg::escape;
 
@@ -128,26 +130,22 @@ struct Dated {
 /// Every error of `breakout run` for the same flags; [`AppError::Input`] if the output file
 /// cannot be written.
 pub fn run(a: ReportArgs, progress: &dyn Progress) -> breakout_app::Answer {
-    let quick = a.run.capacity_swu_per_yr.is_some() || !a.run.machines.is_empty();
-    let dated = if quick {
-        None
-    } else {
-        let st = states::load(a.run.state.as_deref().unwrap_or(DEFAULT_STATE))?;
-        Some(Dated {
-            id: a
-                .run
-                .state
-                .clone()
-                .unwrap_or_else(|| DEFAULT_STATE.to_string()),
-            title: st.data.title,
-            as_of: st.data.as_of,
-        })
-    };
-    let (estimate, _) = breakout_app::commands::run::run(a.run.clone(), progress)?;
-    let doc = estimate.to_json();
+    let id = a
+        .run
+        .state
+        .clone()
+        .unwrap_or_else(|| DEFAULT_STATE.to_string());
+    let est = run::estimate(a.run, progress)?;
+    let dated = est.state.as_ref().map(|st| Dated {
+        id,
+        title: st.data.title.clone(),
+        as_of: st.data.as_of.clone(),
+    });
+    // The notes are the run document's, word for word.
+    let notes = run::document(&est).notes().to_vec();
     let text = match a.format {
-        Format::Html => html(&doc, dated.as_ref()),
-        Format::Md => markdown(&doc, dated.as_ref()),
+        Format::Html => html(&est, &notes, dated.as_ref()),
+        Format::Md => markdown(&est, dated.as_ref()),
     };
     let format = match a.format {
         Format::Html => "html",
@@ -178,103 +176,85 @@ pub fn run(a: ReportArgs, progress: &dyn Progress) -> breakout_app::Answer {
     Ok((r, Outcome::Success))
 }
 
-fn f(v: &Value) -> Option<f64> {
-    v.as_f64()
-}
-
 /// Days with months, or "never".
-fn days(v: &Value) -> String {
-    match f(v) {
-        Some(d) => format!(
-            "{} days ({} months)",
-            num(d),
-            num(d / enrich::units::DAYS_PER_MONTH)
-        ),
+fn days(d: Option<f64>) -> String {
+    match d {
+        Some(d) => format!("{} days ({} months)", num(d), num(d / DAYS_PER_MONTH)),
         None => "never".into(),
     }
 }
 
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::Number(n) => n.as_f64().map_or_else(|| n.to_string(), num),
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+/// A number that may be absent: empty when it is.
+fn opt(x: Option<f64>) -> String {
+    x.map_or_else(String::new, num)
 }
 
-fn kg_at(kg: &Value, pct: &Value) -> String {
-    if kg.is_null() {
-        String::new()
-    } else {
-        format!("{} @ {}", cell(kg), cell(pct))
+/// "kg @ wt-%", empty when there is no such material.
+fn kg_at(kg: Option<f64>, pct: Option<f64>) -> String {
+    match kg {
+        Some(kg) => format!("{} @ {}", num(kg), opt(pct)),
+        None => String::new(),
     }
 }
 
 /// The tables of the document, shared by both formats: (title, header, rows).
 type Tab = (String, Vec<String>, Vec<Vec<String>>);
 
-fn tables(doc: &Value, dated: Option<&Dated>) -> Vec<Tab> {
-    let r = &doc["results"];
-    let unit = r["sq_unit"].as_str().unwrap_or("SQ");
+fn tables(est: &RunEstimate, dated: Option<&Dated>) -> Vec<Tab> {
+    let r = &est.result;
+    let unit = r.sq_unit.as_str();
+    let count = est.scenario.goal.count;
     let mut out: Vec<Tab> = Vec::new();
     let s = |x: &[&str]| x.iter().map(|h| h.to_string()).collect::<Vec<_>>();
 
     let mut answer = vec![
-        vec!["Headline model".into(), cell(&r["headline_model"])],
+        vec!["Headline model".into(), r.headline_model.clone()],
         vec![
-            format!(
-                "Time to the goal ({} × {unit})",
-                cell(&doc["inputs"]["goal"]["count"])
-            ),
-            days(&r["goal_days"]),
+            format!("Time to the goal ({count} × {unit})"),
+            days(r.goal_days),
         ],
-        vec![
-            format!("Time to the first {unit}"),
-            days(&r["first_sq_days"]),
-        ],
+        vec![format!("Time to the first {unit}"), days(r.first_sq_days)],
         vec![
             format!("Ideal lower bound, first {unit}"),
-            days(&r["ideal_first_sq_days"]),
+            days(r.ideal_first_sq_days),
         ],
         vec![
             "Capacity at day 0".into(),
-            format!("{} kg-SWU/yr", cell(&r["capacity_swu_per_yr"])),
+            format!("{} kg-SWU/yr", num(r.capacity_swu_per_yr)),
         ],
+        // The separative work is that of the whole goal, all `count` units.
         vec![
-            format!("Separative work for 1 {unit}"),
-            format!("{} kg-SWU", cell(&r["separative_work_swu"])),
+            format!("Separative work for {count} {unit}"),
+            format!("{} kg-SWU", num(r.separative_work_swu)),
         ],
         vec![
             format!("{unit} the stocks give before natural uranium is the limit"),
-            cell(&r["stock_limit_sq"]),
+            num(r.stock_limit_sq),
         ],
     ];
-    if let Some(w) = r["weapon"].as_str() {
-        answer.push(vec!["Weaponization after the material".into(), w.into()]);
+    if let Some(w) = &r.weapon {
+        answer.push(vec!["Weaponization after the material".into(), w.clone()]);
     }
     out.push(("Answer".into(), s(&["quantity", "value"]), answer));
 
-    let timeline = r["steps"]
-        .as_array()
-        .into_iter()
-        .flatten()
+    let timeline = r
+        .steps
+        .iter()
         .map(|st| {
-            let feeds: Vec<String> = st["feeds"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|fd| kg_at(&fd["kg_u"], &fd["wt_pct"]))
+            let feeds: Vec<String> = st
+                .feeds
+                .iter()
+                .map(|fd| kg_at(Some(fd.kg_u), Some(fd.wt_pct)))
                 .collect();
             vec![
-                cell(&st["start_days"]),
-                cell(&st["end_days"]),
-                cell(&st["what"]),
+                num(st.start_days),
+                opt(st.end_days),
+                st.what.clone(),
                 feeds.join(" + "),
-                kg_at(&st["product_kg_u"], &st["product_wt_pct"]),
-                kg_at(&st["tails_kg_u"], &st["tails_wt_pct"]),
-                cell(&st["separative_work_swu"]),
-                cell(&st["cascades"]),
+                kg_at(st.product_kg_u, st.product_wt_pct),
+                kg_at(st.tails_kg_u, st.tails_wt_pct),
+                num(st.separative_work_swu),
+                st.cascades.clone(),
             ]
         })
         .collect();
@@ -293,18 +273,11 @@ fn tables(doc: &Value, dated: Option<&Dated>) -> Vec<Tab> {
         timeline,
     ));
 
-    let curve = r["production_curve"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|p| f(&p["sq"]).is_some_and(|q| q > 0.0))
-        .map(|p| {
-            vec![
-                cell(&p["sq"]),
-                cell(&p["days"]),
-                f(&p["days"]).map_or_else(String::new, |d| num(d / enrich::units::DAYS_PER_MONTH)),
-            ]
-        })
+    let curve = r
+        .production_curve
+        .iter()
+        .filter(|p| p.sq > 0.0)
+        .map(|p| vec![num(p.sq), num(p.days), num(p.days / DAYS_PER_MONTH)])
         .collect();
     out.push((
         format!("Production curve ({unit} against days)"),
@@ -312,33 +285,27 @@ fn tables(doc: &Value, dated: Option<&Dated>) -> Vec<Tab> {
         curve,
     ));
 
-    if let Some(ps) = r["percentiles"].as_array() {
-        let rows = ps
+    if let Some(mc) = &r.monte_carlo {
+        let rows = mc
+            .percentiles
             .iter()
-            .map(|p| vec![format!("P{}", cell(&p["percentile"])), cell(&p["days"])])
+            .map(|p| vec![format!("P{}", num(p.percentile)), opt(p.days)])
             .collect();
         out.push((
             "Monte Carlo percentiles".into(),
             s(&["percentile", "days"]),
             rows,
         ));
-        let label = |k: &str| {
-            doc["inputs"]["assumptions"][k]["label"]
-                .as_str()
-                .unwrap_or(k)
-                .to_string()
-        };
-        let rows = r["tornado"]
-            .as_array()
-            .into_iter()
-            .flatten()
+        let rows = mc
+            .tornado
+            .iter()
             .map(|t| {
                 vec![
-                    label(t["input"].as_str().unwrap_or("")),
-                    cell(&t["low_value"]),
-                    cell(&t["days_at_low"]),
-                    cell(&t["high_value"]),
-                    cell(&t["days_at_high"]),
+                    t.label.clone(),
+                    num(t.low_value),
+                    opt(t.days_at_low),
+                    num(t.high_value),
+                    opt(t.days_at_high),
                 ]
             })
             .collect();
@@ -370,20 +337,12 @@ fn tables(doc: &Value, dated: Option<&Dated>) -> Vec<Tab> {
         published,
     ));
 
-    let a = &doc["inputs"]["assumptions"];
-    let rows = a
-        .as_object()
+    // In key order, as the JSON map of `assumptions` lists them.
+    let mut assumptions = est.assumptions();
+    assumptions.sort_by(|a, b| a.key.cmp(&b.key));
+    let rows = assumptions
         .into_iter()
-        .flatten()
-        .map(|(_, x)| {
-            vec![
-                cell(&x["label"]),
-                cell(&x["value"]),
-                cell(&x["unit"]),
-                cell(&x["distribution"]),
-                cell(&x["source"]),
-            ]
-        })
+        .map(|x| vec![x.label, num(x.value), x.unit, x.distribution, x.source])
         .collect();
     out.push((
         "Assumptions and sources (every numeric input)".into(),
@@ -399,19 +358,19 @@ fn tables(doc: &Value, dated: Option<&Dated>) -> Vec<Tab> {
     out
 }
 
-fn heading(doc: &Value, dated: Option<&Dated>) -> (String, String) {
-    let i = &doc["inputs"];
+fn heading(est: &RunEstimate, dated: Option<&Dated>) -> (String, String) {
+    let goal = est.scenario.goal;
     let title = match dated {
         Some(d) => format!("Breakout estimate: {} — {}", d.id, d.title),
         None => "Breakout estimate: quick mode (no dated state)".into(),
     };
     let sub = format!(
         "Model {}; goal {} × {} ({} kg U at {} wt-% U-235 each); state as of {}. Fissile material only: not the time to a weapon. Generated by breakout {} from the same JSON as `breakout run --json`.",
-        cell(&i["model"]),
-        cell(&i["goal"]["count"]),
-        cell(&i["goal"]["unit"]),
-        cell(&i["goal"]["unit_kg_u"]),
-        cell(&i["goal"]["product_wt_pct"]),
+        est.model.id(),
+        goal.count,
+        goal.unit_name(),
+        num(goal.unit_kg_u()),
+        num(goal.product_assay.wt_pct()),
         dated.map_or("(none)", |d| d.as_of.as_str()),
         env!("CARGO_PKG_VERSION"),
     );
@@ -424,10 +383,10 @@ table{border-collapse:collapse;width:100%;margin:.4rem 0}th,td{border-bottom:1px
 td.src{font-size:.85rem;color:#57606a}figure{margin:.6rem 0}figcaption{color:#57606a;font-size:.9rem}svg{max-width:100%;height:auto;font-family:system-ui,sans-serif}";
 
 /// The HTML document.
-fn html(doc: &Value, dated: Option<&Dated>) -> String {
-    let r = &doc["results"];
-    let unit = r["sq_unit"].as_str().unwrap_or("SQ");
-    let (title, sub) = heading(doc, dated);
+fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
+    let r = &est.result;
+    let unit = r.sq_unit.as_str();
+    let (title, sub) = heading(est, dated);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -436,14 +395,9 @@ fn html(doc: &Value, dated: Option<&Dated>) -> String {
         escape(&title),
         escape(&sub)
     );
-    let all = tables(doc, dated);
+    let all = tables(est, dated);
     let mut charts: Vec<(&str, String)> = Vec::new();
-    let points: Vec<(f64, f64)> = r["production_curve"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|p| Some((f(&p["days"])?, f(&p["sq"])?)))
-        .collect();
+    let points: Vec<(f64, f64)> = r.production_curve.iter().map(|p| (p.days, p.sq)).collect();
     charts.push((
         "Production curve",
         svg::line_chart(
@@ -453,12 +407,13 @@ fn html(doc: &Value, dated: Option<&Dated>) -> String {
             &format!("{unit} produced"),
         ),
     ));
-    if let Some(h) = r["histogram"].as_array() {
-        let bins: Vec<(f64, f64, f64)> = h
+    if let Some(mc) = &r.monte_carlo {
+        let bins: Vec<(f64, f64, f64)> = mc
+            .histogram
             .iter()
-            .filter_map(|b| Some((f(&b["low_days"])?, f(&b["high_days"])?, f(&b["count"])?)))
+            .map(|b| (b.low_days, b.high_days, b.count as f64))
             .collect();
-        let p = &r["provenance"];
+        let p = &mc.provenance;
         charts.push((
             "Monte Carlo percentiles",
             format!(
@@ -469,32 +424,19 @@ fn html(doc: &Value, dated: Option<&Dated>) -> String {
                     "days to the goal",
                     "samples per bin"
                 ),
-                cell(&p["samples"]),
-                cell(&p["seed"]),
-                escape(&cell(&p["rng"])),
-                cell(&r["mean_days"]),
-                cell(&r["samples_never"])
+                p.samples,
+                p.seed,
+                escape(&p.rng),
+                opt(mc.mean_days),
+                mc.samples_never
             ),
         ));
-        let label = |k: &str| {
-            doc["inputs"]["assumptions"][k]["label"]
-                .as_str()
-                .unwrap_or(k)
-                .to_string()
-        };
-        let rows: Vec<(String, f64, f64)> = r["tornado"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|t| {
-                Some((
-                    label(t["input"].as_str()?),
-                    f(&t["days_at_low"])?,
-                    f(&t["days_at_high"])?,
-                ))
-            })
+        let rows: Vec<(String, f64, f64)> = mc
+            .tornado
+            .iter()
+            .filter_map(|t| Some((t.label.clone(), t.days_at_low?, t.days_at_high?)))
             .collect();
-        if let Some(central) = f(&r["goal_days"]) {
+        if let Some(central) = r.goal_days {
             charts.push((
                 "Tornado",
                 svg::tornado(
@@ -546,21 +488,19 @@ fn html(doc: &Value, dated: Option<&Dated>) -> String {
         }
         out.push_str("</tbody>\n</table>\n");
     }
-    if let Some(notes) = doc["notes"].as_array() {
-        for n in notes {
-            let _ = writeln!(out, "<p class=\"sub\">Note: {}</p>", escape(&cell(n)));
-        }
+    for n in notes {
+        let _ = writeln!(out, "<p class=\"sub\">Note: {}</p>", escape(n));
     }
     out.push_str("</body>\n</html>\n");
     out
 }
 
 /// Markdown: the same tables, pipes escaped.
-fn markdown(doc: &Value, dated: Option<&Dated>) -> String {
+fn markdown(est: &RunEstimate, dated: Option<&Dated>) -> String {
     let md = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let (title, sub) = heading(doc, dated);
+    let (title, sub) = heading(est, dated);
     let mut out = format!("# {}\n\n{}\n", md(&title), md(&sub));
-    for (t, header, rows) in tables(doc, dated) {
+    for (t, header, rows) in tables(est, dated) {
         let _ = write!(out, "\n## {}\n\n", md(&t));
         if rows.is_empty() {
             out.push_str("(none)\n");
@@ -586,6 +526,7 @@ fn markdown(doc: &Value, dated: Option<&Dated>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use breakout_app::states;
 
     /// Every published row belongs to a bundled state's date, and every bundled Iran state
     /// has at least one.

@@ -5,21 +5,27 @@
 
 use std::hash::{BuildHasher, Hasher};
 
-use breakout::montecarlo::{self, RNG_NAME};
 use breakout::{
-    CascadeGroup, Domain, Estimate, Goal, GoalUnit, GroupStatus, HEADLINE, Model, Param, Scenario,
-    StepKind, StockEntry, TailsPolicy, Weaponization,
+    CascadeGroup, Domain, Goal, GoalUnit, GroupStatus, HEADLINE, Param, Scenario, StockEntry,
+    TailsPolicy,
 };
 use clap::{Args, ValueEnum};
 use enrich::units::{DAYS_PER_MONTH, significant};
 use enrich::{Assay, MachineLibrary};
-use serde_json::{Value, json};
 
-use crate::data::bundled_machines;
-use crate::document::{Document, Table, num};
+use crate::document::num;
 use crate::error::{AppError, Outcome};
 use crate::states::{self, DEFAULT_STATE, Options};
 use crate::{Answer, Progress};
+
+mod document;
+mod result;
+
+pub use document::document;
+pub use result::{
+    Assumption, Bin, CurvePoint, DaysRange, FeedResult, MonteCarloResult, Percentile, Provenance,
+    RunEstimate, RunResult, StepKindName, StepResult, TornadoRow, estimate,
+};
 
 /// The goal unit on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -424,36 +430,6 @@ pub fn days_text(d: Option<f64>) -> String {
     }
 }
 
-fn opt_json(x: Option<f64>) -> Value {
-    x.map_or(Value::Null, |v| json!(v))
-}
-
-fn steps_json(e: &Estimate) -> Value {
-    Value::Array(
-        e.steps
-            .iter()
-            .map(|s| {
-                json!({
-                    "kind": match s.kind { StepKind::Capacity => "capacity", StepKind::Enrichment => "enrichment" },
-                    "what": s.what,
-                    "cascades": s.cascades,
-                    "start_days": s.start_days,
-                    "end_days": opt_json(s.end_days),
-                    "capacity_swu_per_yr": s.capacity_swu_per_yr,
-                    "feeds": s.feeds.iter().map(|f| json!({
-                        "stock": f.label, "site": f.site, "kg_u": f.kg_u, "wt_pct": f.assay.wt_pct()
-                    })).collect::<Vec<_>>(),
-                    "product_kg_u": s.product.map(|p| p.0),
-                    "product_wt_pct": s.product.map(|p| p.1.wt_pct()),
-                    "tails_kg_u": s.tails.map(|t| t.0),
-                    "tails_wt_pct": s.tails.map(|t| t.1.wt_pct()),
-                    "separative_work_swu": s.separative_work_swu,
-                })
-            })
-            .collect(),
-    )
-}
-
 fn seed_from_os() -> u64 {
     // std's RandomState is seeded from OS entropy; only used when no --seed is given, and the
     // seed is printed so the run can be repeated.
@@ -462,451 +438,18 @@ fn seed_from_os() -> u64 {
     h.finish()
 }
 
-/// Runs `breakout run ...`.
+/// Runs `breakout run ...`: the estimate, then its document.
 pub fn run(a: RunArgs, progress: &dyn Progress) -> Answer {
-    let model: Model = a
-        .model
-        .parse()
-        .map_err(|e: breakout::BreakoutError| AppError::Usage(e.to_string()))?;
-    let weapon = a
-        .weaponization_months
-        .map(|(lo, hi)| Weaponization::new(lo, hi))
-        .transpose()
-        .map_err(|e| AppError::Usage(e.to_string()))?;
-    if a.samples == Some(0) {
-        return Err(AppError::Usage(
-            "--samples 0: expected at least 1 sample".into(),
-        ));
-    }
-    let lib = bundled_machines()?;
-    let (sc, state) = resolve(&a, &lib)?;
-    let engine = AppError::from;
-    let values = sc.central_values();
-    let est = model.prepare(&sc).map_err(engine)?;
-    let e = est.estimate(&values).map_err(engine)?;
-    let ideal = if model == Model::Ideal {
-        e.clone()
-    } else {
-        Model::Ideal
-            .prepare(&sc)
-            .map_err(engine)?
-            .estimate(&values)
-            .map_err(engine)?
-    };
-    let goal = sc.goal;
-    let unit = goal.unit_name();
-
-    let title = match &state {
-        Some(st) => format!("Breakout estimate: {} — {}", st.data.id, st.data.title),
-        None => "Breakout estimate: quick mode".to_string(),
-    };
-    let mut r = Document::new("run", title);
-    match &state {
-        Some(st) => r.input_value(
-            "state",
-            "State",
-            json!(st.data.id),
-            format!("{} ({}, as of {})", st.data.id, st.file, st.data.as_of),
-        ),
-        None => r.input_value("state", "State", Value::Null, "none (quick mode)"),
-    };
-    r.input_value("model", "Model", json!(model.id()), model.describe());
-    r.input_value("goal", "Goal", json!({
-        "unit": unit, "unit_kg_u": goal.unit_kg_u(), "product_wt_pct": goal.product_assay.wt_pct(), "count": goal.count,
-    }), format!("{} × {}", goal.count, goal.describe()));
-    r.input_value(
-        "sites",
-        "Sites (capacity)",
-        json!(a.sites),
-        if a.sites.is_empty() {
-            "all".to_string()
-        } else {
-            a.sites.join(", ")
-        },
-    );
-    r.input_value(
-        "stock_tails",
-        "Stock cascade tails",
-        match sc.tails {
-            TailsPolicy::Fixed(t) => json!({"fixed_wt_pct": t.wt_pct()}),
-            TailsPolicy::Float { ceiling } => json!({"floor_wt_pct": e.stock_tails_floor.wt_pct(), "ceiling_wt_pct": ceiling.wt_pct()}),
-        },
-        match sc.tails {
-            TailsPolicy::Fixed(t) => format!("fixed at {} wt-% (--tails-wt-pct)", num(t.wt_pct())),
-            TailsPolicy::Float { ceiling } => format!(
-                "floating, least-SWU, between {} wt-% (below it natural uranium is cheaper) and {} wt-% ({})",
-                significant(e.stock_tails_floor.wt_pct(), 4),
-                num(ceiling.wt_pct()),
-                if a.max_tails_wt_pct.is_some() { "--max-tails-wt-pct" } else { "default: tails above 20 % would be HEU [C1]" }
-            ),
-        },
-    );
-    r.input(
-        "natural_tails_wt_pct",
-        "Natural-uranium route tails",
-        sc.natural_tails.wt_pct(),
-        "wt-% U-235 (ISIS: ~0.4 % [B38])",
-        a.natural_tails_wt_pct.is_none(),
-    );
-    if let Some(w) = weapon {
-        r.input_value(
-            "weaponization_months",
-            "Weaponization",
-            json!({"low": w.low_months, "high": w.high_months}),
-            format!(
-                "{}–{} months after the fissile material (reported separately)",
-                num(w.low_months),
-                num(w.high_months)
-            ),
-        );
-    }
-    let mut assumptions = serde_json::Map::new();
-    let mut t = Table::new(
-        "Assumptions and sources (every numeric input)",
-        &["input", "value", "unit", "source / assumption"],
-    );
-    for i in &sc.inputs {
-        assumptions.insert(i.key.clone(), json!({
-            "label": i.label, "value": i.param.central(), "distribution": i.param.describe(), "unit": i.unit, "source": i.source,
-        }));
-        t.row(vec![
-            i.label.clone(),
-            i.param.describe(),
-            i.unit.clone(),
-            i.source.clone(),
-        ]);
-    }
-    if model == Model::FixedCascade {
-        // Same shape as the other inputs, so every consumer of `assumptions` reads them alike.
-        let unit = "kg-SWU/yr rated (its weight; idle cascades included)";
-        let kinds = sc.hardware.as_deref().map_or(&[][..], |h| h.kinds());
-        for (n, h) in kinds.iter().enumerate() {
-            let label = "Cascade hardware (fixed-cascade model)";
-            assumptions.insert(format!("cascade_hardware.{}", n + 1), json!({
-                "label": label, "value": h.nominal_swu_per_yr, "distribution": num(h.nominal_swu_per_yr), "unit": unit, "source": h.label,
-            }));
-            t.row(vec![
-                label.into(),
-                num(h.nominal_swu_per_yr),
-                unit.into(),
-                h.label.clone(),
-            ]);
-        }
-    }
-    r.input_value(
-        "assumptions",
-        "Assumptions",
-        Value::Object(assumptions),
-        "listed with sources in the table below",
-    );
-
-    // Results: the headline model's figure, the ideal bound beside it.
-    r.result_text("headline_model", "Headline model", model.id());
-    r.result_json("first_sq_days", opt_json(e.first_unit_days));
-    r.result_text(
-        "first_sq",
-        &format!("Time to the first {unit}"),
-        &days_text(e.first_unit_days),
-    );
-    r.result_json("ideal_first_sq_days", opt_json(ideal.first_unit_days));
-    r.result_text(
-        "ideal_first_sq",
-        &format!("Ideal lower bound, first {unit}"),
-        &days_text(ideal.first_unit_days),
-    );
-    r.result_json("goal_days", opt_json(e.goal_days));
-    if goal.count > 1 {
-        r.result_text(
-            "goal",
-            &format!("Time to {} {unit}", goal.count),
-            &days_text(e.goal_days),
-        );
-    }
-    r.result(
-        "separative_work_swu",
-        &format!("Separative work for {} {unit}", goal.count),
-        e.goal_swu,
-        "kg-SWU",
-    );
-    r.result(
-        "capacity_swu_per_yr",
-        "Capacity at day 0",
-        e.initial_capacity_swu_per_yr,
-        "kg-SWU/yr",
-    );
-    if e.final_capacity_swu_per_yr > e.initial_capacity_swu_per_yr {
-        r.result(
-            "final_capacity_swu_per_yr",
-            "Capacity once all additions are on line",
-            e.final_capacity_swu_per_yr,
-            "kg-SWU/yr",
-        );
-    }
-    r.result(
-        "stock_limit_sq",
-        &format!("{unit} the stocks give before natural uranium is the limit"),
-        e.stock_limit_units,
-        unit,
-    );
-    r.result_json("stock_limit_days", opt_json(e.stock_limit_days));
-    if let (Some(w), Some(d)) = (weapon, e.goal_days) {
-        let (lo, hi) = w.weapon_days(d);
-        r.result_json("weapon_days", json!({"low": lo, "high": hi}));
-        r.result_text(
-            "weapon",
-            "Time to a weapon (fissile material + weaponization)",
-            &format!(
-                "{}–{} days ({}–{} months); not breakout time",
-                significant(lo, 4),
-                significant(hi, 4),
-                significant(lo / DAYS_PER_MONTH, 3),
-                significant(hi / DAYS_PER_MONTH, 3)
-            ),
-        );
-    }
-    r.result_json("steps", steps_json(&e));
-    r.result_json(
-        "production_curve",
-        Value::Array(
-            e.curve
-                .iter()
-                .map(|p| json!({"days": p.days, "sq": p.units}))
-                .collect(),
-        ),
-    );
-    r.result_json("sq_unit", json!(unit));
-
-    let mut steps = Table::new(
-        "Timeline",
-        &[
-            "#",
-            "from day",
-            "to day",
-            "step",
-            "where / cascades",
-            "feed (kg U @ wt-%)",
-            "product kg U",
-            "tails kg U @ wt-%",
-            "kg-SWU",
-        ],
-    );
-    for (i, s) in e.steps.iter().enumerate() {
-        let feeds: Vec<String> = s
-            .feeds
-            .iter()
-            .map(|f| {
-                format!(
-                    "{} @ {} ({}, {})",
-                    significant(f.kg_u, 5),
-                    significant(f.assay.wt_pct(), 4),
-                    f.label,
-                    f.site
-                )
-            })
-            .collect();
-        steps.row(vec![
-            (i + 1).to_string(),
-            significant(s.start_days, 4),
-            s.end_days
-                .map_or_else(|| "never".into(), |d| significant(d, 4)),
-            match s.kind {
-                StepKind::Capacity => format!(
-                    "{} (+{} kg-SWU/yr)",
-                    s.what,
-                    significant(s.capacity_swu_per_yr, 5)
-                ),
-                StepKind::Enrichment => s.what.clone(),
-            },
-            s.cascades.clone(),
-            feeds.join("; "),
-            s.product.map_or_else(String::new, |p| significant(p.0, 5)),
-            s.tails.map_or_else(String::new, |t| {
-                format!("{} @ {}", significant(t.0, 5), significant(t.1.wt_pct(), 4))
-            }),
-            if s.kind == StepKind::Enrichment {
-                significant(s.separative_work_swu, 5)
-            } else {
-                String::new()
-            },
-        ]);
-    }
-    r.table(steps);
-    let mut curve = Table::new(
-        format!(
-            "Production curve ({unit} vs days; after {} {unit} the stocks are used up and natural uranium is the limit)",
-            significant(e.stock_limit_units, 3)
-        ),
-        &[unit, "days", "weeks", "months"],
-    );
-    for p in e.curve.iter().skip(1) {
-        curve.row(vec![
-            significant(p.units, 4),
-            significant(p.days, 4),
-            significant(p.days / 7.0, 3),
-            significant(p.days / DAYS_PER_MONTH, 3),
-        ]);
-    }
-    r.table(curve);
-    r.table(t);
-
-    if let Some(n) = a.samples {
-        let seed = match a.seed {
-            Some(s) => s,
-            None => {
-                let s = seed_from_os();
-                eprintln!("seed: {s}");
-                s
-            }
-        };
-        monte_carlo(&mut r, est.as_ref(), &sc, n, seed, unit, progress)?;
-    }
-    if let Some(st) = &state {
-        let names: Vec<String> = st
-            .data
-            .sites
-            .iter()
-            .map(|s| format!("{} = {}", s.id, s.name))
-            .collect();
-        r.note(format!(
-            "State {}: {} Sites: {}.",
-            st.data.id,
-            st.data.description,
-            names.join("; ")
-        ));
-    }
-    r.note(format!("Model: {}.", model.describe()));
-    r.note("Stocks are pooled: any stock in scope may feed any cascade in scope (as in ISIS's Fordow-only cases, which assume the stocks are moved there). --site limits capacity, not stocks.");
-    r.note("Breakout time is the time to fissile material (UF6 product); conversion to metal and weaponization are not included unless --weaponization-months is given, and then only in the separate 'time to a weapon'.");
-    r.note("results.production_curve counts goal units in the `sq` field; results.sq_unit says which unit.");
-    Ok((r, Outcome::Success))
-}
-
-fn monte_carlo(
-    r: &mut Document,
-    est: &dyn breakout::Estimator,
-    sc: &Scenario,
-    n: usize,
-    seed: u64,
-    unit: &str,
-    progress: &dyn Progress,
-) -> Result<(), AppError> {
-    let engine = AppError::from;
-    let report = |done: usize| progress.update("samples", done as u64, n as u64);
-    let days = montecarlo::sample_goal_days(est, sc, n, seed, &report);
-    progress.finish();
-    let days = days.map_err(engine)?;
-    let s = montecarlo::summarize(days, 20);
-    r.result_json(
-        "percentiles",
-        Value::Array(
-            s.percentiles
-                .iter()
-                .map(|(p, d)| json!({"percentile": p, "days": opt_json(*d)}))
-                .collect(),
-        ),
-    );
-    r.result_json("samples_never", json!(s.never));
-    r.result_json("mean_days", opt_json(s.mean_days));
-    r.result_json(
-        "histogram",
-        Value::Array(
-            s.histogram
-                .iter()
-                .map(
-                    |b| json!({"low_days": b.low_days, "high_days": b.high_days, "count": b.count}),
-                )
-                .collect(),
-        ),
-    );
-    r.result_json(
-        "provenance",
-        json!({"seed": seed, "rng": RNG_NAME, "samples": n, "chunk": montecarlo::CHUNK}),
-    );
-    let mut pt = Table::new(
-        format!(
-            "Monte Carlo: days to {} {unit} ({n} samples, seed {seed}, {RNG_NAME})",
-            sc.goal.count
-        ),
-        &["percentile", "days", "months"],
-    );
-    for (p, d) in &s.percentiles {
-        pt.row(vec![
-            format!("P{}", p),
-            d.map_or_else(|| "never".into(), |d| significant(d, 4)),
-            d.map_or_else(String::new, |d| significant(d / DAYS_PER_MONTH, 3)),
-        ]);
-    }
-    r.table(pt);
-    let mut ht = Table::new(
-        "Histogram (days to the goal)",
-        &["from day", "to day", "samples", ""],
-    );
-    let max = s
-        .histogram
-        .iter()
-        .map(|b| b.count)
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    for b in &s.histogram {
-        ht.row(vec![
-            significant(b.low_days, 4),
-            significant(b.high_days, 4),
-            b.count.to_string(),
-            "#".repeat(b.count * 40 / max),
-        ]);
-    }
-    if s.never > 0 {
-        r.note(format!(
-            "{} of {n} samples never reach the goal (no capacity comes on line).",
-            s.never
-        ));
-    }
-    r.table(ht);
-    let rows = montecarlo::tornado(est, sc).map_err(engine)?;
-    let mut tt = Table::new(
-        "Sensitivity (tornado): each uncertain input at its 5th and 95th percentile, others central",
-        &[
-            "input",
-            "low value",
-            "high value",
-            "days at low",
-            "days at high",
-            "swing days",
-        ],
-    );
-    let mut tj = Vec::new();
-    let f = |d: f64| {
-        if d.is_finite() {
-            significant(d, 4)
-        } else {
-            "never".into()
-        }
-    };
-    for row in &rows {
-        let i = &sc.inputs[row.input];
-        tt.row(vec![
-            i.label.clone(),
-            significant(row.low_value, 4),
-            significant(row.high_value, 4),
-            f(row.days_at_low),
-            f(row.days_at_high),
-            f(row.swing_days()),
-        ]);
-        tj.push(
-            json!({"input": i.key, "low_value": row.low_value, "high_value": row.high_value,
-            "days_at_low": opt_json(row.days_at_low.is_finite().then_some(row.days_at_low)),
-            "days_at_high": opt_json(row.days_at_high.is_finite().then_some(row.days_at_high))}),
-        );
-    }
-    r.result_json("tornado", Value::Array(tj));
-    r.table(tt);
-    Ok(())
+    Ok((
+        document::document(&estimate(a, progress)?),
+        Outcome::Success,
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     #[derive(clap::Parser)]
     struct Cli {

@@ -1,0 +1,514 @@
+//! The typed answer of `breakout run`: [`estimate`] resolves the flags, runs the headline model,
+//! the ideal bound and (with `--samples`) the Monte Carlo, and returns a [`RunEstimate`] whose
+//! [`RunResult`] serialises to exactly the `results` object of `breakout run --json`. The
+//! document (text, CSV, JSON) and the HTML/Markdown report are both rendered from it, so they
+//! cannot disagree.
+
+use breakout::montecarlo::{self, RNG_NAME};
+use breakout::{Estimate, Model, Scenario, StepKind, Weaponization};
+use enrich::Assay;
+use enrich::units::{DAYS_PER_MONTH, significant};
+use serde::Serialize;
+
+use super::{RunArgs, days_text, resolve, seed_from_os};
+use crate::Progress;
+use crate::data::bundled_machines;
+use crate::document::num;
+use crate::error::AppError;
+use crate::states;
+
+// The engine's days, masses and separative work are read through these few conversions only, so
+// that when `Estimate`/`Step` carry typed quantities instead of bare `f64` each is a one-line fix.
+
+/// Days from the decision, as the engine gives them.
+fn days(d: f64) -> f64 {
+    d
+}
+
+/// Days, or `None` for "never".
+fn opt_days(d: Option<f64>) -> Option<f64> {
+    d.map(days)
+}
+
+/// Separative work, kg-SWU (or a capacity, kg-SWU/yr).
+fn swu(x: f64) -> f64 {
+    x
+}
+
+/// A mass of uranium, kg U.
+fn kg_u(x: f64) -> f64 {
+    x
+}
+
+/// An assay, wt-% U-235.
+fn wt_pct(a: Assay) -> f64 {
+    a.wt_pct()
+}
+
+/// A range of days: weaponization added to the time to the goal.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DaysRange {
+    /// Shortest, days.
+    pub low: f64,
+    /// Longest, days.
+    pub high: f64,
+}
+
+/// Whether a timeline step adds capacity or enriches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKindName {
+    /// Cascades come on line.
+    Capacity,
+    /// Material is enriched.
+    Enrichment,
+}
+
+/// One draw on a stock in an enrichment step.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeedResult {
+    /// The stock's label.
+    pub stock: String,
+    /// The site it is held at.
+    pub site: String,
+    /// Mass drawn, kg U.
+    pub kg_u: f64,
+    /// Its assay, wt-% U-235.
+    pub wt_pct: f64,
+}
+
+/// One step of the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StepResult {
+    /// Capacity or enrichment.
+    pub kind: StepKindName,
+    /// What happens.
+    pub what: String,
+    /// Where, on which cascades.
+    pub cascades: String,
+    /// First day.
+    pub start_days: f64,
+    /// Last day (`None`: never ends).
+    pub end_days: Option<f64>,
+    /// Capacity added (capacity steps), kg-SWU/yr.
+    pub capacity_swu_per_yr: f64,
+    /// Stocks drawn.
+    pub feeds: Vec<FeedResult>,
+    /// Product, kg U.
+    pub product_kg_u: Option<f64>,
+    /// Product assay, wt-% U-235.
+    pub product_wt_pct: Option<f64>,
+    /// Tails, kg U.
+    pub tails_kg_u: Option<f64>,
+    /// Tails assay, wt-% U-235.
+    pub tails_wt_pct: Option<f64>,
+    /// Separative work of the step, kg-SWU.
+    pub separative_work_swu: f64,
+}
+
+/// A point of the production curve. The `sq` field counts goal units, whatever the unit
+/// ([`RunResult::sq_unit`] names it): that is the JSON key the document has always used.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CurvePoint {
+    /// Days from the decision.
+    pub days: f64,
+    /// Goal units produced by then.
+    pub sq: f64,
+}
+
+/// A percentile of the Monte Carlo's days to the goal.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Percentile {
+    /// Which percentile, e.g. 5.
+    pub percentile: f64,
+    /// Days to the goal (`None`: among the samples that never reach it).
+    pub days: Option<f64>,
+}
+
+/// A histogram bin of days to the goal.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Bin {
+    /// Lower edge, days.
+    pub low_days: f64,
+    /// Upper edge, days.
+    pub high_days: f64,
+    /// Samples in the bin.
+    pub count: usize,
+}
+
+/// How the Monte Carlo can be repeated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Provenance {
+    /// The seed.
+    pub seed: u64,
+    /// The generator.
+    pub rng: String,
+    /// Number of samples.
+    pub samples: usize,
+    /// Samples per independently seeded chunk.
+    pub chunk: usize,
+}
+
+/// One row of the tornado: an uncertain input at its 5th and 95th percentile, others central.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TornadoRow {
+    /// The input's key (as in the `assumptions` input).
+    pub input: String,
+    /// The input's label, for people (not in the JSON: `assumptions` carries it).
+    #[serde(skip)]
+    pub label: String,
+    /// The input's 5th-percentile value.
+    pub low_value: f64,
+    /// Its 95th-percentile value.
+    pub high_value: f64,
+    /// Days to the goal at the low value (`None`: never).
+    pub days_at_low: Option<f64>,
+    /// Days to the goal at the high value (`None`: never).
+    pub days_at_high: Option<f64>,
+}
+
+impl TornadoRow {
+    /// How far the goal moves between the two values, days (`None` if either never reaches it).
+    pub fn swing_days(&self) -> Option<f64> {
+        Some((self.days_at_high? - self.days_at_low?).abs())
+    }
+}
+
+/// The Monte Carlo over the uncertain inputs (with `--samples`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonteCarloResult {
+    /// Percentiles of the days to the goal.
+    pub percentiles: Vec<Percentile>,
+    /// Samples that never reach the goal.
+    pub samples_never: usize,
+    /// Mean days over the samples that reach the goal.
+    pub mean_days: Option<f64>,
+    /// Equal-width histogram of days to the goal.
+    pub histogram: Vec<Bin>,
+    /// Seed, generator and sample count.
+    pub provenance: Provenance,
+    /// Sensitivity to each uncertain input, largest swing first.
+    pub tornado: Vec<TornadoRow>,
+}
+
+/// Everything `breakout run` finds, typed; serialises to the `results` object of its JSON.
+///
+/// Times are for the goal of [`RunEstimate::scenario`]: `goal.count` units of [`Self::sq_unit`]
+/// (the `sq` in the key names is historical: the unit may be WGU or a mass).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunResult {
+    /// The model of the headline figures, e.g. "fixed-cascade".
+    pub headline_model: String,
+    /// The goal unit: "SQ", "WGU" or a mass.
+    pub sq_unit: String,
+    /// Days to the first goal unit (`None`: never).
+    pub first_sq_days: Option<f64>,
+    /// The same, as text with weeks and months.
+    pub first_sq: String,
+    /// The ideal model's lower bound on days to the first unit.
+    pub ideal_first_sq_days: Option<f64>,
+    /// The same, as text.
+    pub ideal_first_sq: String,
+    /// Days to all `goal.count` units.
+    pub goal_days: Option<f64>,
+    /// The same, as text (only when the goal is more than one unit).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub goal: Option<String>,
+    /// Separative work for all `goal.count` units, kg-SWU.
+    pub separative_work_swu: f64,
+    /// Capacity at day 0, kg-SWU/yr.
+    pub capacity_swu_per_yr: f64,
+    /// Capacity once all additions are on line, kg-SWU/yr (only if it grows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_capacity_swu_per_yr: Option<f64>,
+    /// Goal units the stocks give before natural uranium is the limit.
+    pub stock_limit_sq: f64,
+    /// Days until then (`None`: never).
+    pub stock_limit_days: Option<f64>,
+    /// Days to a weapon: the goal plus weaponization (with `--weaponization-months`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weapon_days: Option<DaysRange>,
+    /// The same, as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weapon: Option<String>,
+    /// The timeline.
+    pub steps: Vec<StepResult>,
+    /// Goal units produced against days.
+    pub production_curve: Vec<CurvePoint>,
+    /// The Monte Carlo (with `--samples`); its fields sit beside the others in the JSON.
+    #[serde(flatten)]
+    pub monte_carlo: Option<MonteCarloResult>,
+}
+
+/// One numeric input with its source, as listed under the `assumptions` input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assumption {
+    /// Its key (not in the JSON object: the key of the map holds it).
+    #[serde(skip)]
+    pub key: String,
+    /// What it is.
+    pub label: String,
+    /// Central value.
+    pub value: f64,
+    /// The value or distribution as text.
+    pub distribution: String,
+    /// Its unit.
+    pub unit: String,
+    /// Where it comes from.
+    pub source: String,
+}
+
+/// The resolved inputs of a run and its typed result.
+#[derive(Debug)]
+pub struct RunEstimate {
+    /// The request as given (which flags were left at their defaults).
+    pub args: RunArgs,
+    /// The engine's inputs: goal, tails, capacity, stocks and every numeric input with its source.
+    pub scenario: Scenario,
+    /// The facility state (`None` in quick mode).
+    pub state: Option<states::State>,
+    /// The headline model.
+    pub model: Model,
+    /// Weaponization time, if asked for.
+    pub weaponization: Option<Weaponization>,
+    /// Lowest tails the stock cascade floats to (below it natural uranium is cheaper).
+    pub stock_tails_floor: Assay,
+    /// The answer.
+    pub result: RunResult,
+}
+
+impl RunEstimate {
+    /// Every numeric input with its source, and (fixed-cascade model) the cascade hardware.
+    pub fn assumptions(&self) -> Vec<Assumption> {
+        let mut out: Vec<Assumption> = self
+            .scenario
+            .inputs
+            .iter()
+            .map(|i| Assumption {
+                key: i.key.clone(),
+                label: i.label.clone(),
+                value: i.param.central(),
+                distribution: i.param.describe(),
+                unit: i.unit.clone(),
+                source: i.source.clone(),
+            })
+            .collect();
+        if self.model == Model::FixedCascade {
+            // Same shape as the other inputs, so every consumer of `assumptions` reads them alike.
+            let kinds = self
+                .scenario
+                .hardware
+                .as_deref()
+                .map_or(&[][..], |h| h.kinds());
+            out.extend(kinds.iter().enumerate().map(|(n, h)| Assumption {
+                key: format!("cascade_hardware.{}", n + 1),
+                label: "Cascade hardware (fixed-cascade model)".into(),
+                value: swu(h.nominal_swu_per_yr),
+                distribution: num(swu(h.nominal_swu_per_yr)),
+                unit: "kg-SWU/yr rated (its weight; idle cascades included)".into(),
+                source: h.label.clone(),
+            }));
+        }
+        out
+    }
+}
+
+fn steps(e: &Estimate) -> Vec<StepResult> {
+    e.steps
+        .iter()
+        .map(|s| StepResult {
+            kind: match s.kind {
+                StepKind::Capacity => StepKindName::Capacity,
+                StepKind::Enrichment => StepKindName::Enrichment,
+            },
+            what: s.what.clone(),
+            cascades: s.cascades.clone(),
+            start_days: days(s.start_days),
+            end_days: opt_days(s.end_days),
+            capacity_swu_per_yr: swu(s.capacity_swu_per_yr),
+            feeds: s
+                .feeds
+                .iter()
+                .map(|f| FeedResult {
+                    stock: f.label.clone(),
+                    site: f.site.clone(),
+                    kg_u: kg_u(f.kg_u),
+                    wt_pct: wt_pct(f.assay),
+                })
+                .collect(),
+            product_kg_u: s.product.map(|p| kg_u(p.0)),
+            product_wt_pct: s.product.map(|p| wt_pct(p.1)),
+            tails_kg_u: s.tails.map(|t| kg_u(t.0)),
+            tails_wt_pct: s.tails.map(|t| wt_pct(t.1)),
+            separative_work_swu: swu(s.separative_work_swu),
+        })
+        .collect()
+}
+
+/// Resolves the flags and computes the estimate, the ideal bound and (with `--samples`) the
+/// Monte Carlo. A Monte Carlo without `--seed` draws one from the OS and prints it on stderr.
+///
+/// # Errors
+/// [`AppError::Usage`] for flags that do not fit together, [`AppError::Input`] for a state the
+/// engine rejects, [`AppError::Internal`] when a solver fails.
+pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppError> {
+    let model: Model = a
+        .model
+        .parse()
+        .map_err(|e: breakout::BreakoutError| AppError::Usage(e.to_string()))?;
+    let weapon = a
+        .weaponization_months
+        .map(|(lo, hi)| Weaponization::new(lo, hi))
+        .transpose()
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    if a.samples == Some(0) {
+        return Err(AppError::Usage(
+            "--samples 0: expected at least 1 sample".into(),
+        ));
+    }
+    let lib = bundled_machines()?;
+    let (sc, state) = resolve(&a, &lib)?;
+    let engine = AppError::from;
+    let values = sc.central_values();
+    let est = model.prepare(&sc).map_err(engine)?;
+    let e = est.estimate(&values).map_err(engine)?;
+    let ideal_first = if model == Model::Ideal {
+        e.first_unit_days
+    } else {
+        Model::Ideal
+            .prepare(&sc)
+            .map_err(engine)?
+            .estimate(&values)
+            .map_err(engine)?
+            .first_unit_days
+    };
+    let goal = sc.goal;
+    let unit = goal.unit_name();
+    let first = opt_days(e.first_unit_days);
+    let ideal_first = opt_days(ideal_first);
+    let goal_days = opt_days(e.goal_days);
+    let initial = swu(e.initial_capacity_swu_per_yr);
+    let last = swu(e.final_capacity_swu_per_yr);
+    let weapon_days = weapon.zip(goal_days).map(|(w, d)| {
+        let (low, high) = w.weapon_days(d);
+        DaysRange { low, high }
+    });
+    let monte_carlo = match a.samples {
+        Some(n) => {
+            let seed = match a.seed {
+                Some(s) => s,
+                None => {
+                    let s = seed_from_os();
+                    eprintln!("seed: {s}");
+                    s
+                }
+            };
+            Some(monte_carlo(est.as_ref(), &sc, n, seed, progress)?)
+        }
+        None => None,
+    };
+    // The prepared model borrows the scenario, which the answer takes.
+    drop(est);
+    let result = RunResult {
+        headline_model: model.id().to_string(),
+        sq_unit: unit.to_string(),
+        first_sq_days: first,
+        first_sq: days_text(first),
+        ideal_first_sq_days: ideal_first,
+        ideal_first_sq: days_text(ideal_first),
+        goal_days,
+        goal: (goal.count > 1).then(|| days_text(goal_days)),
+        separative_work_swu: swu(e.goal_swu),
+        capacity_swu_per_yr: initial,
+        final_capacity_swu_per_yr: (last > initial).then_some(last),
+        stock_limit_sq: e.stock_limit_units,
+        stock_limit_days: opt_days(e.stock_limit_days),
+        weapon_days,
+        weapon: weapon_days.map(|w| {
+            format!(
+                "{}–{} days ({}–{} months); not breakout time",
+                significant(w.low, 4),
+                significant(w.high, 4),
+                significant(w.low / DAYS_PER_MONTH, 3),
+                significant(w.high / DAYS_PER_MONTH, 3)
+            )
+        }),
+        steps: steps(&e),
+        production_curve: e
+            .curve
+            .iter()
+            .map(|p| CurvePoint {
+                days: days(p.days),
+                sq: p.units,
+            })
+            .collect(),
+        monte_carlo,
+    };
+    Ok(RunEstimate {
+        args: a,
+        scenario: sc,
+        state,
+        model,
+        weaponization: weapon,
+        stock_tails_floor: e.stock_tails_floor,
+        result,
+    })
+}
+
+fn monte_carlo(
+    est: &dyn breakout::Estimator,
+    sc: &Scenario,
+    n: usize,
+    seed: u64,
+    progress: &dyn Progress,
+) -> Result<MonteCarloResult, AppError> {
+    let engine = AppError::from;
+    let report = |done: usize| progress.update("samples", done as u64, n as u64);
+    let sampled = montecarlo::sample_goal_days(est, sc, n, seed, &report);
+    progress.finish();
+    let s = montecarlo::summarize(sampled.map_err(engine)?, 20);
+    let finite = |d: f64| d.is_finite().then_some(d);
+    let tornado = montecarlo::tornado(est, sc)
+        .map_err(engine)?
+        .iter()
+        .map(|row| {
+            let i = &sc.inputs[row.input];
+            TornadoRow {
+                input: i.key.clone(),
+                label: i.label.clone(),
+                low_value: row.low_value,
+                high_value: row.high_value,
+                days_at_low: finite(row.days_at_low),
+                days_at_high: finite(row.days_at_high),
+            }
+        })
+        .collect();
+    Ok(MonteCarloResult {
+        percentiles: s
+            .percentiles
+            .iter()
+            .map(|&(percentile, d)| Percentile {
+                percentile,
+                days: d,
+            })
+            .collect(),
+        samples_never: s.never,
+        mean_days: s.mean_days,
+        histogram: s
+            .histogram
+            .iter()
+            .map(|b| Bin {
+                low_days: b.low_days,
+                high_days: b.high_days,
+                count: b.count,
+            })
+            .collect(),
+        provenance: Provenance {
+            seed,
+            rng: RNG_NAME.to_string(),
+            samples: n,
+            chunk: montecarlo::CHUNK,
+        },
+        tornado,
+    })
+}
