@@ -13,7 +13,8 @@ use crate::error::{AppError, Outcome};
 use crate::states::{self, BUNDLED};
 
 /// `breakout history`: every bundled state, oldest first.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct HistoryArgs {
     /// Production model.
     #[arg(long, default_value = HEADLINE.id())]
@@ -24,6 +25,17 @@ pub struct HistoryArgs {
     /// Number of goal units.
     #[arg(long, value_name = "N", default_value_t = 1)]
     count: u32,
+}
+
+/// A bare `breakout history`: the headline model, one significant quantity.
+impl Default for HistoryArgs {
+    fn default() -> Self {
+        HistoryArgs {
+            model: HEADLINE.id().to_string(),
+            goal: GoalArg::Sq,
+            count: 1,
+        }
+    }
 }
 
 /// Runs `breakout history`.

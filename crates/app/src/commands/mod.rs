@@ -10,7 +10,11 @@ pub mod run;
 pub mod safeguards;
 pub mod swu;
 
+use std::fmt;
+use std::str::FromStr;
+
 use enrich::Isotope;
+use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
@@ -52,6 +56,212 @@ pub(crate) fn parse_stock(s: &str) -> Result<(f64, f64), String> {
         return Err(format!("`{s}`: the mass must be > 0 kg U"));
     }
     Ok((kg, pct))
+}
+
+/// A stock given as `KG_U@WT_PCT` (`--stock`, JSON `"stock": ["408.6@60"]`): one parser for
+/// clap and serde, so both accept the same text and give the same error.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct StockSpec {
+    /// Mass, kg U.
+    pub kg_u: f64,
+    /// Assay, wt-% U-235.
+    pub wt_pct: f64,
+}
+
+impl FromStr for StockSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_stock(s).map(|(kg_u, wt_pct)| StockSpec { kg_u, wt_pct })
+    }
+}
+
+impl fmt::Display for StockSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}@{}", self.kg_u, self.wt_pct)
+    }
+}
+
+/// A `TYPE=NUMBER` pair (`--efficiency IR-1=0.7`, `--swu-per-machine IR-6=3.5`,
+/// `--machines IR-6=1740`): the number finite and ≥ 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TypeValue {
+    /// Machine type id as given.
+    pub id: String,
+    /// The number.
+    pub value: f64,
+}
+
+impl FromStr for TypeValue {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let expected = "expected TYPE=NUMBER, e.g. IR-6=1740 or IR-1=0.7";
+        let (t, v) = s
+            .split_once('=')
+            .ok_or_else(|| format!("`{s}` has no `=`: {expected}"))?;
+        let v: f64 = v
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{v}` in `{s}` is not a number: {expected}"))?;
+        if !v.is_finite() || v < 0.0 {
+            return Err(format!("`{s}`: the number must be finite and ≥ 0"));
+        }
+        Ok(TypeValue {
+            id: t.trim().to_string(),
+            value: v,
+        })
+    }
+}
+
+impl fmt::Display for TypeValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}={}", self.id, self.value)
+    }
+}
+
+/// A `LO..HI` range of months (`--weaponization-months 6..18`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MonthRange {
+    /// Low end, months.
+    pub lo: f64,
+    /// High end, months.
+    pub hi: f64,
+}
+
+impl FromStr for MonthRange {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let expected = "expected LO..HI in months, e.g. 6..18";
+        let (lo, hi) = s
+            .split_once("..")
+            .ok_or_else(|| format!("`{s}` has no `..`: {expected}"))?;
+        let lo: f64 = lo
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{lo}`: {expected}"))?;
+        let hi: f64 = hi
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{hi}`: {expected}"))?;
+        Ok(MonthRange { lo, hi })
+    }
+}
+
+impl fmt::Display for MonthRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.lo, self.hi)
+    }
+}
+
+/// A comma-separated list of numbers (`--muf 3,-2,7`, `--cuts 0.5,0.5`): the text form both on
+/// the command line and in JSON, so the two accept the same lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+#[serde(bound(serialize = "T: fmt::Display + Clone", deserialize = "T: FromStr"))]
+pub struct NumList<T>(pub Vec<T>);
+
+impl<T: FromStr> FromStr for NumList<T> {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        s.split(',')
+            .map(|part| {
+                part.trim().parse().map_err(|_| {
+                    format!("`{part}` in `{s}` is not a number: expected a comma-separated list, e.g. 3,-2,7")
+                })
+            })
+            .collect::<Result<Vec<T>, String>>()
+            .map(NumList)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for NumList<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, x) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            write!(f, "{x}")?;
+        }
+        Ok(())
+    }
+}
+
+macro_rules! string_serde {
+    ($($t:ty),* $(,)?) => {$(
+        impl TryFrom<String> for $t {
+            type Error = String;
+            fn try_from(s: String) -> Result<Self, String> {
+                s.parse()
+            }
+        }
+        impl From<$t> for String {
+            fn from(v: $t) -> String {
+                v.to_string()
+            }
+        }
+    )*};
+}
+string_serde!(StockSpec, TypeValue, MonthRange);
+
+impl<T: FromStr> TryFrom<String> for NumList<T> {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl<T: fmt::Display> From<NumList<T>> for String {
+    fn from(v: NumList<T>) -> String {
+        v.to_string()
+    }
+}
+
+/// Refuses a request unless exactly one of `group` (flag name, given) is given: the rule clap
+/// enforces on the command line, checked here too because JSON requests bypass clap.
+pub(crate) fn exactly_one(group: &[(&str, bool)]) -> Result<(), crate::error::AppError> {
+    let given: Vec<&str> = group.iter().filter(|(_, g)| *g).map(|(f, _)| *f).collect();
+    if given.len() == 1 {
+        return Ok(());
+    }
+    let names = group
+        .iter()
+        .map(|(f, _)| format!("--{}", f.replace('_', "-")))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Err(crate::error::AppError::Usage(if given.is_empty() {
+        format!("give one of {names}")
+    } else {
+        format!("give only one of {names}: got {}", given.join(", "))
+    }))
+}
+
+/// Refuses `flag` given without `needs`, or (with `conflict`) with it: clap's `requires` and
+/// `conflicts_with`, for requests that do not come through clap.
+pub(crate) fn check_pair(
+    flag: &str,
+    given: bool,
+    other: &str,
+    other_given: bool,
+    conflict: bool,
+) -> Result<(), crate::error::AppError> {
+    let dash = |f: &str| format!("--{}", f.replace('_', "-"));
+    if given && other_given && conflict {
+        return Err(crate::error::AppError::Usage(format!(
+            "{} cannot be used with {}",
+            dash(flag),
+            dash(other)
+        )));
+    }
+    if given && !other_given && !conflict {
+        return Err(crate::error::AppError::Usage(format!(
+            "{} requires {}",
+            dash(flag),
+            dash(other)
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
