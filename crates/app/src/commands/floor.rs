@@ -796,6 +796,37 @@ pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
 mod tests {
     use super::*;
 
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: crate::Request,
+    }
+
+    /// `FloorOptions::default()` is what `breakout deal compare` without flags parses to, and
+    /// what a request without those fields reads as.
+    #[test]
+    fn default_is_a_bare_compare() {
+        let cli = <Cli as clap::Parser>::try_parse_from(["breakout", "deal", "compare"]).unwrap();
+        let json = serde_json::to_value(&cli.command).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"deal": {"command": {"compare": {
+                "deals": [],
+                "goal": "sq",
+                "reinstall_cascades_per_month": null,
+                "weaponization_months": null,
+            }}}})
+        );
+        let d = serde_json::to_value(FloorOptions::default()).unwrap();
+        assert_eq!(
+            d,
+            serde_json::json!({"goal": "sq", "reinstall_cascades_per_month": null, "weaponization_months": null})
+        );
+        let back: crate::Request =
+            serde_json::from_str(r#"{"deal": {"command": {"compare": {}}}}"#).unwrap();
+        assert_eq!(serde_json::to_value(&back).unwrap(), json);
+    }
+
     fn operating(st: &StateFile, machine: &str, site: &str) -> f64 {
         st.sites
             .iter()

@@ -121,3 +121,27 @@ pub fn run(a: HistoryArgs) -> Answer {
     r.note("Each state at its central values: declared operating capacity only (no reinstallation), all stocks pooled. `breakout run STATE` shows the timeline, the curve and every assumption with its source.");
     Ok((r, Outcome::Success))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: crate::Request,
+    }
+
+    /// `HistoryArgs::default()` is what a bare `breakout history` parses to, and what an empty
+    /// JSON object (or query) reads as.
+    #[test]
+    fn default_is_a_bare_history() {
+        let cli = <Cli as clap::Parser>::try_parse_from(["breakout", "history"]).unwrap();
+        let crate::Request::History(a) = cli.command else {
+            panic!("not a history command")
+        };
+        assert_eq!(format!("{a:?}"), format!("{:?}", HistoryArgs::default()));
+        let j: HistoryArgs = serde_json::from_str("{}").unwrap();
+        assert_eq!(format!("{j:?}"), format!("{:?}", HistoryArgs::default()));
+    }
+}

@@ -268,6 +268,31 @@ pub(crate) fn check_pair(
 mod tests {
     use super::*;
 
+    /// Each text type reads back what it writes, the same through serde and `FromStr`, and a
+    /// bad value is the same error either way.
+    #[test]
+    fn text_types_round_trip() {
+        let s: StockSpec = serde_json::from_str(r#""408.6@60""#).unwrap();
+        assert_eq!(s, "408.6@60".parse().unwrap());
+        assert_eq!(serde_json::to_string(&s).unwrap(), r#""408.6@60""#);
+        let t: TypeValue = serde_json::from_str(r#""IR-6=3.5""#).unwrap();
+        assert_eq!(t.to_string(), "IR-6=3.5");
+        let m: MonthRange = serde_json::from_str(r#""6..18""#).unwrap();
+        assert_eq!(m.to_string(), "6..18");
+        let l: NumList<f64> = serde_json::from_str(r#""3,-2,7.5""#).unwrap();
+        assert_eq!(l.0, vec![3.0, -2.0, 7.5]);
+        assert_eq!(l.to_string(), "3,-2,7.5");
+        let e = serde_json::from_str::<TypeValue>(r#""IR-6=-1""#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&"IR-6=-1".parse::<TypeValue>().unwrap_err()),
+            "{e}"
+        );
+        assert!(serde_json::from_str::<NumList<u32>>(r#""1,x""#).is_err());
+        assert!(serde_json::from_str::<StockSpec>("408.6").is_err());
+    }
+
     #[test]
     fn parses_stocks_and_explains_bad_ones() {
         assert_eq!(parse_stock("408.6@60").unwrap(), (408.6, 60.0));

@@ -949,6 +949,13 @@ mod tests {
         assert_eq!(format!("{a:?}"), format!("{:?}", RunArgs::default()));
     }
 
+    /// An empty JSON object is the bare run too: serde's defaults are clap's.
+    #[test]
+    fn empty_json_is_a_bare_run() {
+        let a: RunArgs = serde_json::from_str("{}").unwrap();
+        assert_eq!(a, RunArgs::default());
+    }
+
     /// `--swu-per-machine` replaces the library's triangular range by one value: in quick mode the
     /// capacity is machines × that value (1740 × 4 = 6960 kg-SWU/yr, by hand), and on a state a
     /// slower IR-6 lengthens breakout, a faster one shortens it.
