@@ -364,6 +364,11 @@ fn wt(c: &Composition) -> String {
 
 fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
     let mut r = Document::new("cascade design", "Symmetric ideal binary cascade");
+    // clap enforces this on the command line; a request built from JSON is checked here.
+    super::exactly_one(&[
+        ("product_kg_u_per_yr", a.product_kg_u_per_yr.is_some()),
+        ("machines", a.machines.is_some()),
+    ])?;
     let feed = match (a.feed_wt_pct, a.feed_at_pct) {
         (_, Some(at)) => {
             r.input("feed_at_pct", "Feed assay", at, "at-% U-235", false);
@@ -472,7 +477,11 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
                 .fitted_to_machines(n, limit)
                 .map_err(|e| AppError::Input(format!("--machines: {e}")))?
         }
-        (None, None) => unreachable!("clap requires one of the size flags"),
+        (None, None) => {
+            return Err(AppError::Usage(
+                "give one of --product-kg-u-per-yr, --machines".into(),
+            ));
+        }
     };
     let run = sized.cascade.run(&Composition::binary(feed))?;
     let f = sized.feed_kg_u_per_yr;
@@ -633,6 +642,20 @@ fn stage_outputs(r: &mut Document, run: &CascadeRun, flows: &Throughput, machine
 
 fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
     let mut r = Document::new("cascade marc", "Matched-abundance-ratio (MARC) cascade");
+    // clap enforces these groups on the command line; a request built from JSON is checked
+    // here, before the key fractions below rely on them.
+    super::exactly_one(&[
+        ("product_at_pct", a.product_at_pct.is_some()),
+        ("product_wt_pct", a.product_wt_pct.is_some()),
+    ])?;
+    super::exactly_one(&[
+        ("tails_at_pct", a.tails_at_pct.is_some()),
+        ("tails_wt_pct", a.tails_wt_pct.is_some()),
+    ])?;
+    super::exactly_one(&[
+        ("gamma", a.gamma.is_some()),
+        ("machine", a.machine.is_some()),
+    ])?;
     let feed = a.feed.resolve(&mut r)?;
     let key = |at: Option<f64>, w: Option<f64>, what: &str, r: &mut Document| -> KeyFraction {
         match (at, w) {
@@ -656,7 +679,7 @@ fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
                 );
                 KeyFraction::Wt(x / 100.0)
             }
-            (None, None) => unreachable!("clap requires one of each target"),
+            (None, None) => unreachable!("checked above: one of each target"),
         }
     };
     let kp = key(a.product_at_pct, a.product_wt_pct, "product", &mut r);
@@ -679,7 +702,7 @@ fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
                 );
             s
         }
-        (None, None) => unreachable!("clap requires --gamma or --machine"),
+        (None, None) => return Err(AppError::Usage("give one of --gamma, --machine".into())),
     };
     let feed_kg = a.feed_kg_u.unwrap_or(1.0);
     if !(feed_kg.is_finite() && feed_kg > 0.0) {

@@ -293,6 +293,53 @@ mod tests {
         assert!(serde_json::from_str::<StockSpec>("408.6").is_err());
     }
 
+    /// Requests read from JSON skip clap's groups and pairings: each broken rule is a usage
+    /// error naming the flags, never a panic or a silent choice.
+    #[test]
+    fn json_requests_get_clap_rules_as_errors() {
+        for (json, needle) in [
+            (
+                r#"{"cascade": {"command": {"marc": {}}}}"#,
+                "--product-at-pct",
+            ),
+            (
+                r#"{"cascade": {"command": {"design": {"product_wt_pct": 90}}}}"#,
+                "--machines",
+            ),
+            (
+                r#"{"cascade": {"command": {"run": {"stages": 3}}}}"#,
+                "--feed-stage",
+            ),
+            (
+                r#"{"cascade": {"command": {"run": {"cascade": "ir6-174", "cut": 0.5, "cuts": "0.5,0.5"}}}}"#,
+                "--cut",
+            ),
+            (
+                r#"{"swu": {"product_wt_pct": 90, "tails_wt_pct": 0.3, "swu": 1, "feed_kg_u": 1}}"#,
+                "only one",
+            ),
+            (
+                r#"{"swu": {"command": {"cost": {"product_wt_pct": 4, "usd_per_swu": 100}}}}"#,
+                "--feed-usd-per-kg-u",
+            ),
+            (
+                r#"{"convert": {"value": 1, "unit": "kg-u", "to": "kg-uf6"}}"#,
+                "--wt-pct",
+            ),
+            (
+                r#"{"safeguards": {"command": {"sequence": {"muf": "1,2", "seed": 3}}}}"#,
+                "--seed requires --loss-kg",
+            ),
+            (r#"{"run": {"seed": 3}}"#, "--seed requires --samples"),
+        ] {
+            let request: crate::Request = serde_json::from_str(json).unwrap();
+            match crate::execute(request) {
+                Err(crate::AppError::Usage(m)) => assert!(m.contains(needle), "{json}: {m}"),
+                other => panic!("{json}: {:?}", other.map(|(d, _)| d.to_json())),
+            }
+        }
+    }
+
     #[test]
     fn parses_stocks_and_explains_bad_ones() {
         assert_eq!(parse_stock("408.6@60").unwrap(), (408.6, 60.0));
