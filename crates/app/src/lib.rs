@@ -41,7 +41,8 @@ pub use progress::Progress;
 
 /// One command of `breakout`, as typed data: parsed from flags by the CLI (clap) or from a JSON
 /// object by the server (serde), then run by [`execute`].
-#[derive(Debug, clap::Subcommand)]
+#[derive(Debug, clap::Subcommand, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Request {
     /// Separative work: the feed/product/tails balance, multi-stock plans, cost-optimum tails.
     Swu(commands::swu::SwuArgs),

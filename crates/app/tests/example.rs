@@ -61,7 +61,7 @@ fn run_result_is_the_json_results() {
             state: Some("iran-2025-02".into()),
             sites: vec!["fordow".into()],
             count: 3,
-            weaponization_months: Some((6.0, 18.0)),
+            weaponization_months: Some(breakout_app::commands::MonthRange { lo: 6.0, hi: 18.0 }),
             samples: Some(50),
             seed: Some(7),
             ..RunArgs::default()

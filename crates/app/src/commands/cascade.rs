@@ -11,6 +11,7 @@ use enrich::cascade::{
 };
 use enrich::{Assay, Composition, Isotope, Machine, MachineLibrary};
 use serde_json::{Map, Value, json};
+use std::str::FromStr;
 
 use super::parse_composition_pct;
 use crate::Answer;
@@ -19,13 +20,15 @@ use crate::document::{Document, Table, num};
 use crate::error::{AppError, Outcome};
 
 /// `breakout cascade ...`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CascadeArgs {
     #[command(subcommand)]
     command: CascadeCommand,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 enum CascadeCommand {
     /// Design a symmetric ideal binary cascade for assay targets or a stage layout.
     Design(DesignArgs),
@@ -36,7 +39,7 @@ enum CascadeCommand {
 }
 
 /// Where the stage separation factor and the machine feed limit come from.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 struct MachineSpec {
     /// Machine type from the library (gives α and the feed limit per machine), e.g. IR-1.
     #[arg(long, value_name = "ID")]
@@ -109,7 +112,7 @@ impl MachineSpec {
 }
 
 /// A feed composition given as at-% or wt-% (U-238 the balance).
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[group(skip)]
 struct FeedSpec {
     /// Feed composition in at-%, U-238 the balance: U234=0.0054,U235=0.72 (or just 0.72 for U-235)
@@ -160,7 +163,8 @@ impl FeedSpec {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[group(skip)]
 #[command(group(ArgGroup::new("layout").required(true).multiple(true).args(["product_wt_pct", "product_at_pct", "stages"])))]
 #[command(group(ArgGroup::new("size").required(true).multiple(false).args(["product_kg_u_per_yr", "machines"])))]
@@ -216,16 +220,19 @@ struct DesignArgs {
     #[arg(long, value_name = "N")]
     machines: Option<u32>,
     #[command(flatten)]
+    #[serde(flatten)]
     machine: MachineSpec,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[group(skip)]
 #[command(group(ArgGroup::new("product").required(true).multiple(false).args(["product_at_pct", "product_wt_pct"])))]
 #[command(group(ArgGroup::new("tails").required(true).multiple(false).args(["tails_at_pct", "tails_wt_pct"])))]
 #[command(group(ArgGroup::new("gamma_src").required(true).multiple(false).args(["gamma", "machine"])))]
 struct MarcArgs {
     #[command(flatten)]
+    #[serde(flatten)]
     feed: FeedSpec,
     /// Product target, at-% U-235.
     #[arg(long, allow_negative_numbers = true, value_name = "AT_PCT")]
@@ -250,10 +257,12 @@ struct MarcArgs {
     feed_kg_u: Option<f64>,
     /// Round N and M up to whole stages and report the assays reached.
     #[arg(long)]
+    #[serde(default)]
     integer_stages: bool,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[group(skip)]
 struct RunArgs {
     /// A cascade file (TOML) or a bundled cascade: ir1-164, ir1-174, ir2m-174, ir6-174.
@@ -274,18 +283,20 @@ struct RunArgs {
     )]
     cut: Option<f64>,
     /// Cuts per stage, tails end first: c1,c2,...
-    #[arg(long, value_name = "C1,C2,...", value_delimiter = ',')]
-    cuts: Option<Vec<f64>>,
+    #[arg(long, value_name = "C1,C2,...", value_parser = super::NumList::<f64>::from_str)]
+    cuts: Option<super::NumList<f64>>,
     /// Machines per stage, tails end first: n1,n2,... (needed for the maximum feed rate).
     #[arg(
         long = "machines-per-stage",
         value_name = "N1,N2,...",
-        value_delimiter = ','
+        value_parser = super::NumList::<u32>::from_str
     )]
-    machines_per_stage: Option<Vec<u32>>,
+    machines_per_stage: Option<super::NumList<u32>>,
     #[command(flatten)]
+    #[serde(flatten)]
     machine: MachineSpec,
     #[command(flatten)]
+    #[serde(flatten)]
     feed: FeedSpec,
     /// Feed rate, kg U/yr [default: the cascade's maximum, when machines are known].
     #[arg(long, allow_negative_numbers = true, value_name = "KG_U_PER_YR")]
@@ -353,6 +364,11 @@ fn wt(c: &Composition) -> String {
 
 fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
     let mut r = Document::new("cascade design", "Symmetric ideal binary cascade");
+    // clap enforces this on the command line; a request built from JSON is checked here.
+    super::exactly_one(&[
+        ("product_kg_u_per_yr", a.product_kg_u_per_yr.is_some()),
+        ("machines", a.machines.is_some()),
+    ])?;
     let feed = match (a.feed_wt_pct, a.feed_at_pct) {
         (_, Some(at)) => {
             r.input("feed_at_pct", "Feed assay", at, "at-% U-235", false);
@@ -461,7 +477,11 @@ fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
                 .fitted_to_machines(n, limit)
                 .map_err(|e| AppError::Input(format!("--machines: {e}")))?
         }
-        (None, None) => unreachable!("clap requires one of the size flags"),
+        (None, None) => {
+            return Err(AppError::Usage(
+                "give one of --product-kg-u-per-yr, --machines".into(),
+            ));
+        }
     };
     let run = sized.cascade.run(&Composition::binary(feed))?;
     let f = sized.feed_kg_u_per_yr;
@@ -622,6 +642,20 @@ fn stage_outputs(r: &mut Document, run: &CascadeRun, flows: &Throughput, machine
 
 fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
     let mut r = Document::new("cascade marc", "Matched-abundance-ratio (MARC) cascade");
+    // clap enforces these groups on the command line; a request built from JSON is checked
+    // here, before the key fractions below rely on them.
+    super::exactly_one(&[
+        ("product_at_pct", a.product_at_pct.is_some()),
+        ("product_wt_pct", a.product_wt_pct.is_some()),
+    ])?;
+    super::exactly_one(&[
+        ("tails_at_pct", a.tails_at_pct.is_some()),
+        ("tails_wt_pct", a.tails_wt_pct.is_some()),
+    ])?;
+    super::exactly_one(&[
+        ("gamma", a.gamma.is_some()),
+        ("machine", a.machine.is_some()),
+    ])?;
     let feed = a.feed.resolve(&mut r)?;
     let key = |at: Option<f64>, w: Option<f64>, what: &str, r: &mut Document| -> KeyFraction {
         match (at, w) {
@@ -645,7 +679,7 @@ fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
                 );
                 KeyFraction::Wt(x / 100.0)
             }
-            (None, None) => unreachable!("clap requires one of each target"),
+            (None, None) => unreachable!("checked above: one of each target"),
         }
     };
     let kp = key(a.product_at_pct, a.product_wt_pct, "product", &mut r);
@@ -668,7 +702,7 @@ fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
                 );
             s
         }
-        (None, None) => unreachable!("clap requires --gamma or --machine"),
+        (None, None) => return Err(AppError::Usage("give one of --gamma, --machine".into())),
     };
     let feed_kg = a.feed_kg_u.unwrap_or(1.0);
     if !(feed_kg.is_finite() && feed_kg > 0.0) {
@@ -772,6 +806,29 @@ fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
 
 fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
     let mut r = Document::new("cascade run", "Fixed cascade run off-design");
+    // clap enforces these rules on the command line; a request built from JSON is checked here.
+    for (flag, given) in [
+        ("stages", a.stages.is_some()),
+        ("cut", a.cut.is_some()),
+        ("cuts", a.cuts.is_some()),
+    ] {
+        super::check_pair(flag, given, "cascade", a.cascade.is_some(), true)?;
+    }
+    super::check_pair("cut", a.cut.is_some(), "cuts", a.cuts.is_some(), true)?;
+    super::check_pair(
+        "batch_kg_u",
+        a.batch_kg_u.is_some(),
+        "recycle",
+        a.recycle.is_some(),
+        false,
+    )?;
+    super::check_pair(
+        "feed_wt_pct",
+        a.feed.feed_wt_pct.is_some(),
+        "feed_at_pct",
+        a.feed.feed_at_pct.is_some(),
+        true,
+    )?;
     let (cascade, machines_known, title) = match &a.cascade {
         Some(name) => {
             let file = match bundled_cascade(name)? {
@@ -824,11 +881,12 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
             let n = a.stages.ok_or_else(|| {
                 AppError::Usage("give a cascade FILE|NAME, or --stages N --feed-stage K with --alpha or --machine".into())
             })?;
+            // clap enforces this pairing on the command line; JSON requests reach here unchecked.
             let k = a
                 .feed_stage
-                .expect("clap requires --feed-stage with --stages");
+                .ok_or_else(|| AppError::Usage("--stages requires --feed-stage".into()))?;
             let m = a.machine.resolve(lib, &mut r)?;
-            let cuts = match (&a.cuts, a.cut) {
+            let cuts = match (a.cuts.as_ref().map(|l| &l.0), a.cut) {
                 (Some(c), _) => {
                     r.input_value(
                         "cuts",
@@ -843,7 +901,7 @@ fn run_fixed(a: RunArgs, lib: &MachineLibrary) -> Result<Document, AppError> {
                     vec![c.unwrap_or(0.5); n]
                 }
             };
-            let (machines, known) = match &a.machines_per_stage {
+            let (machines, known) = match a.machines_per_stage.as_ref().map(|l| &l.0) {
                 Some(v) => {
                     r.input_value(
                         "machines_per_stage",

@@ -14,7 +14,8 @@ use crate::states;
 use breakout::deal::compliance::{Facts, Finding, Verdict, check};
 
 /// `breakout deal ...`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DealArgs {
     /// Which deal subcommand.
     #[command(subcommand)]
@@ -22,7 +23,8 @@ pub struct DealArgs {
 }
 
 /// A `breakout deal` subcommand, with its arguments.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum DealCommand {
     /// List the bundled deals.
     List,
@@ -47,18 +49,22 @@ pub enum DealCommand {
         date: Option<String>,
         /// Also compute one point per year of the deal's life (dated deals).
         #[arg(long, value_enum, default_value_t = super::floor::Series::Yearly)]
+        #[serde(default)]
         series: super::floor::Series,
         /// Goal, reinstallation rate and weaponization.
         #[command(flatten)]
+        #[serde(flatten)]
         options: super::floor::FloorOptions,
     },
     /// Deals side by side: breakout floor and breakout if broken, with "no deal" and the
     /// post-strike state for reference.
     Compare {
         /// Bundled deal ids or deal files [default: the four bundled deals].
+        #[serde(default)]
         deals: Vec<String>,
         /// Goal, reinstallation rate and weaponization.
         #[command(flatten)]
+        #[serde(flatten)]
         options: super::floor::FloorOptions,
     },
     /// Check every bundled state and the stockpile history: when each limit was first exceeded.

@@ -17,6 +17,9 @@ use enrich::{Assay, ChemicalForm, Composition, CompoundMass};
 use serde_json::{Value, json};
 
 use super::deal::parse_date;
+use std::str::FromStr;
+
+use super::MonthRange;
 use super::run::{self, GoalArg};
 use crate::Answer;
 use crate::data::bundled_machines;
@@ -31,7 +34,8 @@ pub const DEFAULT_REINSTALL_CASCADES_PER_MONTH: f64 = 6.3;
 const REINSTALL_SOURCE: &str = "6.3 cascades/month: 3,226 machines in 19 cascades deployed 27 May–29 Aug 2024 (IAEA, via [D7] and ISIS [S14]; iran-program.md §2.2)";
 
 /// Options shared by `deal floor` and `deal compare`.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct FloorOptions {
     /// Goal unit: sq (25 kg U-235 in HEU) or wgu (25 kg U at 90 wt-%).
     #[arg(long, value_enum, default_value_t = GoalArg::Sq)]
@@ -40,13 +44,29 @@ pub struct FloorOptions {
     #[arg(long, value_name = "R")]
     pub reinstall_cascades_per_month: Option<f64>,
     /// Weaponization after the fissile material, months, e.g. 6..18 (reported separately).
-    #[arg(long, value_name = "LO..HI", value_parser = run::parse_range)]
-    pub weaponization_months: Option<(f64, f64)>,
+    #[arg(long, value_name = "LO..HI", value_parser = MonthRange::from_str)]
+    pub weaponization_months: Option<MonthRange>,
+}
+
+/// No deal-floor flags: clap's defaults (one significant quantity, the 2024 reinstallation pace,
+/// no weaponization time).
+impl Default for FloorOptions {
+    fn default() -> Self {
+        FloorOptions {
+            goal: GoalArg::Sq,
+            reinstall_cascades_per_month: None,
+            weaponization_months: None,
+        }
+    }
 }
 
 /// Which series a floor prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Series {
+    #[default]
     /// One point per year of the deal's life (dated deals).
     Yearly,
     /// Only the date given (or the deal's start).
@@ -502,7 +522,7 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
     };
     let weapon = o
         .weaponization_months
-        .map(|(lo, hi)| Weaponization::new(lo, hi))
+        .map(|MonthRange { lo, hi }| Weaponization::new(lo, hi))
         .transpose()
         .map_err(|e| AppError::Usage(e.to_string()))?;
     let f = floor(&deal, &base, date, o)?;
@@ -623,7 +643,7 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
 pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
     let weapon = o
         .weaponization_months
-        .map(|(lo, hi)| Weaponization::new(lo, hi))
+        .map(|MonthRange { lo, hi }| Weaponization::new(lo, hi))
         .transpose()
         .map_err(|e| AppError::Usage(e.to_string()))?;
     let lib = bundled_machines()?;
@@ -722,6 +742,37 @@ pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: crate::Request,
+    }
+
+    /// `FloorOptions::default()` is what `breakout deal compare` without flags parses to, and
+    /// what a request without those fields reads as.
+    #[test]
+    fn default_is_a_bare_compare() {
+        let cli = <Cli as clap::Parser>::try_parse_from(["breakout", "deal", "compare"]).unwrap();
+        let json = serde_json::to_value(&cli.command).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"deal": {"command": {"compare": {
+                "deals": [],
+                "goal": "sq",
+                "reinstall_cascades_per_month": null,
+                "weaponization_months": null,
+            }}}})
+        );
+        let d = serde_json::to_value(FloorOptions::default()).unwrap();
+        assert_eq!(
+            d,
+            serde_json::json!({"goal": "sq", "reinstall_cascades_per_month": null, "weaponization_months": null})
+        );
+        let back: crate::Request =
+            serde_json::from_str(r#"{"deal": {"command": {"compare": {}}}}"#).unwrap();
+        assert_eq!(serde_json::to_value(&back).unwrap(), json);
+    }
 
     fn operating(st: &StateFile, machine: &str, site: &str) -> f64 {
         st.sites

@@ -13,7 +13,8 @@ use crate::error::{AppError, Outcome};
 use crate::states::{self, BUNDLED};
 
 /// `breakout history`: every bundled state, oldest first.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct HistoryArgs {
     /// Production model.
     #[arg(long, default_value = HEADLINE.id())]
@@ -24,6 +25,17 @@ pub struct HistoryArgs {
     /// Number of goal units.
     #[arg(long, value_name = "N", default_value_t = 1)]
     count: u32,
+}
+
+/// A bare `breakout history`: the headline model, one significant quantity.
+impl Default for HistoryArgs {
+    fn default() -> Self {
+        HistoryArgs {
+            model: HEADLINE.id().to_string(),
+            goal: GoalArg::Sq,
+            count: 1,
+        }
+    }
 }
 
 /// Runs `breakout history`.
@@ -108,4 +120,28 @@ pub fn run(a: HistoryArgs) -> Answer {
     r.table(t);
     r.note("Each state at its central values: declared operating capacity only (no reinstallation), all stocks pooled. `breakout run STATE` shows the timeline, the curve and every assumption with its source.");
     Ok((r, Outcome::Success))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: crate::Request,
+    }
+
+    /// `HistoryArgs::default()` is what a bare `breakout history` parses to, and what an empty
+    /// JSON object (or query) reads as.
+    #[test]
+    fn default_is_a_bare_history() {
+        let cli = <Cli as clap::Parser>::try_parse_from(["breakout", "history"]).unwrap();
+        let crate::Request::History(a) = cli.command else {
+            panic!("not a history command")
+        };
+        assert_eq!(format!("{a:?}"), format!("{:?}", HistoryArgs::default()));
+        let j: HistoryArgs = serde_json::from_str("{}").unwrap();
+        assert_eq!(format!("{j:?}"), format!("{:?}", HistoryArgs::default()));
+    }
 }

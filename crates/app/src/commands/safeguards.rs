@@ -8,6 +8,7 @@
 mod file;
 
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 use serde_json::{Value, json};
@@ -34,13 +35,15 @@ const DEFAULT_K: f64 = 0.5;
 const DEFAULT_SEQUENCES: usize = 100_000;
 
 /// `breakout safeguards`: verification statistics.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SafeguardsArgs {
     #[command(subcommand)]
     command: SafeguardsCommand,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 enum SafeguardsCommand {
     /// MUF and σ_MUF (random/systematic) of a balance file, element and U-235, with one-balance tests.
     Balance(BalanceArgs),
@@ -57,7 +60,8 @@ enum SafeguardsCommand {
 }
 
 /// Which balance of an enrichment plant.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 enum SpeciesArg {
     /// Uranium element, kg U.
     Element,
@@ -80,7 +84,7 @@ impl SpeciesArg {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 struct BalanceArgs {
     /// Balance file (TOML; see data/safeguards/example-quarterly-balance.toml).
     file: PathBuf,
@@ -89,7 +93,8 @@ struct BalanceArgs {
     alpha: Option<f64>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct DetectArgs {
     /// Loss to detect, kg (e.g. 75 for one LEU SQ in kg U-235).
     #[arg(long, value_name = "KG", allow_negative_numbers = true)]
@@ -105,11 +110,13 @@ struct DetectArgs {
     probability: Option<f64>,
     /// Two-sided test (alarms on apparent gains too).
     #[arg(long)]
+    #[serde(default)]
     two_sided: bool,
 }
 
 /// How a simulated loss is spread.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 enum PatternArg {
     /// All in one period (`--loss-period`).
     Abrupt,
@@ -117,32 +124,33 @@ enum PatternArg {
     Protracted,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(group(ArgGroup::new("input").required(true).multiple(false).args(["file", "muf"])))]
 struct SequenceArgs {
     /// Balance file (TOML), as for `safeguards balance`.
     file: Option<PathBuf>,
     /// Quick form: MUF per period, kg (comma-separated).
-    #[arg(long, value_name = "KG,...", value_delimiter = ',', allow_negative_numbers = true, requires_all = ["sigma_inventory_kg", "sigma_transfer_kg"])]
-    muf: Option<Vec<f64>>,
+    #[arg(long, value_name = "KG,...", value_parser = super::NumList::<f64>::from_str, allow_negative_numbers = true, requires_all = ["sigma_inventory_kg", "sigma_transfer_kg"])]
+    muf: Option<super::NumList<f64>>,
     /// Quick form: s.d. of the n + 1 inventories (opening and each period's end), kg.
     #[arg(
         long,
         value_name = "KG,...",
-        value_delimiter = ',',
+        value_parser = super::NumList::<f64>::from_str,
         allow_negative_numbers = true,
         requires = "muf"
     )]
-    sigma_inventory_kg: Option<Vec<f64>>,
+    sigma_inventory_kg: Option<super::NumList<f64>>,
     /// Quick form: s.d. of each period's net transfer, kg (one value for all, or n values).
     #[arg(
         long,
         value_name = "KG,...",
-        value_delimiter = ',',
+        value_parser = super::NumList::<f64>::from_str,
         allow_negative_numbers = true,
         requires = "muf"
     )]
-    sigma_transfer_kg: Option<Vec<f64>>,
+    sigma_transfer_kg: Option<super::NumList<f64>>,
     /// Balance of a file to test [default: isotope].
     #[arg(long, value_enum, requires = "file")]
     species: Option<SpeciesArg>,
@@ -169,7 +177,8 @@ struct SequenceArgs {
     seed: Option<u64>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PageThresholdArgs {
     /// Reference value k, standard deviations.
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
@@ -182,7 +191,8 @@ struct PageThresholdArgs {
     alpha: f64,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(group(ArgGroup::new("defect_spec").required(true).multiple(false).args(["defects", "goal_kg"])))]
 struct SampleArgs {
     /// Items in the stratum, N.
@@ -220,7 +230,8 @@ struct SampleArgs {
     beta: f64,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct PlantArgs {
     /// Separative capacity, kg-SWU per year.
     #[arg(long, value_name = "KG_SWU", allow_negative_numbers = true)]
@@ -275,6 +286,37 @@ struct PlantArgs {
         requires = "breakout_days"
     )]
     evaluation_days: Option<f64>,
+}
+
+impl SafeguardsArgs {
+    /// The simulated balance sequences asked for, if any: what a server caps.
+    pub fn sequences(&self) -> Option<usize> {
+        match &self.command {
+            SafeguardsCommand::Plant(a) => a.sequences,
+            SafeguardsCommand::Sequence(a) => a.sequences,
+            _ => None,
+        }
+    }
+
+    /// The field naming a file on disk, if one is given: a server must not read its own files
+    /// on a client's behalf.
+    pub fn file_field(&self) -> Option<&'static str> {
+        match &self.command {
+            SafeguardsCommand::Balance(_) => Some("file"),
+            SafeguardsCommand::Sequence(a) if a.file.is_some() => Some("file"),
+            SafeguardsCommand::Plant(a) if a.instruments.is_some() => Some("instruments"),
+            _ => None,
+        }
+    }
+
+    /// Whether the answer is the same every time: no random draw, or a seeded one.
+    pub fn is_repeatable(&self) -> bool {
+        match &self.command {
+            SafeguardsCommand::Plant(a) => a.seed.is_some(),
+            SafeguardsCommand::Sequence(a) => a.loss_kg.is_none() || a.seed.is_some(),
+            _ => true,
+        }
+    }
 }
 
 /// Runs `breakout safeguards ...`.
@@ -548,8 +590,18 @@ fn sequence(a: SequenceArgs) -> Result<(Document, Outcome), AppError> {
         "safeguards sequence",
         "Balance sequence: CUMUF, SITMUF (Cholesky), Page's test on SITMUF, GEMUF",
     );
+    // clap enforces these rules on the command line; a request built from JSON is checked here.
+    super::exactly_one(&[("file", a.file.is_some()), ("muf", a.muf.is_some())])?;
+    for (flag, given) in [
+        ("pattern", a.pattern.is_some()),
+        ("loss_period", a.loss_period.is_some()),
+        ("sequences", a.sequences.is_some()),
+        ("seed", a.seed.is_some()),
+    ] {
+        super::check_pair(flag, given, "loss_kg", a.loss_kg.is_some(), false)?;
+    }
     let (seq, unit) =
-        match (&a.file, &a.muf) {
+        match (&a.file, a.muf.as_ref().map(|l| &l.0)) {
             (Some(path), None) => {
                 let sp = a.species.unwrap_or(SpeciesArg::Isotope);
                 let b = file::load_balance(path)?;
@@ -576,8 +628,12 @@ fn sequence(a: SequenceArgs) -> Result<(Document, Outcome), AppError> {
                 (b.evaluate(sp.species())?, sp.species().unit())
             }
             (None, Some(muf)) => {
-                let si = a.sigma_inventory_kg.clone().unwrap_or_default();
-                let sd = a.sigma_transfer_kg.clone().unwrap_or_default();
+                let si = a
+                    .sigma_inventory_kg
+                    .clone()
+                    .map(|l| l.0)
+                    .unwrap_or_default();
+                let sd = a.sigma_transfer_kg.clone().map(|l| l.0).unwrap_or_default();
                 r.input_value("muf_kg", "MUF", json!(muf), fmt_list(muf))
                     .input_value(
                         "sigma_inventory_kg",
@@ -901,6 +957,11 @@ fn sample(a: SampleArgs) -> Result<Document, AppError> {
         "Attribute sampling: items to verify to find at least one defect with probability 1 − β",
     );
     r.input_value("items", "Items N", json!(a.items), a.items.to_string());
+    // clap enforces these rules on the command line; a request built from JSON is checked here.
+    super::exactly_one(&[
+        ("defects", a.defects.is_some()),
+        ("goal_kg", a.goal_kg.is_some()),
+    ])?;
     let defects = match (a.defects, a.goal_kg, a.item_kg) {
         (Some(d), ..) => d,
         (None, Some(goal), Some(item)) => {

@@ -1,6 +1,8 @@
 //! `breakout swu`: the binary balance and its inverse problems, least-SWU plans from several
 //! stocks, and cost-optimum tails.
 
+use std::str::FromStr;
+
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 use enrich::balance::{product_yield, tails_assay_for};
 use enrich::cost::optimum_tails;
@@ -18,17 +20,20 @@ use crate::error::{AppError, Outcome};
 const NATURAL_WT_PCT: f64 = 0.711;
 
 /// `breakout swu`: solve a balance from three assays and one of feed, product, tails or SWU.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SwuArgs {
     #[command(subcommand)]
     command: Option<SwuCommand>,
 
     #[command(flatten)]
+    #[serde(flatten)]
     balance: BalanceArgs,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 enum SwuCommand {
     /// Least-SWU production from several stocks, each fed at its own point of an ideal cascade.
     Plan(PlanArgs),
@@ -40,7 +45,7 @@ enum SwuCommand {
     Yield(YieldArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("given").required(true).multiple(false).args(["product_kg_u", "feed_kg_u", "tails_kg_u", "swu"])))]
@@ -69,13 +74,14 @@ struct BalanceArgs {
 }
 
 /// How the tails assay is set on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 enum TailsMode {
     /// The tails assay that minimises separative work while the stocks last.
     Optimal,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("tails_spec").required(true).multiple(false).args(["tails_wt_pct", "tails"])))]
@@ -94,7 +100,8 @@ struct TailsArgsSpec {
     max_tails_wt_pct: Option<f64>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(allow_negative_numbers = true)]
 struct PlanArgs {
     /// Product mass, kg U.
@@ -104,13 +111,16 @@ struct PlanArgs {
     #[arg(long, value_name = "WT_PCT")]
     product_wt_pct: f64,
     /// A stock as KG_U@WT_PCT, e.g. 408.6@60 (repeat for several).
-    #[arg(long = "stock", value_name = "KG_U@WT_PCT", required = true, value_parser = super::parse_stock)]
-    stocks: Vec<(f64, f64)>,
+    #[arg(long = "stock", value_name = "KG_U@WT_PCT", required = true, value_parser = super::StockSpec::from_str)]
+    #[serde(rename = "stock")]
+    stocks: Vec<super::StockSpec>,
     #[command(flatten)]
+    #[serde(flatten)]
     tails: TailsArgsSpec,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("feed_price").required(true).multiple(false).args(["feed_usd_per_kg_u", "usd_per_lb_u3o8"])))]
@@ -138,7 +148,8 @@ struct CostArgs {
     product_kg_u: Option<f64>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(allow_negative_numbers = true)]
 struct TailsArgs {
     /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
@@ -155,7 +166,8 @@ struct TailsArgs {
     product_kg_u: f64,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(allow_negative_numbers = true)]
 struct YieldArgs {
     /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
@@ -171,6 +183,7 @@ struct YieldArgs {
     #[arg(long, value_name = "KG_U")]
     feed_kg_u: f64,
     #[command(flatten)]
+    #[serde(flatten)]
     tails: TailsArgsSpec,
 }
 
@@ -300,6 +313,15 @@ fn balance(a: BalanceArgs) -> Result<Document, AppError> {
         "swu",
         "Enrichment balance (ideal cascade, value function V(x) = (2x-1)ln(x/(1-x)))",
     );
+    // clap enforces these rules on the command line; a request built from JSON is checked here.
+    super::exactly_one(&[
+        ("product_kg_u", a.product_kg_u.is_some()),
+        ("feed_kg_u", a.feed_kg_u.is_some()),
+        ("tails_kg_u", a.tails_kg_u.is_some()),
+        ("swu", a.swu.is_some()),
+    ])?;
+    super::exactly_one(&[("product_wt_pct", a.product_wt_pct.is_some())])?;
+    super::exactly_one(&[("tails_wt_pct", a.tails_wt_pct.is_some())])?;
     let xf = feed_assay(&mut r, a.feed_wt_pct)?;
     let xp = assay_input(
         &mut r,
@@ -343,6 +365,11 @@ fn balance(a: BalanceArgs) -> Result<Document, AppError> {
 
 /// Resolves the tails flags into a [`TailsChoice`], recording them as inputs.
 fn tails_choice(r: &mut Document, t: &TailsArgsSpec) -> Result<TailsChoice, AppError> {
+    // clap enforces these rules on the command line; a request built from JSON is checked here.
+    super::exactly_one(&[
+        ("tails_wt_pct", t.tails_wt_pct.is_some()),
+        ("tails", t.tails.is_some()),
+    ])?;
     if let Some(pct) = t.tails_wt_pct {
         if t.min_tails_wt_pct.is_some() || t.max_tails_wt_pct.is_some() {
             return Err(AppError::Usage(
@@ -395,7 +422,11 @@ fn plan(a: PlanArgs) -> Result<Document, AppError> {
     r.input("product_kg_u", "Product", a.product_kg_u, "kg U", false);
     let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
     let mut stocks = Vec::new();
-    for &(kg, pct) in &a.stocks {
+    for &super::StockSpec {
+        kg_u: kg,
+        wt_pct: pct,
+    } in &a.stocks
+    {
         let assay = Assay::named_wt_pct("stock assay", pct)?;
         stocks.push(Stock {
             mass: mass("stock mass", kg)?,
@@ -405,7 +436,7 @@ fn plan(a: PlanArgs) -> Result<Document, AppError> {
     let shown: Vec<String> = a
         .stocks
         .iter()
-        .map(|(kg, pct)| format!("{} kg U @ {} wt-%", num(*kg), num(*pct)))
+        .map(|s| format!("{} kg U @ {} wt-%", num(s.kg_u), num(s.wt_pct)))
         .collect();
     r.input_value(
         "stocks",
@@ -413,7 +444,7 @@ fn plan(a: PlanArgs) -> Result<Document, AppError> {
         json!(
             a.stocks
                 .iter()
-                .map(|(kg, pct)| json!({"kg_u": kg, "wt_pct": pct}))
+                .map(|s| json!({"kg_u": s.kg_u, "wt_pct": s.wt_pct}))
                 .collect::<Vec<_>>()
         ),
         shown.join(", "),
@@ -475,6 +506,25 @@ fn plan(a: PlanArgs) -> Result<Document, AppError> {
 
 fn cost(a: CostArgs) -> Result<Document, AppError> {
     let mut r = Document::new("swu cost", "Cost-optimum tails assay");
+    // clap enforces these rules on the command line; a request built from JSON is checked here.
+    super::exactly_one(&[
+        ("feed_usd_per_kg_u", a.feed_usd_per_kg_u.is_some()),
+        ("usd_per_lb_u3o8", a.usd_per_lb_u3o8.is_some()),
+    ])?;
+    super::check_pair(
+        "usd_per_lb_u3o8",
+        a.usd_per_lb_u3o8.is_some(),
+        "conversion_usd_per_kg_u",
+        a.conversion_usd_per_kg_u.is_some(),
+        false,
+    )?;
+    super::check_pair(
+        "conversion_usd_per_kg_u",
+        a.conversion_usd_per_kg_u.is_some(),
+        "usd_per_lb_u3o8",
+        a.usd_per_lb_u3o8.is_some(),
+        false,
+    )?;
     let xf = feed_assay(&mut r, a.feed_wt_pct)?;
     let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
     let feed = match (

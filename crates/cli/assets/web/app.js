@@ -502,6 +502,7 @@ async function loadCascade() {
     for (const id of ["cs-name", "cs-feed", "cs-recycle"]) document.getElementById(id).addEventListener("change", loadCascade);
   }
   const v = (id) => document.getElementById(id).value;
+  // feed_wt_pct is a composition (a number or ISO=WT_PCT,...): the request wants its text.
   const body = { cascade: v("cs-name"), feed_wt_pct: v("cs-feed") };
   if (Number(v("cs-recycle")) > 1) body.recycle = Number(v("cs-recycle"));
   const err = document.getElementById("cs-error");
@@ -546,7 +547,7 @@ async function detect() {
   const v = (id) => document.getElementById(id).value;
   const out = document.getElementById("sg-detect");
   try {
-    const r = (await api("POST", "/api/safeguards/detect", { loss_kg: v("sg-loss"), sigma_kg: v("sg-sigma"), alpha: v("sg-alpha") })).results;
+    const r = (await api("POST", "/api/safeguards/detect", { loss_kg: Number(v("sg-loss")), sigma_kg: Number(v("sg-sigma")), alpha: Number(v("sg-alpha")) })).results;
     out.textContent = `Detection probability ${fmt(r.detection_probability)} (loss = ${fmt(r.loss_over_sigma)} σ); alarm threshold ${fmt(r.threshold_kg)} kg; ` +
       `detectable loss at 95 %: ${fmt(r.detectable_loss_kg)} kg; largest σ_MUF for 95 % detection: ${fmt(r.max_sigma_muf_kg)} kg.`;
     document.getElementById("sg-error").textContent = "";
@@ -558,7 +559,7 @@ async function detect() {
 async function plant() {
   const v = (id) => document.getElementById(id).value;
   try {
-    const r = (await api("POST", "/api/safeguards/plant", { swu_per_yr: v("sg-swu"), product_wt_pct: v("sg-product"), seed: v("sg-seed"), sequences: 20000 })).results;
+    const r = (await api("POST", "/api/safeguards/plant", { swu_per_yr: Number(v("sg-swu")), product_wt_pct: Number(v("sg-product")), seed: Number(v("sg-seed")), sequences: 20000 })).results;
     const rows = [
       ["feed, kg U/yr", r.feed_kg_u_per_yr], ["product, kg U/yr", r.product_kg_u_per_yr], ["tails, kg U/yr", r.tails_kg_u_per_yr],
       ["cylinders per year (feed / product / tails)", `${r.feed_cylinders_per_yr} / ${r.product_cylinders_per_yr} / ${r.tails_cylinders_per_yr}`],

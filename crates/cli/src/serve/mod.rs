@@ -1,9 +1,10 @@
 //! `breakout serve`: the local workbench — a JSON API over the same commands as the CLI, and an
 //! embedded page with charts that works offline.
 //!
-//! Every API route runs the same code path as the corresponding CLI command (flags built from the
-//! request's JSON fields, parsed by the same clap definitions, answered with the same report), so
-//! `POST /api/swu` answers exactly what `breakout swu ... --json` prints, errors included.
+//! Every API route runs the same code path as the corresponding CLI command: the request's JSON
+//! is read (serde) into the same typed request clap fills from flags, and the same
+//! `breakout_app::execute` answers it, so `POST /api/swu` answers exactly what
+//! `breakout swu ... --json` prints. No command line is ever built from a request.
 //! Limits: request bodies up to [`api::MAX_BODY_BYTES`], Monte Carlo samples up to
 //! [`api::MAX_SAMPLES`], [`api::REQUEST_TIMEOUT`] per request; a panic in a handler becomes a 500.
 

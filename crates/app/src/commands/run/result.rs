@@ -358,7 +358,7 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
         .map_err(|e: breakout::BreakoutError| AppError::Usage(e.to_string()))?;
     let weapon = a
         .weaponization_months
-        .map(|(lo, hi)| Weaponization::new(lo, hi))
+        .map(|super::MonthRange { lo, hi }| Weaponization::new(lo, hi))
         .transpose()
         .map_err(|e| AppError::Usage(e.to_string()))?;
     if a.samples == Some(0) {
