@@ -67,9 +67,9 @@ const PUBLISHED: &[Published] = &[
     },
     Published {
         as_of: "2016-01-16",
-        by: "ISIS, for May 2018 (reported Apr 2020)",
-        estimate: "12–16 months",
-        source: "[B2] Homeland Security News Wire, 21 Apr 2020, summarising ISIS (Albright & Burkhard), 'Iranian Breakout Estimates and Enriched Uranium Stocks'",
+        by: "US officials, of the 2015 deal as implemented (reported Feb 2022)",
+        estimate: "\"roughly 12-month\" breakout period",
+        source: "Wall Street Journal, 3 Feb 2022, via Antiwar.com and Iran International, 3 Feb 2022 (the '12–16 months (ISIS, May 2018)' formerly shown here was not found in any source)",
     },
     Published {
         as_of: "2020-02-19",
