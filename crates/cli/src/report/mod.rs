@@ -67,9 +67,9 @@ const PUBLISHED: &[Published] = &[
     },
     Published {
         as_of: "2016-01-16",
-        by: "US officials, of the 2015 deal as implemented (reported Feb 2022)",
-        estimate: "\"roughly 12-month\" breakout period",
-        source: "Wall Street Journal, 3 Feb 2022, via Antiwar.com and Iran International, 3 Feb 2022 (the '12–16 months (ISIS, May 2018)' formerly shown here was not found in any source)",
+        by: "ISIS, May 2025, and US officials (WSJ, Feb 2022), on the 2015 deal as implemented",
+        estimate: "over 12 months if only IR-1 cascades are reinstalled (ISIS); a \"roughly 12-month\" breakout period (US officials)",
+        source: "[S14] Homeland Security Newswire, 6 May 2025, ISIS 'Iranian Breakout Timelines Under JCPOA-Type Limits'; Wall Street Journal, 3 Feb 2022, via Antiwar.com and Iran International",
     },
     Published {
         as_of: "2020-02-19",
