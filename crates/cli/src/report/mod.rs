@@ -69,9 +69,9 @@ const PUBLISHED: &[Published] = &[
     },
     Published {
         as_of: "2016-01-16",
-        by: "ISIS, for May 2018 (reported Apr 2020)",
-        estimate: "12–16 months",
-        source: "[B2] Homeland Security News Wire, 21 Apr 2020, summarising ISIS (Albright & Burkhard), 'Iranian Breakout Estimates and Enriched Uranium Stocks'",
+        by: "ISIS, May 2025, and US officials (WSJ, Feb 2022), on the 2015 deal as implemented",
+        estimate: "over 12 months if only IR-1 cascades are reinstalled (ISIS); a \"roughly 12-month\" breakout period (US officials)",
+        source: "[S14] Homeland Security Newswire, 6 May 2025, ISIS 'Iranian Breakout Timelines Under JCPOA-Type Limits'; Wall Street Journal, 3 Feb 2022, via Antiwar.com and Iran International",
     },
     Published {
         as_of: "2020-02-19",
