@@ -1725,6 +1725,19 @@ mod tests {
                 .unwrap_or(64)
         }
 
+        /// Percent-encodes everything but unreserved characters.
+        fn encode(s: &str) -> String {
+            s.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~,=".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect()
+        }
+
         /// Every number in an answer is finite.
         fn all_finite(v: &Value) -> bool {
             match v {
@@ -1754,12 +1767,12 @@ mod tests {
                         .iter()
                         .map(|(k, v)| {
                             let v = match v { Value::String(s) => s.clone(), other => other.to_string() };
-                            format!("{k}={}", v.replace(['&', '#', ' ', '%'], "_"))
+                            format!("{}={}", encode(k), encode(&v))
                         })
                         .collect();
                     let mut q = q.join("&");
                     if let Some(r) = &raw {
-                        q.push_str(&r.replace(['#', ' ', '%'], "_"));
+                        q.push_str(&encode(r));
                     }
                     (format!("{uri}?{q}"), String::new())
                 } else {
