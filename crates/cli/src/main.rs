@@ -53,6 +53,7 @@ fn fail(e: &AppError) -> ExitCode {
         AppError::Usage(_) => "usage",
         AppError::Input(_) => "input",
         AppError::Internal(_) => "internal",
+        AppError::Cancelled(_) => "cancelled",
     };
     eprintln!("error ({kind}): {e}");
     ExitCode::from(2)

@@ -618,6 +618,7 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
         let mut rows = Vec::new();
         let mut d = date;
         while d <= end {
+            crate::cancel::checkpoint()?;
             let fl = floor(&deal, &base, d, o)?;
             t.row(vec![
                 d.to_string(),
@@ -677,6 +678,7 @@ pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
         _ => "—".into(),
     };
     for id in deals {
+        crate::cancel::checkpoint()?;
         let deal = load(id)?;
         let base = base_state(&deal)?;
         let base_date: Date = base

@@ -77,6 +77,7 @@ pub fn run(a: HistoryArgs) -> Answer {
     );
     let mut rows = Vec::new();
     for (id, _) in BUNDLED {
+        crate::cancel::checkpoint()?;
         let st = states::load(id)?;
         let sc = states::scenario(&st, &lib, &opts)?;
         let engine = |e: breakout::BreakoutError| match AppError::from(e) {

@@ -352,6 +352,12 @@ fn probability(
 }
 
 /// The seed: given, or derived from the clock, and printed on stderr either way.
+/// Whether this computation was cancelled (its [`crate::Cancel`] token, taken on this thread).
+fn cancelled() -> impl Fn() -> bool + Sync {
+    let token = crate::cancel::current();
+    move || token.is_cancelled()
+}
+
 fn seed(given: Option<u64>) -> u64 {
     let s = given.unwrap_or_else(|| {
         std::time::SystemTime::now()
@@ -672,7 +678,7 @@ fn sequence(a: SequenceArgs) -> Result<(Document, Outcome), AppError> {
         )));
     }
     let n = seq.periods();
-    let h = page::threshold(k, n, alpha)
+    let h = page::threshold_cancellable(k, n, alpha, &cancelled())
         .map_err(|e| AppError::Input(format!("--k {k} / --alpha {alpha}: {e}")))?;
     let chi2 = chi_squared_threshold(n, alpha)?;
     let (muf, sig, cum, scum, sit, gem) = (
@@ -816,7 +822,14 @@ fn simulation_section(
         n_seq.to_string(),
     )
     .input_value("seed", "Seed", json!(s), s.to_string());
-    let sim = montecarlo::simulate(seq, pattern, TestSettings { alpha, page_k: k }, n_seq, s)?;
+    let sim = montecarlo::simulate_cancellable(
+        seq,
+        pattern,
+        TestSettings { alpha, page_k: k },
+        n_seq,
+        s,
+        &cancelled(),
+    )?;
     let np = seq.neyman_pearson(&loss, alpha).ok();
     let total: f64 = loss.iter().sum();
     let wc = if total > 0.0 {
@@ -922,14 +935,14 @@ fn page_threshold(a: PageThresholdArgs) -> Result<Document, AppError> {
             a.k
         )));
     }
-    let h = page::threshold(a.k, a.periods, a.alpha).map_err(|e| {
+    let h = page::threshold_cancellable(a.k, a.periods, a.alpha, &cancelled()).map_err(|e| {
         AppError::Input(format!(
             "--k {} --periods {} --alpha {}: {e}",
             a.k, a.periods, a.alpha
         ))
     })?;
     let arl = page::average_run_length(a.k, h, 0.0)?;
-    let check = page::alarm_probability(a.k, h, &vec![0.0; a.periods])?;
+    let check = page::alarm_probability_cancellable(a.k, h, &vec![0.0; a.periods], &cancelled())?;
     r.result("page_threshold", "Decision interval h", h, "σ")
         .result(
             "false_alarm_probability",
@@ -1330,7 +1343,7 @@ fn plant_cmd(a: PlantArgs) -> Result<Document, AppError> {
                 LossPattern::Protracted { total_kg: goal },
             ),
         ] {
-            let sim = montecarlo::simulate(
+            let sim = montecarlo::simulate_cancellable(
                 &iso,
                 &pattern,
                 TestSettings {
@@ -1339,6 +1352,7 @@ fn plant_cmd(a: PlantArgs) -> Result<Document, AppError> {
                 },
                 n_seq,
                 s,
+                &cancelled(),
             )?;
             let days = sim.page.mean_alarm_period.map(|m| m * period_days);
             t.row(vec![

@@ -26,18 +26,30 @@ use breakout_app::commands::MonthRange;
 use breakout_app::commands::floor::Series;
 use breakout_app::commands::history::HistoryArgs;
 use breakout_app::commands::run::{GoalArg, RunArgs};
-use breakout_app::{AppError, Request, execute};
+use breakout_app::{AppError, Cancel, Request, limits};
 
 /// Largest request body accepted.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_BODY_BYTES: usize = limits::SERVER_MAX_BODY_BYTES;
 /// Largest Monte Carlo sample count a request may ask for.
-pub const MAX_SAMPLES: usize = 20_000;
+pub const MAX_SAMPLES: u64 = limits::SERVER_MAX_SAMPLES;
 /// Largest number of simulated balance sequences a safeguards request may ask for.
-pub const MAX_SEQUENCES: usize = 200_000;
-/// Longest a request may compute.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+pub const MAX_SEQUENCES: u64 = limits::SERVER_MAX_SEQUENCES;
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
+tokio::task_local! {
+    /// The time limit of the request being answered, set by the router's layer from its
+    /// `ServerConfig`.
+    pub static TIMEOUT: Duration;
+}
+
+/// The current request's time limit ([`limits::SERVER_REQUEST_TIMEOUT_SECS`] outside a router).
+fn request_timeout() -> Duration {
+    TIMEOUT
+        .try_with(|t| *t)
+        .unwrap_or(Duration::from_secs(limits::SERVER_REQUEST_TIMEOUT_SECS))
+}
+
+/// A JSON error answer `{"error": message}`.
+pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
@@ -72,27 +84,38 @@ fn cacheable(request: &Request) -> bool {
     }
 }
 
-/// The server's limits, checked on the typed request: sample and sequence caps, no files.
+/// The server's limits, checked on the typed request before anything is allocated: the
+/// absolute bounds of every count ([`breakout_app::check_bounds`]), the server's sample and
+/// sequence caps, its memory budget, no files.
 fn check_limits(request: &Request) -> Result<(), String> {
-    let cap = |field: &str, n: Option<usize>, cap: usize| match n {
-        Some(n) if n > cap => Err(format!(
+    breakout_app::check_bounds(request).map_err(|e| e.to_string())?;
+    let cap = |field: &str, n: Option<usize>, cap: u64| match n {
+        Some(n) if n as u64 > cap => Err(format!(
             "field `{field}`: {n} exceeds the server's cap of {cap}: use the CLI for larger runs"
         )),
         _ => Ok(()),
     };
     match request {
-        Request::Run(a) => cap("samples", a.samples, MAX_SAMPLES),
+        Request::Run(a) => cap("samples", a.samples, MAX_SAMPLES)?,
         Request::Safeguards(a) => {
             cap("sequences", a.sequences(), MAX_SEQUENCES)?;
-            match a.file_field() {
-                Some(f) => Err(format!(
+            if let Some(f) = a.file_field() {
+                return Err(format!(
                     "field `{f}` names a file on the server: not accepted over HTTP (use the CLI)"
-                )),
-                None => Ok(()),
+                ));
             }
         }
-        _ => Ok(()),
+        _ => {}
     }
+    let bytes = breakout_app::estimated_bytes(request);
+    if bytes > limits::SERVER_MEMORY_BUDGET_BYTES {
+        return Err(format!(
+            "the request would need about {} MiB (periods × periods for the MUF covariance, samples, sequences): above the server's budget of {} MiB per request; ask for fewer periods, samples or sequences, or use the CLI",
+            bytes.div_ceil(1 << 20),
+            limits::SERVER_MEMORY_BUDGET_BYTES >> 20
+        ));
+    }
+    Ok(())
 }
 
 fn json_body(text: Arc<str>) -> Response {
@@ -120,6 +143,11 @@ async fn run_request(route: &str, request: Request) -> Response {
     if let Some(hit) = cached(&key) {
         return json_body(hit);
     }
+    // Cancelled when this request ends in any way — answered, timed out, or dropped because
+    // the client went away — so an abandoned computation stops at its next check and frees its
+    // permit (its core) at once.
+    let cancel = CancelOnDrop(Cancel::new());
+    let token = cancel.0.clone();
     let job = async {
         let Ok(permit) = Arc::clone(&COMPUTE).acquire_owned().await else {
             return Answer::Failed;
@@ -129,20 +157,26 @@ async fn run_request(route: &str, request: Request) -> Response {
             return Answer::Cached(hit);
         }
         let work = tokio::task::spawn_blocking(move || {
-            // Held until the computation ends, even if the request has timed out meanwhile.
+            // Held until the computation ends: cancellation makes that soon after a timeout.
             let _permit = permit;
-            execute(request)
+            breakout_app::execute_cancellable(request, &breakout_app::progress::Silent, &token)
         });
         work.await.map_or(Answer::Failed, Answer::Computed)
     };
-    match tokio::time::timeout(REQUEST_TIMEOUT, job).await {
-        Err(_) => error(
+    let timeout = request_timeout();
+    let answer = tokio::time::timeout(timeout, job).await;
+    drop(cancel);
+    let busy = || {
+        error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
-                "the request took longer than {} s: ask for fewer samples or a smaller problem",
-                REQUEST_TIMEOUT.as_secs()
+                "the request took longer than {:.1} s and was stopped: ask for fewer samples or a smaller problem",
+                timeout.as_secs_f64()
             ),
-        ),
+        )
+    };
+    match answer {
+        Err(_) | Ok(Answer::Computed(Err(AppError::Cancelled(_)))) => busy(),
         Ok(Answer::Failed) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal error while computing the answer (a bug: please report it)",
@@ -164,6 +198,15 @@ async fn run_request(route: &str, request: Request) -> Response {
             }
             json_body(text)
         }
+    }
+}
+
+/// Cancels its token when dropped.
+struct CancelOnDrop(Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
     }
 }
 
@@ -564,6 +607,14 @@ async fn post_fields(route: &str, path: &[&str], fields: Map<String, Value>) -> 
     }
 }
 
+/// A known path with a method it does not answer.
+pub async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed on this route: the API's computations are POST with a JSON body, its listings GET",
+    )
+}
+
 /// Any other path.
 pub async fn not_found() -> Response {
     error(
@@ -577,7 +628,17 @@ mod tests {
     use super::*;
     use axum::body::{Body, to_bytes};
     use axum::http::Request;
+    use breakout_app::execute;
     use tower::ServiceExt;
+
+    /// The router with a time limit far above any test's need: the tests prove behaviour, not
+    /// the speed of a debug build on a busy machine.
+    fn test_router() -> axum::Router {
+        super::super::router_with(super::super::ServerConfig {
+            timeout: Duration::from_secs(600),
+            ..super::super::ServerConfig::default()
+        })
+    }
 
     async fn call(method: &str, uri: &str, body: &str) -> (StatusCode, Value) {
         let req = Request::builder()
@@ -586,7 +647,7 @@ mod tests {
             .header("content-type", "application/json")
             .body(Body::from(body.to_string()))
             .unwrap();
-        let res = super::super::router().oneshot(req).await.unwrap();
+        let res = test_router().oneshot(req).await.unwrap();
         let status = res.status();
         let bytes = to_bytes(res.into_body(), 1 << 20).await.unwrap();
         (
@@ -1245,6 +1306,506 @@ mod tests {
                 j["error"].as_str().is_some_and(|e| e.contains(needle)),
                 "{uri} {body}: {j}"
             );
+        }
+    }
+
+    /// A request on `router` with headers, answering status, headers and JSON.
+    async fn call_on(
+        router: axum::Router,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: String,
+    ) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = router
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        let bytes = to_bytes(res.into_body(), 1 << 22).await.unwrap();
+        (
+            status,
+            headers,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// After each fix the server still answers its health check and a normal estimate.
+    async fn still_answers() {
+        let (s, j) = call("GET", "/api/health", "").await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        let (s, j) = call("POST", "/api/breakout", r#"{"state": "iran-2025-05"}"#).await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        assert!(j["results"]["first_sq_days"].as_f64().unwrap() > 0.0);
+    }
+
+    /// Defect 1: counts that size an allocation are refused with a JSON 400 naming the field,
+    /// the value and the maximum, before anything is allocated (these used to abort the server).
+    #[tokio::test]
+    async fn oversized_counts_are_refused_before_any_allocation() {
+        let long_muf = vec!["0"; 15_000].join(",");
+        let sequence =
+            json!({"muf": long_muf, "sigma_inventory_kg": "4", "sigma_transfer_kg": "6"})
+                .to_string();
+        assert!(sequence.len() < MAX_BODY_BYTES);
+        let ok_len = vec!["0"; 2_000].join(",");
+        let sequence_2000 =
+            json!({"muf": ok_len, "sigma_inventory_kg": "4", "sigma_transfer_kg": "6"}).to_string();
+        for (uri, body, needles) in [
+            (
+                "/api/safeguards/page-threshold",
+                r#"{"k":0.5,"periods":4294967296,"alpha":0.05}"#.to_string(),
+                &["`periods`", "4294967296", "10000"][..],
+            ),
+            (
+                "/api/safeguards/plant",
+                r#"{"swu_per_yr": 100000, "periods_per_year": 100000}"#.to_string(),
+                &["`periods_per_year`", "100000", "366"][..],
+            ),
+            (
+                "/api/safeguards/plant",
+                r#"{"swu_per_yr": 100000, "sequences": 18446744073709551615}"#.to_string(),
+                &["`sequences`", "18446744073709551615"][..],
+            ),
+            (
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "samples": 18446744073709551615}"#.to_string(),
+                &["`samples`", "18446744073709551615"][..],
+            ),
+            (
+                "/api/safeguards/sequence",
+                sequence,
+                &["`muf`", "15000", "10000"][..],
+            ),
+            (
+                "/api/safeguards/sequence",
+                sequence_2000,
+                &["MiB", "budget"][..],
+            ),
+            (
+                "/api/safeguards/sample",
+                r#"{"items": 18446744073709551615, "defects": 1, "beta": 0.1}"#.to_string(),
+                &["`items`"][..],
+            ),
+            (
+                "/api/cascade/run",
+                r#"{"cascade": "ir6-174", "recycle": 4294967296}"#.to_string(),
+                &["`recycle`", "1000"][..],
+            ),
+        ] {
+            let (s, j) = call("POST", uri, &body).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {j}");
+            let e = j["error"].as_str().unwrap_or_default();
+            for n in needles {
+                assert!(e.contains(n), "{uri}: {e}");
+            }
+        }
+        let (s, j) = call("GET", "/api/history?count=4294967295", "").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{j}");
+        assert!(j["error"].as_str().unwrap().contains("`count`"), "{j}");
+        still_answers().await;
+    }
+
+    /// Defects 2 and 4: a request past its (tiny) time limit answers 503, and its computation is
+    /// cancelled so its permit is freed at once: more timed-out requests than there are permits
+    /// do not keep the next request waiting.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_timed_out_computation_is_cancelled_and_frees_its_core() {
+        let quick = super::super::router_with(super::super::ServerConfig {
+            timeout: Duration::from_millis(300),
+            ..super::super::ServerConfig::default()
+        });
+        let heavy = r#"{"k":0.5,"periods":10000,"alpha":0.05}"#;
+        let mut tasks = Vec::new();
+        for _ in 0..4 {
+            let r = quick.clone();
+            tasks.push(tokio::spawn(async move {
+                call_on(
+                    r,
+                    "POST",
+                    "/api/safeguards/page-threshold",
+                    &[],
+                    heavy.to_string(),
+                )
+                .await
+            }));
+        }
+        for t in tasks {
+            let (s, _, j) = t.await.unwrap();
+            assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{j}");
+            assert!(j["error"].as_str().unwrap().contains("longer than"), "{j}");
+        }
+        // Each of those would compute for minutes if not cancelled, holding every permit.
+        let start = std::time::Instant::now();
+        let (s, j) = call(
+            "POST",
+            "/api/safeguards/page-threshold",
+            r#"{"k":0.5,"periods":12,"alpha":0.05}"#,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "waited {:?} for a permit",
+            start.elapsed()
+        );
+        still_answers().await;
+    }
+
+    /// Defect 3: the router's own rejections are JSON like every other error, and every
+    /// response says `nosniff`.
+    #[tokio::test]
+    async fn rejections_are_json_and_every_answer_says_nosniff() {
+        let big = format!(r#"{{"pad": "{}"}}"#, "x".repeat(MAX_BODY_BYTES));
+        for (method, uri, body, status) in [
+            ("GET", "/api/swu", String::new(), 405),
+            ("DELETE", "/api/breakout", String::new(), 405),
+            ("POST", "/api/swu", big, 413),
+            ("GET", "/nowhere", String::new(), 404),
+            ("GET", "/api/history?count=abc", String::new(), 400),
+            ("GET", "/api/health", String::new(), 200),
+            ("GET", "/", String::new(), 200),
+        ] {
+            let (s, h, j) = call_on(test_router(), method, uri, &[], body).await;
+            assert_eq!(s.as_u16(), status, "{method} {uri}: {j}");
+            assert_eq!(h["x-content-type-options"], "nosniff", "{method} {uri}");
+            if status != 200 {
+                assert!(
+                    j["error"].as_str().is_some_and(|e| !e.is_empty()),
+                    "{uri}: {j}"
+                );
+            }
+        }
+        still_answers().await;
+    }
+
+    /// Defect 3: only the server's own names are served, so a page on another origin whose name
+    /// resolves to 127.0.0.1 (DNS rebinding) cannot drive the API.
+    #[tokio::test]
+    async fn only_the_servers_own_host_names_are_answered() {
+        let addr: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let router = || {
+            super::super::router_with(super::super::ServerConfig {
+                hosts: super::super::HostPolicy::for_addr(addr),
+                ..super::super::ServerConfig::default()
+            })
+        };
+        for (host, status) in [
+            (Some("localhost:8080"), 200),
+            (Some("127.0.0.1:8080"), 200),
+            (Some("[::1]:8080"), 200),
+            (Some("LOCALHOST:8080"), 200),
+            (Some("evil.example:8080"), 403),
+            (Some("localhost:9999"), 403),
+            (Some("localhost"), 403),
+            (Some("127.0.0.1.evil.example:8080"), 403),
+            (None, 403),
+        ] {
+            let headers: Vec<(&str, &str)> = host.iter().map(|h| ("host", *h)).collect();
+            let (s, h, j) = call_on(router(), "GET", "/api/health", &headers, String::new()).await;
+            assert_eq!(s.as_u16(), status, "{host:?}: {j}");
+            assert_eq!(h["x-content-type-options"], "nosniff");
+            if status == 403 {
+                assert!(j["error"].as_str().unwrap().contains("not served"), "{j}");
+            }
+        }
+        let remote: std::net::SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        let super::super::HostPolicy::Only { names, .. } =
+            super::super::HostPolicy::for_addr(remote)
+        else {
+            panic!("expected an allow-list");
+        };
+        assert!(names.contains(&"192.168.1.5".to_string()));
+    }
+
+    /// Defect 3: a client that sends part of its headers (or nothing) is disconnected after the
+    /// header-read timeout instead of holding a connection.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn partial_headers_are_cut_off() {
+        use std::io::{Read, Write};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(super::super::serve(
+            listener,
+            super::super::router_with(super::super::ServerConfig::default()),
+            std::future::pending(),
+        ));
+        let client = tokio::task::spawn_blocking(move || {
+            let limit = Duration::from_secs(limits::SERVER_HEADER_READ_TIMEOUT_SECS + 10);
+            let start = std::time::Instant::now();
+            let mut partial = std::net::TcpStream::connect(addr).unwrap();
+            partial
+                .write_all(b"GET /api/health HTTP/1.1\r\nHost: ")
+                .unwrap();
+            let idle = std::net::TcpStream::connect(addr).unwrap();
+            for mut conn in [partial, idle] {
+                conn.set_read_timeout(Some(limit)).unwrap();
+                let mut buf = Vec::new();
+                // Closed by the server: end of stream (possibly after an error answer).
+                let read = conn.read_to_end(&mut buf);
+                assert!(
+                    read.is_ok(),
+                    "connection held open past {limit:?}: {read:?}"
+                );
+            }
+            assert!(start.elapsed() < limit);
+            // A whole request on a fresh connection is still answered.
+            let mut ok = std::net::TcpStream::connect(addr).unwrap();
+            ok.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut buf = Vec::new();
+            ok.read_to_end(&mut buf).unwrap();
+            String::from_utf8_lossy(&buf).into_owned()
+        });
+        let answer = client.await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("x-content-type-options: nosniff")
+        );
+        server.abort();
+    }
+
+    mod fuzz {
+        //! Defect 5: random JSON bodies and queries to every route. The seed is
+        //! `PROPTEST_RNG_SEED` from `.cargo/config.toml`; `BREAKOUT_FUZZ_CASES=N` runs more.
+
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The routes, with the method each answers.
+        const ROUTES: &[(&str, &str)] = &[
+            ("GET", "/api/health"),
+            ("POST", "/api/swu"),
+            ("POST", "/api/swu/plan"),
+            ("POST", "/api/swu/cost"),
+            ("POST", "/api/swu/tails"),
+            ("POST", "/api/swu/yield"),
+            ("POST", "/api/convert"),
+            ("POST", "/api/safeguards/detect"),
+            ("POST", "/api/safeguards/sample"),
+            ("POST", "/api/safeguards/page-threshold"),
+            ("POST", "/api/safeguards/plant"),
+            ("POST", "/api/safeguards/sequence"),
+            ("POST", "/api/safeguards/balance"),
+            ("GET", "/api/machines"),
+            ("GET", "/api/machines/IR-6"),
+            ("GET", "/api/deals"),
+            ("GET", "/api/deals/jcpoa-2015"),
+            ("GET", "/api/deals/jcpoa-2015/check"),
+            ("GET", "/api/deals/jcpoa-2015/floor"),
+            ("GET", "/api/compare"),
+            ("POST", "/api/breakout"),
+            ("GET", "/api/history"),
+            ("GET", "/api/states"),
+            ("POST", "/api/cascade/run"),
+            ("PUT", "/api/breakout"),
+        ];
+
+        /// Field names of the routes' requests, the empty name and a stranger.
+        const KEYS: &[&str] = &[
+            "",
+            "state",
+            "samples",
+            "seed",
+            "periods",
+            "periods_per_year",
+            "sequences",
+            "k",
+            "alpha",
+            "muf",
+            "sigma_inventory_kg",
+            "sigma_transfer_kg",
+            "swu_per_yr",
+            "loss_kg",
+            "sigma_kg",
+            "items",
+            "defects",
+            "beta",
+            "goal_kg",
+            "product_wt_pct",
+            "product_kg_u",
+            "feed_kg_u",
+            "feed_wt_pct",
+            "tails_wt_pct",
+            "tails",
+            "stock",
+            "swu",
+            "value",
+            "unit",
+            "wt_pct",
+            "to",
+            "cascade",
+            "recycle",
+            "stages",
+            "feed_stage",
+            "cuts",
+            "goal",
+            "count",
+            "date",
+            "series",
+            "deals",
+            "state_toml",
+            "setup_days_per_step",
+            "reinstall_cascades_per_month",
+            "weaponization_months",
+            "loss_period",
+            "instruments",
+            "file",
+            "swu_per_machine",
+            "model",
+            "zzz",
+        ];
+
+        fn scalar() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                Just(json!(0)),
+                Just(json!(-1)),
+                Just(json!(1)),
+                Just(json!(12)),
+                Just(json!(100_000)),
+                Just(json!(4_294_967_296u64)),
+                Just(json!(u64::MAX)),
+                Just(json!(i64::MIN)),
+                Just(json!(1e308)),
+                Just(json!(-1e308)),
+                Just(json!(5e-324)),
+                Just(json!(0.5)),
+                Just(json!(90)),
+                any::<i32>().prop_map(|n| json!(n)),
+                (-1e6f64..1e6).prop_map(|x| json!(x)),
+                Just(json!("NaN")),
+                Just(json!("inf")),
+                Just(json!("-inf")),
+                Just(json!("1e999")),
+                Just(json!("12")),
+                Just(json!("-3")),
+                Just(json!("3,-2,7,4")),
+                Just(json!("iran-2025-05")),
+                Just(json!("ir6-174")),
+                Just(json!("wgu")),
+                Just(json!("kg-u")),
+                Just(json!("optimal")),
+                Just(json!("408.6@60")),
+                Just(json!("2020-02-30")),
+                Just(json!("/etc/passwd")),
+                Just(json!("")),
+                "[ -~]{0,12}".prop_map(|s| json!(s)),
+                Just(json!(null)),
+                Just(json!(true)),
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = Value> {
+            scalar().prop_recursive(2, 12, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::vec((prop::sample::select(KEYS), inner), 0..4).prop_map(
+                        |kv| Value::Object(
+                            kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                        )
+                    ),
+                ]
+            })
+        }
+
+        fn fields() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
+            prop::collection::vec((prop::sample::select(KEYS), value()), 0..6)
+        }
+
+        fn cases() -> u32 {
+            std::env::var("BREAKOUT_FUZZ_CASES")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(64)
+        }
+
+        /// Percent-encodes everything but unreserved characters.
+        fn encode(s: &str) -> String {
+            s.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~,=".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect()
+        }
+
+        /// Every number in an answer is finite.
+        fn all_finite(v: &Value) -> bool {
+            match v {
+                Value::Number(n) => n.as_f64().is_some_and(f64::is_finite),
+                Value::Array(a) => a.iter().all(all_finite),
+                Value::Object(m) => m.values().all(all_finite),
+                _ => true,
+            }
+        }
+
+        /// The limit the fuzzed router runs with: each case must end within it (plus slack for
+        /// the permit wait and a busy machine).
+        const LIMIT: Duration = Duration::from_secs(20);
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+            #[test]
+            fn any_request_gets_a_json_answer_in_time(
+                route in prop::sample::select(ROUTES),
+                fields in fields(),
+                raw in prop_oneof![3 => Just(None), 1 => "[ -~]{0,40}".prop_map(Some)],
+            ) {
+                let (method, uri) = route;
+                let (uri, body) = if method == "GET" {
+                    let q: Vec<String> = fields
+                        .iter()
+                        .map(|(k, v)| {
+                            let v = match v { Value::String(s) => s.clone(), other => other.to_string() };
+                            format!("{}={}", encode(k), encode(&v))
+                        })
+                        .collect();
+                    let mut q = q.join("&");
+                    if let Some(r) = &raw {
+                        q.push_str(&encode(r));
+                    }
+                    (format!("{uri}?{q}"), String::new())
+                } else {
+                    let obj: Map<String, Value> =
+                        fields.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect();
+                    (uri.to_string(), raw.clone().unwrap_or_else(|| Value::Object(obj).to_string()))
+                };
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                let start = std::time::Instant::now();
+                let router = super::super::super::router_with(super::super::super::ServerConfig {
+                    timeout: LIMIT,
+                    ..super::super::super::ServerConfig::default()
+                });
+                let (s, _, j) = rt.block_on(call_on(router, method, &uri, &[], body.clone()));
+                let took = start.elapsed();
+                prop_assert!(took < LIMIT + Duration::from_secs(10), "{method} {uri} {body:.200}: {took:?}");
+                if s == StatusCode::OK {
+                    prop_assert!(all_finite(&j), "{method} {uri}: {j:.300}");
+                } else {
+                    prop_assert!(
+                        s.is_client_error() || s == StatusCode::SERVICE_UNAVAILABLE,
+                        "{method} {uri} {body:.300}: {s} {j}"
+                    );
+                    prop_assert!(
+                        j["error"].as_str().is_some_and(|e| !e.is_empty()),
+                        "{method} {uri} {body:.300}: {s} {j}"
+                    );
+                }
+            }
         }
     }
 }

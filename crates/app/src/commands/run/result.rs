@@ -464,7 +464,8 @@ fn monte_carlo(
 ) -> Result<MonteCarloResult, AppError> {
     let engine = AppError::from;
     let report = |done: usize| progress.update("samples", done as u64, n as u64);
-    let sampled = montecarlo::sample_goal_days(est, sc, n, seed, &report);
+    let cancelled = || progress.cancelled();
+    let sampled = montecarlo::sample_goal_days_cancellable(est, sc, n, seed, &report, &cancelled);
     progress.finish();
     let s = montecarlo::summarize(sampled.map_err(engine)?, 20);
     let finite = |d: f64| d.is_finite().then_some(d);
