@@ -254,20 +254,40 @@ fn validation_cases() {
     let band = |lo: f64, hi: f64| (lo, hi);
     let first = "/results/first_sq_days";
     let goal = "/results/goal_days";
-    let more: Vec<(&str, Vec<&str>, &str, (f64, f64))> = vec![
+    // (what, command line, JSON pointer of the days, accepted range)
+    type Case<'a> = (&'a str, Vec<&'a str>, &'a str, (f64, f64));
+    let more: Vec<Case> = vec![
         // V1b: 233 kg (9 WGU) in 3 weeks at Fordow (ISIS, May 2025). Ratio 2.95: the Fordow
         // cascades run on 60 % feed they were not set up for, and the 9th unit needs the
         // natural-uranium route (a threshold: 9 units take 41 days at 1,740 IR-6, 62 at 1,724).
         (
             "V1b fixed: Fordow, 9 WGU",
-            vec!["run", "iran-2025-05", "--site", "fordow", "--goal", "wgu", "--count", "9"],
+            vec![
+                "run",
+                "iran-2025-05",
+                "--site",
+                "fordow",
+                "--goal",
+                "wgu",
+                "--count",
+                "9",
+            ],
             goal,
             pin(61.88),
         ),
         // V2b: 174 kg (7 WGU) in 3 weeks (ISIS, Feb 2025). Ratio 2.77, same reason as V1b.
         (
             "V2b fixed: Fordow, 7 WGU",
-            vec!["run", "iran-2025-02", "--site", "fordow", "--goal", "wgu", "--count", "7"],
+            vec![
+                "run",
+                "iran-2025-02",
+                "--site",
+                "fordow",
+                "--goal",
+                "wgu",
+                "--count",
+                "7",
+            ],
             goal,
             pin(58.16),
         ),
@@ -275,7 +295,14 @@ fn validation_cases() {
         // 1 WGU. Ratio 1.38: batch recycling through natural-feed cascades and set-up per step.
         (
             "N1: ISIS 2010, 6,724 IR-1 from natural uranium",
-            vec!["run", "--machines", "IR-1=6724", "--no-stocks", "--goal", "wgu"],
+            vec![
+                "run",
+                "--machines",
+                "IR-1=6724",
+                "--no-stocks",
+                "--goal",
+                "wgu",
+            ],
             first,
             pin(504.92),
         ),
@@ -283,7 +310,15 @@ fn validation_cases() {
         // ~10,000 kg UF6 of LEU). Ratio 1.35 against 2.5 months: the IR-1-era step losses.
         (
             "N2: US 2015, pre-deal program",
-            vec!["run", "--machines", "IR-1=10180", "--stock", "6760@3.5", "--goal", "sq"],
+            vec![
+                "run",
+                "--machines",
+                "IR-1=10180",
+                "--stock",
+                "6760@3.5",
+                "--goal",
+                "sq",
+            ],
             first,
             pin(102.53),
         ),
@@ -345,7 +380,12 @@ fn validation_cases() {
         ),
         // N7a/N7b: 'about 12 days' (Kahl, US DoD, Feb 2023; ISIS, Jun 2023). Ratios 0.23 and
         // 0.22: the state counts every installed machine at Natanz and Fordow as enriching.
-        ("N7a: Kahl Feb 2023", vec!["run", "iran-2023-05"], first, pin(2.741)),
+        (
+            "N7a: Kahl Feb 2023",
+            vec!["run", "iran-2023-05"],
+            first,
+            pin(2.741),
+        ),
         (
             "N7b: ISIS Jun 2023",
             vec!["run", "iran-2023-05", "--goal", "wgu"],
@@ -353,7 +393,12 @@ fn validation_cases() {
             pin(2.581),
         ),
         // N8: Blinken, Jul 2024, 'one or two weeks'. Ratio 0.24: same reason as N7.
-        ("N8: Blinken Jul 2024", vec!["run", "iran-2024-08"], first, pin(2.549)),
+        (
+            "N8: Blinken Jul 2024",
+            vec!["run", "iran-2024-08"],
+            first,
+            pin(2.549),
+        ),
         // N9 / N10: ISIS Aug 2024, Fordow (10 IR-6 cascades + IR-1) from < 5 % LEU only:
         // ~1.5 months (ratio 2.15); from natural uranium only: ~5.5 months (ratio 2.24). Quick
         // mode runs the natural-feed IR-1 cascade profile and counts each step's set-up.
@@ -449,7 +494,9 @@ fn validation_cases() {
     ];
     for (what, args, pointer, (lo, hi)) in more {
         let j = json(&args);
-        let d = f(j.pointer(pointer).unwrap_or_else(|| panic!("{what}: no {pointer}")));
+        let d = f(j
+            .pointer(pointer)
+            .unwrap_or_else(|| panic!("{what}: no {pointer}")));
         assert!(d >= lo && d <= hi, "{what}: {d} days not in {lo}–{hi}");
     }
 }
