@@ -107,7 +107,7 @@ function labelOf(id) {
 // Returns { text, control }: the message with flags and field names replaced by control labels.
 function translate(message, view) {
   const map = FIELDS[view] || {};
-  let control = null;
+  let control = /^uploaded state\b/.test(String(message)) && map["uploaded state"] ? map["uploaded state"] : null;
   const name = (key) => {
     const k = key.replace(/^--/, "").replace(/-/g, "_").replace(/\[\d+\]$/, "");
     const id = map[k];
@@ -117,6 +117,9 @@ function translate(message, view) {
   let text = String(message)
     .split("\n").filter((l) => !/^\s*(Usage:|For more information|tip:)/i.test(l)).join("\n")
     .replace(/^error:\s*/i, "")
+    .replace(/invalid value: integer `(-?\d+)`, expected (usize|u64|u32)/g, "$1 is not allowed: expected a whole number, 0 or more")
+    .replace(/invalid type: ([^,]+), expected (f64|a number)/g, "$1 is not a number")
+    .replace(/expected (f64|usize|u64|u32)\b/g, "expected a number")
     .replace(/^uploaded state:(\d+):(\d+): /, "the uploaded file is not a valid state (line $1, column $2): ")
     .replace(/field `([^`]+)`/g, (_, k) => name(k))
     .replace(/give one of ((?:--[a-z0-9-]+(?:, )?)+)/g, (_, list) => `give one of ${list.split(", ").map(name).join(", ")}`)
@@ -130,7 +133,7 @@ function translate(message, view) {
   }
   if (!control) {
     // A message naming no field: the first mapped key it mentions in prose.
-    for (const k of Object.keys(map)) if (text.includes(k)) { control = map[k]; break; }
+    for (const k of Object.keys(map)) if (k.includes("_") && text.includes(k)) { control = map[k]; break; }
   }
   return { text: text.trim(), control };
 }
@@ -352,7 +355,7 @@ function writeHash() {
 }
 let lastHash = "";
 function readHash() {
-  const h = decodeURIComponent(location.hash.slice(1));
+  const h = location.hash.slice(1);
   const [tab, query] = [h.split("?")[0], h.includes("?") ? h.slice(h.indexOf("?") + 1) : ""];
   return { tab, params: new URLSearchParams(query) };
 }
@@ -395,7 +398,17 @@ function select(tab, focus = true) {
   currentTab = tab;
   if (focus) tab.focus();
   const loader = loaders[tab.id];
-  Promise.resolve(loader ? loader() : null).finally(writeHash);
+  Promise.resolve(loader ? loader() : null).catch((e) => {
+    // A view that could not load says so where its answer would be, with a way to try again.
+    const view = $(tab.getAttribute("aria-controls"));
+    const slot = view.querySelector(".error");
+    if (!slot) return;
+    const again = document.createElement("button");
+    again.type = "button";
+    again.textContent = "Try again";
+    again.addEventListener("click", () => select(tab));
+    slot.replaceChildren(`This view could not load: ${translate(e.message, "").text} `, again);
+  }).finally(writeHash);
   writeHash();
 }
 tabs.forEach((t, i) => {
@@ -466,7 +479,16 @@ async function stepsChart(tails, feed) {
 // Shared data.
 let statesCache = null;
 async function bundledStates() {
-  if (!statesCache) statesCache = (await api("GET", "/api/states")).results.states;
+  // The list is slow to compute on a cold server; the server keeps answers it finished, so a
+  // timed-out first request is retried.
+  for (let attempt = 1; !statesCache; attempt++) {
+    try {
+      statesCache = (await api("GET", "/api/states")).results.states;
+    } catch (e) {
+      if (attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
   return statesCache;
 }
 let machineLib = null;
@@ -485,9 +507,18 @@ const bk = { types: [], sites: [], touched: new Set(), last: null, upload: null,
 async function loadBreakout() {
   const sel = $("bk-state");
   if (sel.options.length) return;
-  for (const st of await bundledStates()) sel.add(new Option(`${st.state} — ${st.title}`, st.state));
-  sel.value = "iran-2025-05";
-  applyPending("state", "bk-state");
+  // The answer first: the chosen state is asked for at once; the list of the others (slow to
+  // compute on a cold server) fills the picker when it arrives.
+  const first = pendingHash.get("state") || "iran-2025-05";
+  pendingHash.delete("state");
+  sel.add(new Option(first, first));
+  sel.value = first;
+  const fillStates = () => bundledStates().then((list) => {
+    const chosen = sel.value;
+    sel.replaceChildren(...list.map((st) => new Option(`${st.state} — ${st.title}`, st.state)));
+    if (![...sel.options].some((o) => o.value === chosen)) sel.add(new Option(chosen, chosen));
+    sel.value = chosen;
+  }).catch(() => {});
   await machineLibrary();
   const status = $("bk-upload-status");
   const useBundled = () => {
@@ -529,6 +560,7 @@ async function loadBreakout() {
   $("mc-run").addEventListener("click", runMonteCarlo);
   $("bk-csv").addEventListener("click", exportCsv);
   await runBreakout(true);
+  fillStates();
 }
 
 // The per-type what-ifs as `swu.TYPE` / `eff.TYPE` → value: from the sliders once built, else
@@ -589,7 +621,7 @@ async function runBreakout(rebuild) {
   }
   if (rebuild || !bk.built) buildBreakoutControls(j);
   showBreakout(j);
-  clearMonteCarlo("Inputs changed: run the Monte Carlo again for these inputs.");
+  clearMonteCarlo("Not run yet for these inputs.");
   writeHash();
 }
 
@@ -604,6 +636,7 @@ function breakoutFailed(message) {
   strong.textContent = "No answer";
   ans.replaceChildren(strong, " — the inputs have an error (shown by the control that caused it): ", text);
   ans.classList.add("failed");
+  $("bk-csv").disabled = true;
   showError("breakout", message, "bk-error");
   if (bk.upload !== null) {
     const back = $("bk-upload-status").querySelector("button");
@@ -692,6 +725,7 @@ function showBreakout(j) {
   const count = j.inputs.goal.count;
   const ans = $("bk-answer");
   ans.classList.remove("failed");
+  $("bk-csv").disabled = false;
   const head = r.goal_days === null || r.goal_days === undefined ? "never (not enough material or capacity)" : dur(r.goal_days);
   const strong = document.createElement("strong");
   strong.id = "bk-headline";
@@ -938,11 +972,16 @@ async function loadDeals() {
     const list = (await api("GET", "/api/deals")).results.deals;
     for (const d of list) sel.add(new Option(d.name, d.id));
     applyPending("deal", "deal-select");
-    const states = await bundledStates();
     const cs = $("check-state");
-    for (const st of states) cs.add(new Option(`${st.state} (${st.as_of})`, st.state));
-    cs.value = "iran-2025-05";
-    applyPending("check", "check-state");
+    const first = pendingHash.get("check") || "iran-2025-05";
+    pendingHash.delete("check");
+    cs.add(new Option(first, first));
+    cs.value = first;
+    bundledStates().then((states) => {
+      const chosen = cs.value;
+      cs.replaceChildren(...states.map((st) => new Option(`${st.state} (${st.as_of})`, st.state)));
+      cs.value = chosen;
+    }).catch(() => {});
     sel.addEventListener("change", () => { writeHash(); showDeal(); checkDeal(); floorChart(); });
     cs.addEventListener("change", () => { writeHash(); checkDeal(); });
     $("deal-date").addEventListener("change", () => { writeHash(); showDeal(); });
