@@ -44,12 +44,20 @@ async function api(method, path, body, channel) {
   }
   busy(1);
   try {
-    const res = await fetch(path, {
+    const send = () => fetch(path, {
       method,
       headers: body ? { "content-type": "application/json" } : {},
       body: body ? JSON.stringify(body) : undefined,
       signal: ctl ? ctl.signal : undefined,
     });
+    let res = await send();
+    // The server answers 503 when a request ran out of time (often only because it was busy):
+    // one more try before the error is shown.
+    if (res.status === 503) {
+      $("busy").textContent = "the server is busy: trying again…";
+      await new Promise((r) => setTimeout(r, 300));
+      res = await send();
+    }
     let json;
     try {
       json = await res.json();
@@ -1159,7 +1167,7 @@ async function detect() {
 async function detectChart(current) {
   const loss = Number($("sg-loss").value);
   const top = Math.max(loss, current.detectable_loss_kg, 25) * 1.5;
-  const n = 24;
+  const n = 16;
   const amounts = Array.from({ length: n + 1 }, (_, i) => (top * i) / n);
   let ps;
   try {
