@@ -655,6 +655,8 @@ function breakoutFailed(message) {
   fillTable("bk-timeline", [], () => {});
   fillTable("bk-assumptions", [], () => {});
   $("bk-steps").querySelector("caption").textContent = "Timeline by enrichment step";
+  $("bk-timeline-details").querySelector("summary").textContent = "Every timeline row";
+  $("bk-assumptions-details").querySelector("summary").textContent = "Every assumption and its source";
   clearMonteCarlo("");
 }
 
@@ -907,7 +909,11 @@ async function loadHistory() {
     if (aborted(e)) return;
     emptyChart("chart-history", "No chart: the history could not be computed.");
     fillTable("history", [], () => {});
-    $("history-error").textContent = translate(e.message, "history").text;
+    const again = document.createElement("button");
+    again.type = "button";
+    again.textContent = "Try again";
+    again.addEventListener("click", loadHistory);
+    $("history-error").replaceChildren(`${translate(e.message, "history").text} `, again);
     return;
   }
   const sorted = [...rows].sort((a, b) => a.as_of.localeCompare(b.as_of));
