@@ -14,7 +14,7 @@ use breakout::deal::{ClauseKind, Deal, MachineScope, Sites, StockLimit};
 use breakout::{Estimate, HEADLINE, MachineStatus, Weaponization};
 use clap::{Args, ValueEnum};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::deal::parse_date;
 use std::str::FromStr;
@@ -503,12 +503,73 @@ fn days(d: Option<f64>) -> String {
     })
 }
 
-fn opt(d: Option<f64>) -> Value {
-    d.map_or(Value::Null, |v| json!(v))
+/// The `results` of `deal floor`: breakout while the deal holds and if it is broken that day.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FloorResult {
+    /// Days to the first goal unit with permitted capacity only (`None`: never).
+    pub permitted_first_sq_days: Option<f64>,
+    /// Days to the first goal unit if the deal is broken that day, reinstalling (`None`: never).
+    pub first_sq_days: Option<f64>,
+    /// Capacity the deal permits, kg-SWU/yr.
+    pub permitted_capacity_swu_per_yr: f64,
+    /// Capacity once everything is reinstalled, kg-SWU/yr.
+    pub capacity_if_broken_swu_per_yr: f64,
+    /// Time to a weapon if broken, in words (with `--weaponization-months`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weapon_if_broken: Option<String>,
+    /// Time to a weapon if broken, days (with `--weaponization-months`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weapon_days: Option<WeaponDays>,
+    /// What the deal changed in the base state.
+    pub changes: Vec<String>,
+    /// One point a year over the deal's life (`--series yearly`, dated deals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<Vec<FloorPoint>>,
 }
 
-/// `breakout deal floor`.
-pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &FloorOptions) -> Answer {
+/// A range of days to a weapon.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct WeaponDays {
+    /// Fastest, days.
+    pub low: f64,
+    /// Slowest, days.
+    pub high: f64,
+}
+
+/// The floor on one day of the deal's life.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FloorPoint {
+    /// The day, YYYY-MM-DD.
+    pub date: String,
+    /// Days to the first unit while the deal holds (`None`: never).
+    pub permitted_first_sq_days: Option<f64>,
+    /// Days to the first unit if broken that day (`None`: never).
+    pub first_sq_days: Option<f64>,
+}
+
+/// A deal's floor: the typed result and what its document also shows.
+pub struct FloorEstimate {
+    /// The deal.
+    pub deal: Deal,
+    /// Both estimates on the day.
+    pub floor: Floor,
+    /// Reinstallation rate if broken, cascades/month.
+    pub rate: f64,
+    /// The typed `results`.
+    pub result: FloorResult,
+}
+
+/// The breakout floor of `deal_arg` on `date` (the deal's start if `None`), and over its life
+/// with [`Series::Yearly`]: the typed result of `breakout deal floor`.
+///
+/// # Errors
+/// [`AppError`] for a deal, state, date or estimate that cannot be made.
+pub fn floor_estimate(
+    deal_arg: &str,
+    date: Option<&str>,
+    series: Series,
+    o: &FloorOptions,
+) -> Result<FloorEstimate, AppError> {
     let deal = load(deal_arg)?;
     let base = base_state(&deal)?;
     let base_date: Date = base
@@ -517,7 +578,7 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
         .parse()
         .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))?;
     let date = match date {
-        Some(d) => parse_date("--date", &d)?,
+        Some(d) => parse_date("--date", d)?,
         None => start_date(&deal, base_date),
     };
     let weapon = o
@@ -529,6 +590,55 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
     let rate = o
         .reinstall_cascades_per_month
         .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH);
+    let weapon_days = weapon.zip(f.broken.first_unit_days).map(|(w, d)| {
+        let (low, high) = w.weapon_days(d);
+        WeaponDays { low, high }
+    });
+    // The deal's life: yearly until every dated limit has ended.
+    let series = match (series, end_date(&deal)) {
+        (Series::Yearly, Some(end)) => {
+            let mut points = Vec::new();
+            let mut d = date;
+            while d <= end {
+                let fl = floor(&deal, &base, d, o)?;
+                points.push(FloorPoint {
+                    date: d.to_string(),
+                    permitted_first_sq_days: fl.permitted.first_unit_days,
+                    first_sq_days: fl.broken.first_unit_days,
+                });
+                d = d.plus(1, 0, 0);
+            }
+            Some(points)
+        }
+        _ => None,
+    };
+    let result = FloorResult {
+        permitted_first_sq_days: f.permitted.first_unit_days,
+        first_sq_days: f.broken.first_unit_days,
+        permitted_capacity_swu_per_yr: f.permitted.initial_capacity_swu_per_yr,
+        capacity_if_broken_swu_per_yr: f.broken.final_capacity_swu_per_yr,
+        weapon_if_broken: weapon_days.map(|w| format!("{}–{} days", num(w.low), num(w.high))),
+        weapon_days,
+        changes: f.changes.clone(),
+        series,
+    };
+    Ok(FloorEstimate {
+        deal,
+        floor: f,
+        rate,
+        result,
+    })
+}
+
+/// `breakout deal floor`: the document of [`floor_estimate`].
+pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &FloorOptions) -> Answer {
+    let FloorEstimate {
+        deal,
+        floor: f,
+        rate,
+        result: res,
+    } = floor_estimate(deal_arg, date.as_deref(), series, o)?;
+    let date = f.date;
     let mut r = Document::new(
         "deal floor",
         format!("Breakout floor of {} on {}", deal.name, date),
@@ -558,43 +668,43 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
     r.result_text(
         "permitted_first_sq_days",
         "Breakout with permitted capacity only (deal holds)",
-        &days(f.permitted.first_unit_days),
+        &days(res.permitted_first_sq_days),
     )
-    .result_json("permitted_first_sq_days", opt(f.permitted.first_unit_days))
+    .result_json(
+        "permitted_first_sq_days",
+        json!(res.permitted_first_sq_days),
+    )
     .result_text(
         "first_sq_days",
         "Breakout if the deal is broken that day (reinstalling)",
-        &days(f.broken.first_unit_days),
+        &days(res.first_sq_days),
     )
-    .result_json("first_sq_days", opt(f.broken.first_unit_days))
+    .result_json("first_sq_days", json!(res.first_sq_days))
     .result(
         "permitted_capacity_swu_per_yr",
         "Permitted capacity",
-        f.permitted.initial_capacity_swu_per_yr,
+        res.permitted_capacity_swu_per_yr,
         "kg-SWU/yr",
     )
     .result(
         "capacity_if_broken_swu_per_yr",
         "Capacity once everything is reinstalled",
-        f.broken.final_capacity_swu_per_yr,
+        res.capacity_if_broken_swu_per_yr,
         "kg-SWU/yr",
     );
-    if let Some(w) = weapon
-        && let Some(d) = f.broken.first_unit_days
-    {
-        let (lo, hi) = w.weapon_days(d);
+    if let (Some(text), Some(w)) = (&res.weapon_if_broken, res.weapon_days) {
         r.result_text(
             "weapon_if_broken",
             "Time to a weapon if broken (separate range)",
-            &format!("{}–{} days", num(lo), num(hi)),
+            text,
         );
-        r.result_json("weapon_days", json!({"low": lo, "high": hi}));
+        r.result_json("weapon_days", json!(w));
     }
     let mut t = Table::new("What the deal changes in the base state", &["change"]);
-    for c in &f.changes {
+    for c in &res.changes {
         t.row(vec![c.clone()]);
     }
-    r.result_json("changes", json!(f.changes)).table(t);
+    r.result_json("changes", json!(res.changes)).table(t);
     let mut steps = Table::new(
         "Timeline if broken (fixed-cascade model; `breakout run` shows the cascades)",
         &["from day", "to day", "step"],
@@ -607,75 +717,73 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
         ]);
     }
     r.table(steps);
-    // The deal's life: yearly until every dated limit has ended.
-    if series == Series::Yearly
-        && let Some(end) = end_date(&deal)
-    {
+    if let Some(points) = &res.series {
         let mut t = Table::new(
             "Over the deal's life (limits sunset)",
             &["date", "deal holds, days", "if broken, days"],
         );
-        let mut rows = Vec::new();
-        let mut d = date;
-        while d <= end {
-            let fl = floor(&deal, &base, d, o)?;
+        for p in points {
             t.row(vec![
-                d.to_string(),
-                fl.permitted.first_unit_days.map_or("never".into(), num),
-                fl.broken.first_unit_days.map_or("never".into(), num),
+                p.date.clone(),
+                p.permitted_first_sq_days.map_or("never".into(), num),
+                p.first_sq_days.map_or("never".into(), num),
             ]);
-            rows.push(json!({"date": d.to_string(), "permitted_first_sq_days": opt(fl.permitted.first_unit_days), "first_sq_days": opt(fl.broken.first_unit_days)}));
-            d = d.plus(1, 0, 0);
         }
-        r.result_json("series", Value::Array(rows)).table(t);
+        r.result_json("series", json!(points)).table(t);
     }
     r.note(format!("reinstallation default: {REINSTALL_SOURCE}"));
     r.note(format!(
         "deal holds: {}; if broken: {}",
-        days(f.permitted.first_unit_days),
-        days(f.broken.first_unit_days)
+        days(res.permitted_first_sq_days),
+        days(res.first_sq_days)
     ));
     Ok((r, Outcome::Success))
 }
 
-/// `breakout deal compare DEAL...`: the floors side by side, with "no deal" (the latest state as
-/// it is) and the post-strike state for reference.
-pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
-    let weapon = o
-        .weaponization_months
-        .map(|MonthRange { lo, hi }| Weaponization::new(lo, hi))
-        .transpose()
-        .map_err(|e| AppError::Usage(e.to_string()))?;
+/// The `results` of `deal compare`: each deal's floor and the reference states.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CompareResult {
+    /// The deals at their start, then "no deal" and the post-strike state.
+    pub positions: Vec<Position>,
+}
+
+/// One row of `deal compare`: a deal at its start, or a reference state as it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Position {
+    /// The deal id, or what the reference state stands for.
+    pub position: String,
+    /// The deal's name (deals only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The day of the floor, YYYY-MM-DD (deals only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The state the deal's limits apply to (deals only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_state: Option<String>,
+    /// The reference state (references only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Days to the first unit while the deal holds (a reference: as it is; `None`: never).
+    pub permitted_first_sq_days: Option<f64>,
+    /// Days to the first unit if broken (a reference: as it is; `None`: never).
+    pub first_sq_days: Option<f64>,
+    /// What the deal changed in the base state (deals only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<String>>,
+    /// Numeric and text-only clauses of a deal: shown in the table, not part of `results`.
+    #[serde(skip)]
+    pub clauses: Option<(usize, usize)>,
+}
+
+/// The floors of `deals` side by side with the reference states: the typed result of
+/// `breakout deal compare`.
+///
+/// # Errors
+/// [`AppError`] for a deal, state or estimate that cannot be made.
+pub fn compare(deals: &[String], o: &FloorOptions) -> Result<CompareResult, AppError> {
     let lib = bundled_machines()?;
-    let mut r = Document::new(
-        "deal compare",
-        "Deals side by side: breakout floor and breakout if broken",
-    );
-    r.input_value("deals", "Deals", json!(deals), deals.join(", "))
-        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe());
-    let mut t = Table::new(
-        "Time to the goal (days; months in brackets)",
-        &[
-            "position",
-            "clauses (numeric / text)",
-            "deal holds",
-            "if broken",
-            "time to a weapon if broken",
-        ],
-    );
-    let mut rows = Vec::new();
-    let fmt = |d: Option<f64>| {
-        d.map_or("never".into(), |d| {
-            format!("{} ({})", num(d), num(d / enrich::units::DAYS_PER_MONTH))
-        })
-    };
-    let weapon_text = |d: Option<f64>| match (weapon, d) {
-        (Some(w), Some(d)) => {
-            let (lo, hi) = w.weapon_days(d);
-            format!("{}–{} days", num(lo), num(hi))
-        }
-        _ => "—".into(),
-    };
+    let mut positions = Vec::new();
     for id in deals {
         let deal = load(id)?;
         let base = base_state(&deal)?;
@@ -690,18 +798,17 @@ pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
             .iter()
             .filter(|c| !matches!(c.kind, ClauseKind::Text))
             .count();
-        t.row(vec![
-            deal.id.clone(),
-            format!("{numeric} / {}", deal.clauses.len() - numeric),
-            fmt(f.permitted.first_unit_days),
-            fmt(f.broken.first_unit_days),
-            weapon_text(f.broken.first_unit_days),
-        ]);
-        rows.push(json!({
-            "position": deal.id, "name": deal.name, "date": f.date.to_string(), "base_state": f.base,
-            "permitted_first_sq_days": opt(f.permitted.first_unit_days),
-            "first_sq_days": opt(f.broken.first_unit_days), "changes": f.changes,
-        }));
+        positions.push(Position {
+            position: deal.id.clone(),
+            name: Some(deal.name.clone()),
+            date: Some(f.date.to_string()),
+            base_state: Some(f.base),
+            state: None,
+            permitted_first_sq_days: f.permitted.first_unit_days,
+            first_sq_days: f.broken.first_unit_days,
+            changes: Some(f.changes),
+            clauses: Some((numeric, deal.clauses.len() - numeric)),
+        });
     }
     // References: no deal (the latest state as it is) and the strikes.
     let args = run::RunArgs {
@@ -719,16 +826,69 @@ pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
             .prepare(&sc)
             .and_then(|m| m.estimate(&sc.central_values()))
             .map_err(AppError::from)?;
-        t.row(vec![
-            label.into(),
-            "—".into(),
-            fmt(e.first_unit_days),
-            fmt(e.first_unit_days),
-            weapon_text(e.first_unit_days),
-        ]);
-        rows.push(json!({"position": label, "state": state, "permitted_first_sq_days": opt(e.first_unit_days), "first_sq_days": opt(e.first_unit_days)}));
+        positions.push(Position {
+            position: label.into(),
+            name: None,
+            date: None,
+            base_state: None,
+            state: Some(state.into()),
+            permitted_first_sq_days: e.first_unit_days,
+            first_sq_days: e.first_unit_days,
+            changes: None,
+            clauses: None,
+        });
     }
-    r.result_json("positions", Value::Array(rows)).table(t);
+    Ok(CompareResult { positions })
+}
+
+/// `breakout deal compare DEAL...`: the document of [`compare`].
+pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
+    let weapon = o
+        .weaponization_months
+        .map(|MonthRange { lo, hi }| Weaponization::new(lo, hi))
+        .transpose()
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let res = compare(deals, o)?;
+    let mut r = Document::new(
+        "deal compare",
+        "Deals side by side: breakout floor and breakout if broken",
+    );
+    r.input_value("deals", "Deals", json!(deals), deals.join(", "))
+        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe());
+    let mut t = Table::new(
+        "Time to the goal (days; months in brackets)",
+        &[
+            "position",
+            "clauses (numeric / text)",
+            "deal holds",
+            "if broken",
+            "time to a weapon if broken",
+        ],
+    );
+    let fmt = |d: Option<f64>| {
+        d.map_or("never".into(), |d| {
+            format!("{} ({})", num(d), num(d / enrich::units::DAYS_PER_MONTH))
+        })
+    };
+    let weapon_text = |d: Option<f64>| match (weapon, d) {
+        (Some(w), Some(d)) => {
+            let (lo, hi) = w.weapon_days(d);
+            format!("{}–{} days", num(lo), num(hi))
+        }
+        _ => "—".into(),
+    };
+    for p in &res.positions {
+        t.row(vec![
+            p.position.clone(),
+            p.clauses.map_or("—".into(), |(numeric, text)| {
+                format!("{numeric} / {text}")
+            }),
+            fmt(p.permitted_first_sq_days),
+            fmt(p.first_sq_days),
+            weapon_text(p.first_sq_days),
+        ]);
+    }
+    r.result_json("positions", json!(res.positions)).table(t);
     r.note("each deal at its start (Implementation Day for the JCPOA; for the 2025 proposals, the base state's date, since their start is unspecified); `deal floor DEAL` shows the changes, the timeline and the series over the deal's life");
     r.note(format!(
         "if broken: stored and idle cascades reinstalled at {} cascades/month ({REINSTALL_SOURCE})",
