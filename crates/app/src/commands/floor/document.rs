@@ -100,8 +100,8 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
     );
     for s in f.broken.steps.iter().take(30) {
         steps.row(vec![
-            num(s.start_days),
-            s.end_days.map_or("never".into(), num),
+            s.start_days.map_or("never".into(), |d| num(d.days())),
+            s.end_days.map_or("never".into(), |d| num(d.days())),
             s.what.clone(),
         ]);
     }

@@ -13,6 +13,7 @@ use crate::states;
 use breakout::date::Date;
 use breakout::deal::{ClauseKind, Deal};
 use breakout::{HEADLINE, Weaponization};
+use enrich::Days;
 
 /// The `results` of `deal floor`: breakout while the deal holds and if it is broken that day.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -102,7 +103,7 @@ pub fn floor_estimate(
         .reinstall_cascades_per_month
         .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH);
     let weapon_days = weapon.zip(f.broken.first_unit_days).map(|(w, d)| {
-        let (low, high) = w.weapon_days(d);
+        let (low, high) = w.weapon_days(d.days());
         WeaponDays { low, high }
     });
     // The deal's life: yearly until every dated limit has ended.
@@ -114,8 +115,8 @@ pub fn floor_estimate(
                 let fl = floor(&deal, &base, d, o)?;
                 points.push(FloorPoint {
                     date: d.to_string(),
-                    permitted_first_sq_days: fl.permitted.first_unit_days,
-                    first_sq_days: fl.broken.first_unit_days,
+                    permitted_first_sq_days: fl.permitted.first_unit_days.map(Days::days),
+                    first_sq_days: fl.broken.first_unit_days.map(Days::days),
                 });
                 d = d.plus(1, 0, 0);
             }
@@ -124,8 +125,8 @@ pub fn floor_estimate(
         _ => None,
     };
     let result = FloorResult {
-        permitted_first_sq_days: f.permitted.first_unit_days,
-        first_sq_days: f.broken.first_unit_days,
+        permitted_first_sq_days: f.permitted.first_unit_days.map(Days::days),
+        first_sq_days: f.broken.first_unit_days.map(Days::days),
         permitted_capacity_swu_per_yr: f.permitted.initial_capacity_swu_per_yr,
         capacity_if_broken_swu_per_yr: f.broken.final_capacity_swu_per_yr,
         weapon_if_broken: weapon_days.map(|w| format!("{}–{} days", num(w.low), num(w.high))),
@@ -205,8 +206,8 @@ pub fn compare(deals: &[String], o: &FloorOptions) -> Result<CompareResult, AppE
             date: Some(f.date.to_string()),
             base_state: Some(f.base),
             state: None,
-            permitted_first_sq_days: f.permitted.first_unit_days,
-            first_sq_days: f.broken.first_unit_days,
+            permitted_first_sq_days: f.permitted.first_unit_days.map(Days::days),
+            first_sq_days: f.broken.first_unit_days.map(Days::days),
             changes: Some(f.changes),
             clauses: Some((numeric, deal.clauses.len() - numeric)),
         });
@@ -233,8 +234,8 @@ pub fn compare(deals: &[String], o: &FloorOptions) -> Result<CompareResult, AppE
             date: None,
             base_state: None,
             state: Some(state.into()),
-            permitted_first_sq_days: e.first_unit_days,
-            first_sq_days: e.first_unit_days,
+            permitted_first_sq_days: e.first_unit_days.map(Days::days),
+            first_sq_days: e.first_unit_days.map(Days::days),
             changes: None,
             clauses: None,
         });
