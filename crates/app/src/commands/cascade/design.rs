@@ -91,15 +91,15 @@ pub(super) fn design(a: DesignArgs, lib: &MachineLibrary) -> Result<Document, Ap
                 }
             };
             let xp = target(
-                a.product_wt_pct,
-                a.product_at_pct,
+                a.targets.product_wt_pct,
+                a.targets.product_at_pct,
                 "product",
                 "--product-at-pct",
                 &mut r,
             )?;
             let xt = target(
-                a.tails_wt_pct,
-                a.tails_at_pct,
+                a.targets.tails_wt_pct,
+                a.targets.tails_at_pct,
                 "tails",
                 "--tails-at-pct",
                 &mut r,

@@ -13,12 +13,12 @@ pub(super) fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppErr
     // clap enforces these groups on the command line; a request built from JSON is checked
     // here, before the key fractions below rely on them.
     super::super::exactly_one(&[
-        ("product_at_pct", a.product_at_pct.is_some()),
-        ("product_wt_pct", a.product_wt_pct.is_some()),
+        ("product_at_pct", a.targets.product_at_pct.is_some()),
+        ("product_wt_pct", a.targets.product_wt_pct.is_some()),
     ])?;
     super::super::exactly_one(&[
-        ("tails_at_pct", a.tails_at_pct.is_some()),
-        ("tails_wt_pct", a.tails_wt_pct.is_some()),
+        ("tails_at_pct", a.targets.tails_at_pct.is_some()),
+        ("tails_wt_pct", a.targets.tails_wt_pct.is_some()),
     ])?;
     super::super::exactly_one(&[
         ("gamma", a.gamma.is_some()),
@@ -50,8 +50,18 @@ pub(super) fn marc(a: MarcArgs, lib: &MachineLibrary) -> Result<Document, AppErr
             (None, None) => unreachable!("checked above: one of each target"),
         }
     };
-    let kp = key(a.product_at_pct, a.product_wt_pct, "product", &mut r);
-    let kt = key(a.tails_at_pct, a.tails_wt_pct, "tails", &mut r);
+    let kp = key(
+        a.targets.product_at_pct,
+        a.targets.product_wt_pct,
+        "product",
+        &mut r,
+    );
+    let kt = key(
+        a.targets.tails_at_pct,
+        a.targets.tails_wt_pct,
+        "tails",
+        &mut r,
+    );
     let sep = match (a.gamma, &a.machine) {
         (Some(g), _) => {
             r.input("gamma", "Stage separation factor γ₂₃₅", g, "", false);

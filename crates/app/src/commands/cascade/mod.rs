@@ -165,6 +165,43 @@ impl FeedSpec {
     }
 }
 
+/// The product and tails assay targets of a cascade, each in wt-% or at-% U-235 (binary): one
+/// definition of the four flags and their JSON fields for `cascade design` and `cascade marc`.
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[group(skip)]
+struct TargetAssays {
+    /// Product target, wt-% U-235.
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "WT_PCT",
+        conflicts_with = "product_at_pct"
+    )]
+    product_wt_pct: Option<f64>,
+    /// Product target, at-% U-235.
+    #[arg(long, allow_negative_numbers = true, value_name = "AT_PCT")]
+    product_at_pct: Option<f64>,
+    /// Tails target, wt-% U-235.
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "WT_PCT",
+        conflicts_with = "tails_at_pct"
+    )]
+    tails_wt_pct: Option<f64>,
+    /// Tails target, at-% U-235.
+    #[arg(long, allow_negative_numbers = true, value_name = "AT_PCT")]
+    tails_at_pct: Option<f64>,
+}
+
+/// The ids of [`TargetAssays`]' flags, for the flags that exclude them.
+const TARGET_FLAGS: [&str; 4] = [
+    "product_wt_pct",
+    "product_at_pct",
+    "tails_wt_pct",
+    "tails_at_pct",
+];
+
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[group(skip)]
@@ -182,30 +219,11 @@ struct DesignArgs {
     /// Feed assay, at-% U-235 (binary).
     #[arg(long, allow_negative_numbers = true, value_name = "AT_PCT")]
     feed_at_pct: Option<f64>,
-    /// Product target, wt-% U-235.
-    #[arg(long, allow_negative_numbers = true, value_name = "WT_PCT", conflicts_with_all = ["product_at_pct", "stages"])]
-    product_wt_pct: Option<f64>,
-    /// Product target, at-% U-235.
-    #[arg(
-        long,
-        allow_negative_numbers = true,
-        value_name = "AT_PCT",
-        conflicts_with = "stages"
-    )]
-    product_at_pct: Option<f64>,
-    /// Tails target, wt-% U-235 (with a product target).
-    #[arg(long, allow_negative_numbers = true, value_name = "WT_PCT", conflicts_with_all = ["tails_at_pct", "stages"])]
-    tails_wt_pct: Option<f64>,
-    /// Tails target, at-% U-235.
-    #[arg(
-        long,
-        allow_negative_numbers = true,
-        value_name = "AT_PCT",
-        conflicts_with = "stages"
-    )]
-    tails_at_pct: Option<f64>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    targets: TargetAssays,
     /// Number of stages (instead of assay targets; with --feed-stage).
-    #[arg(long, value_name = "N", requires = "feed_stage")]
+    #[arg(long, value_name = "N", requires = "feed_stage", conflicts_with_all = TARGET_FLAGS)]
     stages: Option<usize>,
     /// Feed stage, counted from the tails end (with --stages).
     #[arg(
@@ -236,18 +254,9 @@ struct MarcArgs {
     #[command(flatten)]
     #[serde(flatten)]
     feed: FeedSpec,
-    /// Product target, at-% U-235.
-    #[arg(long, allow_negative_numbers = true, value_name = "AT_PCT")]
-    product_at_pct: Option<f64>,
-    /// Product target, wt-% U-235.
-    #[arg(long, allow_negative_numbers = true, value_name = "WT_PCT")]
-    product_wt_pct: Option<f64>,
-    /// Tails target, at-% U-235.
-    #[arg(long, allow_negative_numbers = true, value_name = "AT_PCT")]
-    tails_at_pct: Option<f64>,
-    /// Tails target, wt-% U-235.
-    #[arg(long, allow_negative_numbers = true, value_name = "WT_PCT")]
-    tails_wt_pct: Option<f64>,
+    #[command(flatten)]
+    #[serde(flatten)]
+    targets: TargetAssays,
     /// Stage separation factor γ₂₃₅ (heads over tails).
     #[arg(long, allow_negative_numbers = true, value_name = "GAMMA")]
     gamma: Option<f64>,
