@@ -2,6 +2,7 @@
 
 use breakout::{HEADLINE, Model};
 use clap::Args;
+use enrich::Days;
 use enrich::units::{DAYS_PER_MONTH, significant};
 use serde_json::{Value, json};
 
@@ -95,7 +96,7 @@ pub fn run(a: HistoryArgs) -> Answer {
             .map_err(engine)?
             .estimate(&values)
             .map_err(engine)?;
-        let d = e.goal_days;
+        let d = e.goal_days.map(Days::days);
         t.row(vec![
             id.to_string(),
             st.data.as_of.clone(),
@@ -104,16 +105,16 @@ pub fn run(a: HistoryArgs) -> Answer {
             d.map_or_else(String::new, |d| significant(d / DAYS_PER_MONTH, 3)),
             ideal
                 .first_unit_days
-                .map_or_else(|| "never".into(), |d| significant(d, 4)),
+                .map_or_else(|| "never".into(), |d| significant(d.days(), 4)),
             significant(e.stock_limit_units, 3),
         ]);
         rows.push(json!({
             "state": id, "as_of": st.data.as_of, "title": st.data.title,
             "capacity_swu_per_yr": e.initial_capacity_swu_per_yr,
             "goal_days": d.map_or(Value::Null, |d| json!(d)),
-            "first_sq_days": e.first_unit_days.map_or(Value::Null, |d| json!(d)),
-            "ideal_first_sq_days": ideal.first_unit_days.map_or(Value::Null, |d| json!(d)),
-            "separative_work_swu": e.goal_swu,
+            "first_sq_days": e.first_unit_days.map_or(Value::Null, |d| json!(d.days())),
+            "ideal_first_sq_days": ideal.first_unit_days.map_or(Value::Null, |d| json!(d.days())),
+            "separative_work_swu": e.goal_swu.kg_swu(),
             "stock_limit_sq": e.stock_limit_units,
         }));
     }

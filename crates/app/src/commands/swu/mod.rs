@@ -1,15 +1,14 @@
 //! `breakout swu`: the binary balance and its inverse problems, least-SWU plans from several
 //! stocks, and cost-optimum tails.
 
+mod balance;
+mod cost;
+mod plan;
+
 use std::str::FromStr;
 
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
-use enrich::balance::{product_yield, tails_assay_for};
-use enrich::cost::optimum_tails;
-use enrich::{
-    Assay, Balance, ChemicalForm, Composition, CompoundMass, FeedPrice, Given, KgU, Plan, Prices,
-    ProductLimit, Stock, Swu, TailsChoice,
-};
+use enrich::{Assay, Balance, ChemicalForm, Composition, CompoundMass, KgU, TailsChoice};
 use serde_json::{Value, json};
 
 use crate::Answer;
@@ -190,11 +189,11 @@ struct YieldArgs {
 /// Runs `breakout swu ...`.
 pub fn run(args: SwuArgs) -> Answer {
     let report = match args.command {
-        None => balance(args.balance)?,
-        Some(SwuCommand::Plan(a)) => plan(a)?,
-        Some(SwuCommand::Cost(a)) => cost(a)?,
-        Some(SwuCommand::Tails(a)) => tails(a)?,
-        Some(SwuCommand::Yield(a)) => yield_(a)?,
+        None => balance::balance(args.balance)?,
+        Some(SwuCommand::Plan(a)) => plan::plan(a)?,
+        Some(SwuCommand::Cost(a)) => cost::cost(a)?,
+        Some(SwuCommand::Tails(a)) => balance::tails(a)?,
+        Some(SwuCommand::Yield(a)) => balance::yield_(a)?,
     };
     Ok((report, Outcome::Success))
 }
@@ -308,61 +307,6 @@ fn balance_results(r: &mut Document, b: &Balance) {
     );
 }
 
-fn balance(a: BalanceArgs) -> Result<Document, AppError> {
-    let mut r = Document::new(
-        "swu",
-        "Enrichment balance (ideal cascade, value function V(x) = (2x-1)ln(x/(1-x)))",
-    );
-    // clap enforces these rules on the command line; a request built from JSON is checked here.
-    super::exactly_one(&[
-        ("product_kg_u", a.product_kg_u.is_some()),
-        ("feed_kg_u", a.feed_kg_u.is_some()),
-        ("tails_kg_u", a.tails_kg_u.is_some()),
-        ("swu", a.swu.is_some()),
-    ])?;
-    super::exactly_one(&[("product_wt_pct", a.product_wt_pct.is_some())])?;
-    super::exactly_one(&[("tails_wt_pct", a.tails_wt_pct.is_some())])?;
-    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
-    let xp = assay_input(
-        &mut r,
-        "product_wt_pct",
-        "Product assay",
-        a.product_wt_pct.unwrap_or_default(),
-    )?;
-    let xt = assay_input(
-        &mut r,
-        "tails_wt_pct",
-        "Tails assay",
-        a.tails_wt_pct.unwrap_or_default(),
-    )?;
-    let given = match (a.product_kg_u, a.feed_kg_u, a.tails_kg_u, a.swu) {
-        (Some(p), ..) => {
-            r.input("product_kg_u", "Product", p, "kg U", false);
-            Given::Product(mass("product mass", p)?)
-        }
-        (_, Some(f), ..) => {
-            r.input("feed_kg_u", "Feed", f, "kg U", false);
-            Given::Feed(mass("feed mass", f)?)
-        }
-        (_, _, Some(t), _) => {
-            r.input("tails_kg_u", "Tails", t, "kg U", false);
-            Given::Tails(mass("tails mass", t)?)
-        }
-        (_, _, _, Some(s)) => {
-            r.input("separative_work_swu", "Separative work", s, "kg-SWU", false);
-            Given::Swu(Swu::new(s)?)
-        }
-        _ => {
-            return Err(AppError::Usage(
-                "give one of --product-kg-u, --feed-kg-u, --tails-kg-u, --swu".into(),
-            ));
-        }
-    };
-    let b = Balance::solve(xf, xp, xt, given)?;
-    balance_results(&mut r, &b);
-    Ok(r)
-}
-
 /// Resolves the tails flags into a [`TailsChoice`], recording them as inputs.
 fn tails_choice(r: &mut Document, t: &TailsArgsSpec) -> Result<TailsChoice, AppError> {
     // clap enforces these rules on the command line; a request built from JSON is checked here.
@@ -412,273 +356,4 @@ fn tails_choice(r: &mut Document, t: &TailsArgsSpec) -> Result<TailsChoice, AppE
         )));
     }
     Ok(TailsChoice::Optimal { floor, ceiling })
-}
-
-fn plan(a: PlanArgs) -> Result<Document, AppError> {
-    let mut r = Document::new(
-        "swu plan",
-        "Least-SWU plan from several stocks (ideal cascade, each stock fed at its matching assay)",
-    );
-    r.input("product_kg_u", "Product", a.product_kg_u, "kg U", false);
-    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
-    let mut stocks = Vec::new();
-    for &super::StockSpec {
-        kg_u: kg,
-        wt_pct: pct,
-    } in &a.stocks
-    {
-        let assay = Assay::named_wt_pct("stock assay", pct)?;
-        stocks.push(Stock {
-            mass: mass("stock mass", kg)?,
-            assay,
-        });
-    }
-    let shown: Vec<String> = a
-        .stocks
-        .iter()
-        .map(|s| format!("{} kg U @ {} wt-%", num(s.kg_u), num(s.wt_pct)))
-        .collect();
-    r.input_value(
-        "stocks",
-        "Stocks",
-        json!(
-            a.stocks
-                .iter()
-                .map(|s| json!({"kg_u": s.kg_u, "wt_pct": s.wt_pct}))
-                .collect::<Vec<_>>()
-        ),
-        shown.join(", "),
-    );
-    let tails = tails_choice(&mut r, &a.tails)?;
-    let plan = Plan::least_swu(mass("product mass", a.product_kg_u)?, xp, &stocks, tails)?;
-    let binding = match plan.binding {
-        enrich::plan::TailsBinding::Fixed => "fixed",
-        enrich::plan::TailsBinding::StocksExhausted => "stocks exhausted",
-        enrich::plan::TailsBinding::Ceiling => "at ceiling",
-    };
-    r.result(
-        "separative_work_swu",
-        "Separative work",
-        plan.separative_work.kg_swu(),
-        "kg-SWU",
-    )
-    .result(
-        "tails_wt_pct",
-        "Tails assay",
-        plan.tails_assay.wt_pct(),
-        "wt-% U-235",
-    )
-    .result_text("tails_binding", "Tails set by", binding)
-    .result("feed_kg_u", "Feed drawn", plan.feed.kg(), "kg U")
-    .result("product_kg_u", "Product", plan.product.kg(), "kg U")
-    .result("tails_kg_u", "Tails", plan.tails.kg(), "kg U");
-    let mut t = Table::new(
-        "Draws",
-        &[
-            "stock",
-            "wt-% U-235",
-            "available kg U",
-            "drawn kg U",
-            "drawn %",
-        ],
-    );
-    let mut draws = Vec::new();
-    for (i, d) in plan.draws.iter().enumerate() {
-        let frac = d.drawn.kg() / d.stock.mass.kg();
-        t.row(vec![
-            format!("{}", i + 1),
-            num(d.stock.assay.wt_pct()),
-            num(d.stock.mass.kg()),
-            num(d.drawn.kg()),
-            num(100.0 * frac),
-        ]);
-        draws.push(json!({
-            "stock": i + 1, "wt_pct": d.stock.assay.wt_pct(), "available_kg_u": d.stock.mass.kg(),
-            "kg_u": d.drawn.kg(), "fraction_drawn": frac,
-        }));
-    }
-    r.result_json("draws", Value::Array(draws)).table(t);
-    if plan.binding == enrich::plan::TailsBinding::StocksExhausted {
-        r.note("every stock above the tails assay is drawn in full: with free tails, more feed always saves separative work");
-    }
-    Ok(r)
-}
-
-fn cost(a: CostArgs) -> Result<Document, AppError> {
-    let mut r = Document::new("swu cost", "Cost-optimum tails assay");
-    // clap enforces these rules on the command line; a request built from JSON is checked here.
-    super::exactly_one(&[
-        ("feed_usd_per_kg_u", a.feed_usd_per_kg_u.is_some()),
-        ("usd_per_lb_u3o8", a.usd_per_lb_u3o8.is_some()),
-    ])?;
-    super::check_pair(
-        "usd_per_lb_u3o8",
-        a.usd_per_lb_u3o8.is_some(),
-        "conversion_usd_per_kg_u",
-        a.conversion_usd_per_kg_u.is_some(),
-        false,
-    )?;
-    super::check_pair(
-        "conversion_usd_per_kg_u",
-        a.conversion_usd_per_kg_u.is_some(),
-        "usd_per_lb_u3o8",
-        a.usd_per_lb_u3o8.is_some(),
-        false,
-    )?;
-    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
-    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
-    let feed = match (
-        a.feed_usd_per_kg_u,
-        a.usd_per_lb_u3o8,
-        a.conversion_usd_per_kg_u,
-    ) {
-        (Some(p), ..) => {
-            r.input("feed_usd_per_kg_u", "Feed price", p, "USD/kg U", false);
-            FeedPrice::UsdPerKgU(p)
-        }
-        (None, Some(y), Some(c)) => {
-            r.input(
-                "usd_per_lb_u3o8",
-                "Yellowcake price",
-                y,
-                "USD/lb U3O8",
-                false,
-            )
-            .input(
-                "conversion_usd_per_kg_u",
-                "Conversion price",
-                c,
-                "USD/kg U",
-                false,
-            );
-            FeedPrice::Yellowcake {
-                usd_per_lb_u3o8: y,
-                conversion_usd_per_kg_u: c,
-            }
-        }
-        _ => {
-            return Err(AppError::Usage(
-                "give --feed-usd-per-kg-u, or --usd-per-lb-u3o8 with --conversion-usd-per-kg-u"
-                    .into(),
-            ));
-        }
-    };
-    r.input(
-        "usd_per_swu",
-        "SWU price",
-        a.usd_per_swu,
-        "USD/kg-SWU",
-        false,
-    );
-    let p = a.product_kg_u.unwrap_or(1.0);
-    r.input(
-        "product_kg_u",
-        "Product",
-        p,
-        "kg U",
-        a.product_kg_u.is_none(),
-    );
-    let opt = optimum_tails(
-        xf,
-        xp,
-        Prices {
-            feed,
-            usd_per_swu: a.usd_per_swu,
-        },
-    )?;
-    let b = Balance::from_product(xf, xp, opt.tails_assay, mass("product mass", p)?)?;
-    r.result(
-        "tails_wt_pct",
-        "Optimum tails assay",
-        opt.tails_assay.wt_pct(),
-        "wt-% U-235",
-    )
-    .result(
-        "feed_price_usd_per_kg_u",
-        "Feed price used",
-        opt.feed_usd_per_kg_u,
-        "USD/kg U",
-    )
-    .result(
-        "feed_cost_usd_per_kg_product",
-        "Feed cost",
-        opt.feed_cost_usd_per_kg_product,
-        "USD/kg U product",
-    )
-    .result(
-        "swu_cost_usd_per_kg_product",
-        "Enrichment cost",
-        opt.swu_cost_usd_per_kg_product,
-        "USD/kg U product",
-    )
-    .result(
-        "total_usd_per_kg_product",
-        "Total cost",
-        opt.total_usd_per_kg_product(),
-        "USD/kg U product",
-    )
-    .result(
-        "total_usd",
-        "Total cost of the product",
-        opt.total_usd_per_kg_product() * p,
-        "USD",
-    );
-    balance_results(&mut r, &b);
-    r.note("the optimum condition c_F/c_SWU = V(x_F) - V(x_T) - (x_F - x_T)V'(x_T) does not depend on the product assay");
-    Ok(r)
-}
-
-fn tails(a: TailsArgs) -> Result<Document, AppError> {
-    let mut r = Document::new("swu tails", "Tails assay from feed and product masses");
-    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
-    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
-    r.input("feed_kg_u", "Feed", a.feed_kg_u, "kg U", false)
-        .input("product_kg_u", "Product", a.product_kg_u, "kg U", false);
-    let (f, p) = (
-        mass("feed mass", a.feed_kg_u)?,
-        mass("product mass", a.product_kg_u)?,
-    );
-    let xt = tails_assay_for(f, xf, p, xp)?;
-    let b = Balance::solve(xf, xp, xt, Given::Feed(f))?;
-    balance_results(&mut r, &b);
-    Ok(r)
-}
-
-fn yield_(a: YieldArgs) -> Result<Document, AppError> {
-    let mut r = Document::new(
-        "swu yield",
-        "Most product from an SWU budget and a feed stock",
-    );
-    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
-    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
-    r.input(
-        "swu_budget_swu",
-        "Separative work available",
-        a.swu,
-        "kg-SWU",
-        false,
-    )
-    .input(
-        "feed_stock_kg_u",
-        "Feed available",
-        a.feed_kg_u,
-        "kg U",
-        false,
-    );
-    let tails = tails_choice(&mut r, &a.tails)?;
-    let y = product_yield(
-        xf,
-        xp,
-        tails,
-        Swu::new(a.swu)?,
-        mass("feed stock", a.feed_kg_u)?,
-    )?;
-    let limit = match y.limit {
-        ProductLimit::SeparativeWork => "separative work (feed left over)",
-        ProductLimit::Feed => "feed (separative work left over)",
-        ProductLimit::Both => "both (tails assay floats to use both up)",
-    };
-    r.result_text("limited_by", "Limited by", limit);
-    balance_results(&mut r, &y.balance);
-    Ok(r)
 }
