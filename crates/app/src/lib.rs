@@ -89,6 +89,6 @@ pub fn execute_with(request: Request, progress: &dyn Progress) -> Answer {
         Request::Cascade(args) => commands::cascade::run(args),
         Request::Safeguards(args) => commands::safeguards::run(args),
         Request::Run(args) => commands::run::run(*args, progress),
-        Request::History(args) => commands::history::run(args),
+        Request::History(args) => commands::history::run(args, progress),
     }
 }

@@ -38,8 +38,14 @@ impl Default for HistoryArgs {
     }
 }
 
-/// Runs `breakout history`.
-pub fn run(a: HistoryArgs) -> Answer {
+/// Runs `breakout history`, reporting each state done to `progress`.
+pub fn run(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
+    let answer = history(a, progress);
+    progress.finish();
+    answer
+}
+
+fn history(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
     let model: Model = a
         .model
         .parse()
@@ -76,7 +82,9 @@ pub fn run(a: HistoryArgs) -> Answer {
         ],
     );
     let mut rows = Vec::new();
-    for (id, _) in BUNDLED {
+    let total = BUNDLED.len() as u64;
+    for (done, (id, _)) in BUNDLED.iter().enumerate() {
+        progress.update("states", done as u64, total);
         let st = states::load(id)?;
         let sc = states::scenario(&st, &lib, &opts)?;
         let engine = |e: breakout::BreakoutError| match AppError::from(e) {
