@@ -421,8 +421,8 @@ mod tests {
         };
         let text = text(&r, &layout);
         assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
-        assert!(text.contains("on and on"), "{text}");
-        assert!(text.contains("add --assumptions"), "{text}");
+        assert!(text.contains("a very long note"), "{text}");
+        assert!(text.contains("--assumptions to see"), "{text}");
         assert!(wrap("abc defgh", 4) == ["abc", "defg", "h"]);
     }
 
