@@ -265,7 +265,13 @@ fn rows_text(heading: &str, rows: &[(&str, &str)], longest: usize, width: usize,
 pub fn text(doc: &Document, layout: &Layout) -> String {
     let width = layout.width.max(MIN_WIDTH);
     let mut out = String::new();
-    hanging(doc.title(), "", 2, width, &mut out);
+    if doc.title().contains('\n') {
+        // A multi-line title is a document in itself (a report on stdout): as it is.
+        out.push_str(doc.title());
+        out.push('\n');
+    } else {
+        hanging(doc.title(), "", 2, width, &mut out);
+    }
     let longest = doc
         .answer_rows()
         .chain(doc.input_rows())

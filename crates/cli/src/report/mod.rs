@@ -492,7 +492,7 @@ fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
             "<li id=\"ref-{}\">[{}] {}</li>",
             escape(tag),
             escape(tag),
-            linked(title)
+            escape(title)
         );
     }
     out.push_str("</ol>\n</body>\n</html>\n");
@@ -767,19 +767,6 @@ fn references(est: &RunEstimate, text: &str) -> Vec<(String, String)> {
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
-}
-
-/// A reference's title as HTML, its web address a link.
-fn linked(title: &str) -> String {
-    let e = escape(title);
-    match e.find("http") {
-        Some(i) => {
-            let end = e[i..].find(char::is_whitespace).map_or(e.len(), |j| i + j);
-            let url = &e[i..end];
-            format!("{}<a href=\"{url}\">{url}</a>{}", &e[..i], &e[end..])
-        }
-        None => e,
-    }
 }
 
 #[cfg(test)]
