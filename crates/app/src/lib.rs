@@ -107,7 +107,7 @@ pub fn execute_cancellable(request: Request, progress: &dyn Progress, cancel: &C
         Request::Cascade(args) => commands::cascade::run(args),
         Request::Safeguards(args) => commands::safeguards::run(args),
         Request::Run(args) => commands::run::run(*args, &both),
-        Request::History(args) => commands::history::run(args),
+        Request::History(args) => commands::history::run(args, &both),
     })
 }
 

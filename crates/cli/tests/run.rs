@@ -28,7 +28,8 @@ fn f(v: &serde_json::Value) -> f64 {
 
 #[test]
 fn bare_breakout_runs_the_default_state_with_sources() {
-    let out = breakout(&[]);
+    // The assumption table, with its sources, is shown on request (always in --json).
+    let out = breakout(&["--assumptions"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     for want in [

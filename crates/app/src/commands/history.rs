@@ -39,8 +39,14 @@ impl Default for HistoryArgs {
     }
 }
 
-/// Runs `breakout history`.
-pub fn run(a: HistoryArgs) -> Answer {
+/// Runs `breakout history`, reporting each state done to `progress`.
+pub fn run(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
+    let answer = history(a, progress);
+    progress.finish();
+    answer
+}
+
+fn history(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
     let model: Model = a
         .model
         .parse()
@@ -77,8 +83,10 @@ pub fn run(a: HistoryArgs) -> Answer {
         ],
     );
     let mut rows = Vec::new();
-    for (id, _) in BUNDLED {
+    let total = BUNDLED.len() as u64;
+    for (done, (id, _)) in BUNDLED.iter().enumerate() {
         crate::cancel::checkpoint()?;
+        progress.update("states", done as u64, total);
         let st = states::load(id)?;
         let sc = states::scenario(&st, &lib, &opts)?;
         let engine = |e: breakout::BreakoutError| match AppError::from(e) {

@@ -25,7 +25,7 @@ use crate::{Answer, Progress};
 mod document;
 mod result;
 
-pub use document::document;
+pub use document::{assumption_label, by_step as timeline_by_step, document};
 pub use result::{
     Assumption, Bin, CurvePoint, DaysRange, FeedResult, MonteCarloResult, Percentile, Provenance,
     RunEstimate, RunResult, StepKindName, StepResult, TornadoRow, estimate,
