@@ -814,10 +814,13 @@ impl Estimator for FixedCascadeEstimator<'_> {
             self.transfer,
             &self.run(values, &stocks, &schedule, MAX_CURVE_UNITS, false)?,
         )?;
+        // At least to the goal, but at most 40 points simulated one by one: a goal beyond 40
+        // units takes its later points from the goal run itself (below).
         let until = match reach.stocks_exhausted {
-            Some((_, units)) => (units.floor() as u32 + 1).clamp(goal.count, MAX_CURVE_UNITS),
+            Some((_, units)) => (units.floor() as u32 + 1).max(goal.count),
             None => MAX_CURVE_UNITS,
-        };
+        }
+        .min(MAX_CURVE_UNITS);
         // Each point is the time to k units when k units are the aim (a plant aiming for more
         // feeds bigger batches and makes the first unit later), kept non-decreasing.
         let mut curve = vec![CurvePoint {
@@ -841,6 +844,14 @@ impl Estimator for FixedCascadeEstimator<'_> {
             curve.push(CurvePoint {
                 days: Days::new(latest)?,
                 units: f64::from(k),
+            });
+        }
+        // Units beyond the simulated points, as the goal run made them.
+        for (k, &d) in sim.unit_days.iter().enumerate().skip(until as usize) {
+            latest = latest.max(d);
+            curve.push(CurvePoint {
+                days: Days::new(latest)?,
+                units: (k + 1) as f64,
             });
         }
         let cascades = format!(

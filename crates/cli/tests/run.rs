@@ -607,3 +607,16 @@ fn bad_input_exits_2_with_a_clear_message() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Regression (hardening issue, defect 2): a goal of more than 40 units used to panic
+/// (`min > max` in the fixed-cascade curve). The curve now reaches the goal, its later points
+/// from the goal run itself, and stays non-decreasing.
+#[test]
+fn goals_beyond_forty_units_answer() {
+    let j = json(&["run", "--count", "41"]);
+    let curve = j["results"]["production_curve"].as_array().unwrap();
+    assert_eq!(curve.len(), 42, "one point per unit and the origin");
+    let days: Vec<f64> = curve.iter().map(|p| f(&p["days"])).collect();
+    assert!(days.windows(2).all(|w| w[0] <= w[1]), "{days:?}");
+    assert!((days[41] - f(&j["results"]["goal_days"])).abs() < 1e-9);
+}
