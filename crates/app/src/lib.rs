@@ -102,7 +102,7 @@ pub fn execute_cancellable(request: Request, progress: &dyn Progress, cancel: &C
     cancel::scope(cancel, || match request {
         Request::Swu(args) => commands::swu::run(args),
         Request::Convert(args) => commands::convert::run(args),
-        Request::Deal(args) => commands::deal::run(args),
+        Request::Deal(args) => commands::deal::run(args, &both),
         Request::Machine(args) => commands::machine::run(args),
         Request::Cascade(args) => commands::cascade::run(args),
         Request::Safeguards(args) => commands::safeguards::run(args),

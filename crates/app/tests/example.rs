@@ -139,7 +139,7 @@ fn deal_results_are_the_json_results() {
         );
     }
     let deals = ["jcpoa-2015".to_string()];
-    let typed = floor::compare(&deals, &options(None)).unwrap();
+    let typed = floor::compare(&deals, &options(None), &breakout_app::progress::Silent).unwrap();
     assert_eq!(
         serde_json::to_value(&typed).unwrap(),
         cli_results(&["breakout", "deal", "compare", "jcpoa-2015"])

@@ -244,7 +244,7 @@ fn show(deal: &Deal, date: Option<Date>) -> Document {
 }
 
 /// Runs `breakout deal ...`.
-pub fn run(args: DealArgs) -> Answer {
+pub fn run(args: DealArgs, progress: &dyn crate::Progress) -> Answer {
     let report = match args.command {
         DealCommand::List => {
             let mut r = Document::new("deal list", "Bundled deals (data/deals/)");
@@ -280,7 +280,7 @@ pub fn run(args: DealArgs) -> Answer {
             } else {
                 deals
             };
-            return super::floor::run_compare(&deals, &options);
+            return super::floor::run_compare(&deals, &options, progress);
         }
         DealCommand::Show { deal, date } => {
             let date = date.map(|d| parse_date("--date", &d)).transpose()?;

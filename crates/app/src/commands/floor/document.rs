@@ -130,13 +130,15 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
 }
 
 /// `breakout deal compare DEAL...`: the document of [`compare`].
-pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
+pub fn run_compare(deals: &[String], o: &FloorOptions, progress: &dyn crate::Progress) -> Answer {
     let weapon = o
         .weaponization_months
         .map(|MonthRange { lo, hi }| Weaponization::new(lo, hi))
         .transpose()
         .map_err(|e| AppError::Usage(e.to_string()))?;
-    let res = compare(deals, o)?;
+    let res = compare(deals, o, progress);
+    progress.finish();
+    let res = res?;
     let mut r = Document::new(
         "deal compare",
         "Deals side by side: breakout floor and breakout if broken",

@@ -184,11 +184,18 @@ pub struct Position {
 ///
 /// # Errors
 /// [`AppError`] for a deal, state or estimate that cannot be made.
-pub fn compare(deals: &[String], o: &FloorOptions) -> Result<CompareResult, AppError> {
+pub fn compare(
+    deals: &[String],
+    o: &FloorOptions,
+    progress: &dyn crate::Progress,
+) -> Result<CompareResult, AppError> {
     let lib = bundled_machines()?;
     let mut positions = Vec::new();
-    for id in deals {
+    // The deals, then the two reference states.
+    let total = deals.len() as u64 + 2;
+    for (done, id) in deals.iter().enumerate() {
         crate::cancel::checkpoint()?;
+        progress.update("positions", done as u64, total);
         let deal = load(id)?;
         let base = base_state(&deal)?;
         let base_date: Date = base
@@ -219,10 +226,15 @@ pub fn compare(deals: &[String], o: &FloorOptions) -> Result<CompareResult, AppE
         goal: o.goal,
         ..Default::default()
     };
-    for (label, state) in [
+    for (n, (label, state)) in [
         ("no deal (iran-2025-05 as it is)", "iran-2025-05"),
         ("after the June 2025 strikes", "iran-2025-06-strikes"),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        crate::cancel::checkpoint()?;
+        progress.update("positions", (deals.len() + n) as u64, total);
         let st = states::load(state)?;
         let opts = run::options(&args)?;
         let sc = states::scenario(&st, &lib, &opts)?;
