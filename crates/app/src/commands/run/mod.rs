@@ -79,6 +79,14 @@ pub struct RunArgs {
     /// handle [default: 21, three weeks: Physics Today's "several weeks or months"].
     #[arg(long, value_name = "DAYS")]
     pub setup_days_per_step: Option<f64>,
+    /// Optimum model: re-piping idles every cascade of the kind for the set-up time, not only the
+    /// cascades being re-piped (an operating constraint; docs/models.md, 'Optimum model').
+    #[arg(long)]
+    pub setup_idles_hall: bool,
+    /// Optimum model: efficiency of a machine type in HEU configurations (product ≥ 20 wt-%),
+    /// × rated output (repeatable), e.g. IR-1=0.73; an operating constraint, default none.
+    #[arg(long = "heu-efficiency", value_name = "TYPE=F", value_parser = parse_type_value)]
+    pub heu_efficiency: Vec<(String, f64)>,
     /// Efficiency in HEU production of a machine type, × rated output (repeatable), e.g. IR-1=0.7.
     #[arg(long = "efficiency", value_name = "TYPE=F", value_parser = parse_type_value)]
     pub efficiency: Vec<(String, f64)>,
@@ -134,6 +142,8 @@ impl Default for RunArgs {
             no_stocks: false,
             reinstall_cascades_per_month: None,
             setup_days_per_step: None,
+            setup_idles_hall: false,
+            heu_efficiency: Vec::new(),
             efficiency: Vec::new(),
             swu_per_machine: Vec::new(),
             weaponization_months: None,
@@ -253,6 +263,15 @@ pub fn resolve(
         lib.get(t)
             .map_err(|e| AppError::Usage(format!("--efficiency {t}: {e}")))?;
     }
+    for (t, f) in &a.heu_efficiency {
+        lib.get(t)
+            .map_err(|e| AppError::Usage(format!("--heu-efficiency {t}: {e}")))?;
+        if !(f.is_finite() && *f > 0.0 && *f <= 1.0) {
+            return Err(AppError::Usage(format!(
+                "--heu-efficiency {t}={f}: expected a factor in (0, 1]"
+            )));
+        }
+    }
     for (t, _) in &a.swu_per_machine {
         lib.get(t)
             .map_err(|e| AppError::Usage(format!("--swu-per-machine {t}: {e}")))?;
@@ -323,6 +342,16 @@ pub fn resolve(
         )
         .map_err(|e| AppError::Usage(format!("--setup-days-per-step: {e}")))?;
     }
+    sc.optimum.setup_idles_hall = a.setup_idles_hall;
+    sc.optimum.heu_efficiency = a
+        .heu_efficiency
+        .iter()
+        .map(|(t, f)| {
+            lib.get(t)
+                .map(|m| (m.id.clone(), *f))
+                .map_err(|e| AppError::Usage(format!("--heu-efficiency {t}: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
     Ok((sc, state))
 }
 
@@ -413,6 +442,9 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
     states::set_reinstall(&mut sc, opts)?;
     let designs = vec![None; sc.groups.len()];
     states::attach_hardware(&mut sc, lib, &designs)?;
+    // No cascade layout is given: the optimum model takes the machines as cascades designed for
+    // the steps they run (no re-piping delay).
+    sc.optimum.hardware_built = false;
     Ok(sc)
 }
 
