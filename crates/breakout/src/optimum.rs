@@ -693,7 +693,7 @@ impl Estimator for OptimumEstimator<'_> {
             });
         }
         // Production curve: each unit to the goal count; the first unit does not depend on it.
-        let until = goal.count.min(MAX_CURVE_UNITS).max(1);
+        let until = goal.count.clamp(1, MAX_CURVE_UNITS);
         let mut curve = vec![CurvePoint {
             days: 0.0,
             units: 0.0,

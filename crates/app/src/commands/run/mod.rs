@@ -497,6 +497,47 @@ mod tests {
         run(*a, &crate::progress::Silent).map(|(r, _)| r.to_json())
     }
 
+    /// Issue 11's quick-mode cases, non-monotone under the fixed-cascade heuristic, are monotone
+    /// under the optimum model: 500 IR-6 never slower than 400, 50 kg of 60 % never slower
+    /// than 30 kg; and the ideal bound stays below.
+    #[test]
+    fn quick_mode_cases_are_monotone_under_the_optimum() {
+        let days = |args: &[&str]| {
+            let mut all = vec!["breakout", "run", "--model", "optimum"];
+            all.extend_from_slice(args);
+            let v = run_json(&all).unwrap();
+            let r = &v["results"];
+            (
+                r["first_sq_days"].as_f64().unwrap(),
+                r["ideal_first_sq_days"].as_f64().unwrap(),
+            )
+        };
+        let tol = 1.0 + 1e-3;
+        let m400 = days(&[
+            "--machines",
+            "IR-6=400",
+            "--stock",
+            "100@60",
+            "--goal",
+            "wgu",
+        ]);
+        let m500 = days(&[
+            "--machines",
+            "IR-6=500",
+            "--stock",
+            "100@60",
+            "--goal",
+            "wgu",
+        ]);
+        assert!(m500.0 <= m400.0 * tol, "{m400:?} {m500:?}");
+        let s30 = days(&["--machines", "IR-6=1740", "--stock", "30@60"]);
+        let s50 = days(&["--machines", "IR-6=1740", "--stock", "50@60"]);
+        assert!(s50.0 <= s30.0 * tol, "{s30:?} {s50:?}");
+        for (t, ideal) in [m400, m500, s30, s50] {
+            assert!(ideal <= t * 1.02, "{ideal} {t}");
+        }
+    }
+
     /// `RunArgs::default()` is what a bare `breakout run` parses to: one set of defaults.
     #[test]
     fn default_is_a_bare_run() {
