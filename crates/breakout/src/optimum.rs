@@ -95,6 +95,15 @@ pub struct OptimumOptions {
     pub pools: usize,
     /// Uniform time buckets before event edges (1..=[`MAX_BUCKETS`]).
     pub buckets: usize,
+    /// Split each stream (stocks, products, tails) between the two pools around its assay by
+    /// the lever rule (mass and U-235 kept: optimistic by O(Δ²), an un-mixing the plant cannot
+    /// do) instead of keeping it in the pool at or below (pessimistic by O(Δ), the default).
+    /// The two bracket the converged optimum.
+    pub split_streams: bool,
+    /// The hardware this model runs instead of [`Scenario::hardware`]: in quick mode, each machine
+    /// type's machines as cascades of the type's usual size, weighted by rated output, so that
+    /// the layout does not change with the machine count (none: the scenario's hardware).
+    pub hardware: Option<std::sync::Arc<crate::fixed::CascadeHardware>>,
 }
 
 impl Default for OptimumOptions {
@@ -105,6 +114,8 @@ impl Default for OptimumOptions {
             heu_efficiency: Vec::new(),
             pools: DEFAULT_POOLS,
             buckets: DEFAULT_BUCKETS,
+            split_streams: false,
+            hardware: None,
         }
     }
 }
@@ -135,7 +146,11 @@ struct Config {
     free: bool,
     feed: usize,
     product: Dest,
+    /// Share of the product going to the pool above `product`'s (lever rule; 0 unless split).
+    product_up: f64,
     tails: Option<usize>,
+    /// Share of the tails going to the pool above `tails`' (lever rule; 0 unless split).
+    tails_up: f64,
     product_per_feed: f64,
     product_assay: f64,
     tails_assay: f64,
@@ -184,7 +199,7 @@ impl<'a> OptimumEstimator<'a> {
     /// maxima; [`BreakoutError::Enrich`] if the cascade solver fails.
     pub fn new(scenario: &'a Scenario) -> Result<Self, BreakoutError> {
         let opts = &scenario.optimum;
-        let Some(hardware) = scenario.hardware.as_deref() else {
+        let Some(hardware) = opts.hardware.as_deref().or(scenario.hardware.as_deref()) else {
             return Err(BreakoutError::Inconsistent(
                 "the optimum model needs the cascade hardware (a bundled cascade or a cascade design); this scenario has none".into(),
             ));
@@ -251,13 +266,26 @@ impl<'a> OptimumEstimator<'a> {
                     if !(rate.is_finite() && rate > 0.0) {
                         continue;
                     }
+                    let tails = pool_below(&pools, z);
+                    let up = |dest: Option<usize>, x: f64| match dest {
+                        Some(j) if opts.split_streams && j + 1 < n => {
+                            ((x - pools[j]) / (pools[j + 1] - pools[j])).clamp(0.0, 1.0)
+                        }
+                        _ => 0.0,
+                    };
+                    let product_up = match product {
+                        Dest::Pool(j) => up(Some(j), y),
+                        Dest::Goal(_) => 0.0,
+                    };
                     configs.push(Config {
                         kind: k,
                         repiped: re,
                         free: re && (!opts.hardware_built || set_up.contains(&i)),
                         feed: i,
                         product,
-                        tails: pool_below(&pools, z),
+                        product_up,
+                        tails,
+                        tails_up: up(tails, z),
                         product_per_feed: run.product_per_feed,
                         product_assay: y,
                         tails_assay: z,
@@ -285,9 +313,19 @@ impl<'a> OptimumEstimator<'a> {
     fn inputs(&self, values: &[f64], stocks: &[Stock], schedule: CapacitySchedule) -> Inputs {
         let s = self.scenario;
         let mut stock = vec![0.0; self.pools.len()];
+        let n = self.pools.len();
         for st in stocks {
-            if let Some(p) = pool_below(&self.pools, st.assay.wt_fraction()) {
-                stock[p] += st.mass.kg();
+            let x = st.assay.wt_fraction();
+            if let Some(p) = pool_below(&self.pools, x) {
+                let up = if s.optimum.split_streams && p + 1 < n {
+                    ((x - self.pools[p]) / (self.pools[p + 1] - self.pools[p])).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                stock[p] += (1.0 - up) * st.mass.kg();
+                if up > 0.0 {
+                    stock[p + 1] += up * st.mass.kg();
+                }
             }
         }
         // Plant-weighted HEU-mode factor over machine types.
@@ -422,11 +460,20 @@ impl<'a> OptimumEstimator<'a> {
             }
             balance[cfg.feed][b] -= f;
             match cfg.product {
-                Dest::Pool(j) => balance[j][b] += cfg.product_per_feed * f,
+                Dest::Pool(j) => {
+                    balance[j][b] += (1.0 - cfg.product_up) * cfg.product_per_feed * f;
+                    if cfg.product_up > 0.0 {
+                        balance[j + 1][b] += cfg.product_up * cfg.product_per_feed * f;
+                    }
+                }
                 Dest::Goal(per_feed) => objective += per_feed * f,
             }
             if let Some(t) = cfg.tails {
-                balance[t][b] += (1.0 - cfg.product_per_feed) * f;
+                let tails = 1.0 - cfg.product_per_feed;
+                balance[t][b] += (1.0 - cfg.tails_up) * tails * f;
+                if cfg.tails_up > 0.0 {
+                    balance[t + 1][b] += cfg.tails_up * tails * f;
+                }
             }
         }
         let mut model = vars.maximise(objective.clone()).using(microlp);
@@ -672,7 +719,23 @@ impl Estimator for OptimumEstimator<'_> {
         let inp = self.inputs(values, &stocks, schedule.clone());
         let mut steps = capacity_steps(s, values, &schedule);
         let (lost, all) = self.pooling_loss(&stocks);
-        if all > 0.0 {
+        if all > 0.0 && s.optimum.split_streams {
+            steps.push(Step {
+                kind: StepKind::Enrichment,
+                what: format!(
+                    "stocks and streams split between the two pools around their assay ({} pools, lever rule: mass and U-235 kept; the optimistic bound)",
+                    self.pools.len()
+                ),
+                cascades: "-".into(),
+                start_days: 0.0,
+                end_days: Some(0.0),
+                capacity_swu_per_yr: 0.0,
+                feeds: Vec::new(),
+                product: None,
+                tails: None,
+                separative_work_swu: 0.0,
+            });
+        } else if all > 0.0 {
             steps.push(Step {
                 kind: StepKind::Enrichment,
                 what: format!(
@@ -870,6 +933,24 @@ mod tests {
         assert!(not_longer(t[1], t[0]) && not_longer(t[2], t[1]), "{t:?}");
         assert!(t[1] - t[2] <= t[0] - t[1] + 1e-6, "{t:?}");
         assert!(t[2] >= ideal(&s) * 0.98, "{t:?}");
+    }
+
+    #[test]
+    fn lever_rule_split_brackets_the_pooled_optimum_from_below() {
+        // Splitting streams by the lever rule is optimistic, keeping them at or below
+        // pessimistic: the split time is never longer, and the bracket narrows on a finer grid.
+        let mut s = scenario(&[8700.0], &[(100.0, 60.0)], 0.0, 1);
+        let mut gap = Vec::new();
+        for pools in [9, 33] {
+            s.optimum.pools = pools;
+            s.optimum.split_streams = false;
+            let below = days(&s).0;
+            s.optimum.split_streams = true;
+            let split = days(&s).0;
+            assert!(not_longer(split, below), "{pools}: {split} {below}");
+            gap.push(below - split);
+        }
+        assert!(gap[1] <= gap[0] + 1e-6, "{gap:?}");
     }
 
     #[test]

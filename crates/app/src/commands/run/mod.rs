@@ -87,6 +87,10 @@ pub struct RunArgs {
     /// × rated output (repeatable), e.g. IR-1=0.73; an operating constraint, default none.
     #[arg(long = "heu-efficiency", value_name = "TYPE=F", value_parser = parse_type_value)]
     pub heu_efficiency: Vec<(String, f64)>,
+    /// Optimum model: split each stream between the two assay pools around it (lever rule: the
+    /// optimistic bound) instead of keeping it in the pool at or below (the pessimistic bound).
+    #[arg(long)]
+    pub pool_split: bool,
     /// Efficiency in HEU production of a machine type, × rated output (repeatable), e.g. IR-1=0.7.
     #[arg(long = "efficiency", value_name = "TYPE=F", value_parser = parse_type_value)]
     pub efficiency: Vec<(String, f64)>,
@@ -144,6 +148,7 @@ impl Default for RunArgs {
             setup_days_per_step: None,
             setup_idles_hall: false,
             heu_efficiency: Vec::new(),
+            pool_split: false,
             efficiency: Vec::new(),
             swu_per_machine: Vec::new(),
             weaponization_months: None,
@@ -343,6 +348,7 @@ pub fn resolve(
         .map_err(|e| AppError::Usage(format!("--setup-days-per-step: {e}")))?;
     }
     sc.optimum.setup_idles_hall = a.setup_idles_hall;
+    sc.optimum.split_streams = a.pool_split;
     sc.optimum.heu_efficiency = a
         .heu_efficiency
         .iter()
@@ -445,6 +451,7 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
     // No cascade layout is given: the optimum model takes the machines as cascades designed for
     // the steps they run (no re-piping delay).
     sc.optimum.hardware_built = false;
+    sc.optimum.hardware = states::usual_size_hardware(&sc, lib)?;
     Ok(sc)
 }
 

@@ -295,14 +295,19 @@ impl RunEstimate {
             .collect();
         if matches!(self.model, Model::FixedCascade | Model::Optimum) {
             // Same shape as the other inputs, so every consumer of `assumptions` reads them alike.
-            let kinds = self
-                .scenario
-                .hardware
-                .as_deref()
-                .map_or(&[][..], |h| h.kinds());
+            let hardware = match self.model {
+                Model::Optimum => self
+                    .scenario
+                    .optimum
+                    .hardware
+                    .as_deref()
+                    .or(self.scenario.hardware.as_deref()),
+                _ => self.scenario.hardware.as_deref(),
+            };
+            let kinds = hardware.map_or(&[][..], |h| h.kinds());
             out.extend(kinds.iter().enumerate().map(|(n, h)| Assumption {
                 key: format!("cascade_hardware.{}", n + 1),
-                label: "Cascade hardware (fixed-cascade model)".into(),
+                label: format!("Cascade hardware ({} model)", self.model.id()),
                 value: swu(h.nominal_swu_per_yr),
                 distribution: num(swu(h.nominal_swu_per_yr)),
                 unit: "kg-SWU/yr rated (its weight; idle cascades included)".into(),
