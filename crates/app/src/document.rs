@@ -17,6 +17,8 @@ const DIGITS: usize = 6;
 struct Row {
     label: String,
     shown: String,
+    /// A row of the answer, shown first (kept among the results: a `Document` stays small).
+    answer: bool,
 }
 
 /// A plain text table for human output.
@@ -24,6 +26,7 @@ pub struct Table {
     title: String,
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    shown_with: Option<String>,
 }
 
 impl Table {
@@ -33,7 +36,20 @@ impl Table {
             title: title.into(),
             header: header.iter().map(|h| h.to_string()).collect(),
             rows: Vec::new(),
+            shown_with: None,
         }
+    }
+
+    /// Marks the table as detail: human text shows it only when the reader asks with `flag`
+    /// (e.g. `--assumptions`), otherwise a one-line pointer; CSV and JSON always carry it.
+    pub fn detail(mut self, flag: &str) -> Self {
+        self.shown_with = Some(flag.to_string());
+        self
+    }
+
+    /// The flag that shows a detail table in human text (`None`: always shown).
+    pub fn shown_with(&self) -> Option<&str> {
+        self.shown_with.as_deref()
     }
 
     /// Appends a row of already formatted cells.
@@ -60,6 +76,70 @@ impl Table {
 /// Formats a number for humans: six significant digits, no trailing zeros.
 pub fn num(x: f64) -> String {
     significant(x, DIGITS)
+}
+
+/// A number for people: three significant figures, thousands separated by commas
+/// (`38,900`, `1.48`, `0.0212`). JSON and CSV keep full precision elsewhere.
+pub fn human(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    // Three significant figures also above 999: 38,869.6 → 38,900.
+    let magnitude = if x == 0.0 {
+        0
+    } else {
+        x.abs().log10().floor() as i32
+    };
+    let x = if magnitude >= 3 {
+        let step = 10f64.powi(magnitude - 2);
+        (x / step).round() * step
+    } else {
+        x
+    };
+    let s = significant(x, 3);
+    let (sign, digits) = s.strip_prefix('-').map_or(("", s.as_str()), |d| ("-", d));
+    let (int, frac) = digits
+        .split_once('.')
+        .map_or((digits, None), |(i, f)| (i, Some(f)));
+    if int.len() <= 4 {
+        return s;
+    }
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A duration for people, the unit chosen for its magnitude: hours under a day, days up to
+/// ~90 days (weeks beside them from two weeks), months beyond (days beside them); three
+/// significant figures.
+pub fn duration(days: f64) -> String {
+    if !days.is_finite() {
+        return "never".into();
+    }
+    if days < 1.0 {
+        return format!("{} hours", human(days * 24.0));
+    }
+    if days < 14.0 {
+        let shown = human(days);
+        let unit = if shown == "1" { "day" } else { "days" };
+        return format!("{shown} {unit}");
+    }
+    if days <= 90.0 {
+        return format!("{} days ({} weeks)", human(days), human(days / 7.0));
+    }
+    format!(
+        "{} months ({} days)",
+        human(days / enrich::units::DAYS_PER_MONTH),
+        human(days)
+    )
 }
 
 /// The output of one command.
@@ -103,6 +183,7 @@ impl Document {
         self.inputs.push(Row {
             label: label.into(),
             shown: format!("{} {unit}{tag}", num(value)),
+            answer: false,
         });
         self
     }
@@ -119,6 +200,7 @@ impl Document {
         self.inputs.push(Row {
             label: label.into(),
             shown: shown.into(),
+            answer: false,
         });
         self
     }
@@ -129,6 +211,7 @@ impl Document {
         self.results.push(Row {
             label: label.into(),
             shown: format!("{} {unit}", num(value)),
+            answer: false,
         });
         self
     }
@@ -139,6 +222,18 @@ impl Document {
         self.results.push(Row {
             label: label.into(),
             shown: value.into(),
+            answer: false,
+        });
+        self
+    }
+
+    /// A row of the answer, shown to people first, above the inputs (its figures are in the
+    /// JSON under their own keys, declared with [`Self::result_json`]).
+    pub fn answer(&mut self, label: &str, shown: impl Into<String>) -> &mut Self {
+        self.results.push(Row {
+            label: label.into(),
+            shown: shown.into(),
+            answer: true,
         });
         self
     }
@@ -194,6 +289,15 @@ impl Document {
     pub fn result_rows(&self) -> impl Iterator<Item = (&str, &str)> {
         self.results
             .iter()
+            .filter(|r| !r.answer)
+            .map(|r| (r.label.as_str(), r.shown.as_str()))
+    }
+
+    /// The answer as (label, shown text) rows, in order (shown first).
+    pub fn answer_rows(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.results
+            .iter()
+            .filter(|r| r.answer)
             .map(|r| (r.label.as_str(), r.shown.as_str()))
     }
 
@@ -211,6 +315,18 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_and_durations_for_people() {
+        assert_eq!(human(38_869.6), "38,900");
+        assert_eq!(human(1.484_99), "1.48");
+        assert_eq!(human(0.048_788_3), "0.0488");
+        assert_eq!(human(8700.0), "8700");
+        assert_eq!(duration(0.5846), "14 hours");
+        assert_eq!(duration(1.484_99), "1.48 days");
+        assert_eq!(duration(35.8), "35.8 days (5.11 weeks)");
+        assert_eq!(duration(465.4), "15.3 months (465 days)");
+    }
 
     #[test]
     fn json_carries_the_rows_by_key() {

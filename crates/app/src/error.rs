@@ -23,6 +23,10 @@ pub enum AppError {
     /// limit of the model, never the caller's mistake.
     #[error("{0} (an internal limit of the model, not an error in the input: please report it)")]
     Internal(String),
+    /// The computation was stopped by its caller (a [`crate::Cancel`] token, e.g. the server's
+    /// time limit) before it finished.
+    #[error("{0}")]
+    Cancelled(String),
 }
 
 impl From<EnrichError> for AppError {
@@ -38,6 +42,7 @@ impl From<BreakoutError> for AppError {
     fn from(e: BreakoutError) -> Self {
         match e {
             BreakoutError::Enrich(inner) => inner.into(),
+            BreakoutError::Cancelled => crate::cancel::cancelled(),
             other => AppError::Input(other.to_string()),
         }
     }
@@ -47,6 +52,7 @@ impl From<SafeguardsError> for AppError {
     fn from(e: SafeguardsError) -> Self {
         match e {
             SafeguardsError::NoConvergence { .. } => AppError::Internal(e.to_string()),
+            SafeguardsError::Cancelled => crate::cancel::cancelled(),
             other => AppError::Input(other.to_string()),
         }
     }

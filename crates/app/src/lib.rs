@@ -26,22 +26,26 @@
 //! # Ok::<(), breakout_app::AppError>(())
 //! ```
 
+pub mod cancel;
 pub mod commands;
 pub mod data;
 pub mod deals;
 pub mod document;
 pub mod error;
 pub mod histories;
+pub mod limits;
 pub mod progress;
 pub mod states;
 
+pub use cancel::Cancel;
 pub use document::{Document, Table};
 pub use error::{AppError, Outcome};
 pub use progress::Progress;
 
 /// One command of `breakout`, as typed data: parsed from flags by the CLI (clap) or from a JSON
 /// object by the server (serde), then run by [`execute`].
-#[derive(Debug, clap::Subcommand)]
+#[derive(Debug, clap::Subcommand, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Request {
     /// Separative work: the feed/product/tails balance, multi-stock plans, cost-optimum tails.
     Swu(commands::swu::SwuArgs),
@@ -80,14 +84,142 @@ pub fn execute(request: Request) -> Answer {
 /// # Errors
 /// As [`execute`].
 pub fn execute_with(request: Request, progress: &dyn Progress) -> Answer {
-    match request {
+    execute_cancellable(request, progress, &Cancel::new())
+}
+
+/// As [`execute_with`], stopping early with [`AppError::Cancelled`] once `cancel` is set (or
+/// `progress` says [`Progress::cancelled`]).
+///
+/// # Errors
+/// As [`execute`]; [`AppError::Usage`] for a count above the bounds of [`limits`] (checked
+/// before anything is computed); [`AppError::Cancelled`].
+pub fn execute_cancellable(request: Request, progress: &dyn Progress, cancel: &Cancel) -> Answer {
+    check_bounds(&request)?;
+    let both = progress::WithCancel {
+        inner: progress,
+        cancel,
+    };
+    cancel::scope(cancel, || match request {
         Request::Swu(args) => commands::swu::run(args),
         Request::Convert(args) => commands::convert::run(args),
         Request::Deal(args) => commands::deal::run(args),
         Request::Machine(args) => commands::machine::run(args),
         Request::Cascade(args) => commands::cascade::run(args),
         Request::Safeguards(args) => commands::safeguards::run(args),
-        Request::Run(args) => commands::run::run(*args, progress),
-        Request::History(args) => commands::history::run(args),
+        Request::Run(args) => commands::run::run(*args, &both),
+        Request::History(args) => commands::history::run(args, &both),
+    })
+}
+
+/// Fields whose value is a count bounded by [`limits`], with their maxima.
+const BOUNDED_COUNTS: [(&str, u64); 11] = [
+    ("periods", limits::MAX_PERIODS),
+    ("periods_per_year", limits::MAX_PERIODS_PER_YEAR),
+    ("loss_period", limits::MAX_PERIODS),
+    ("samples", limits::MAX_SAMPLES),
+    ("sequences", limits::MAX_SEQUENCES),
+    ("items", limits::MAX_ITEMS),
+    ("defects", limits::MAX_ITEMS),
+    ("stages", limits::MAX_STAGES),
+    ("feed_stage", limits::MAX_STAGES),
+    ("recycle", limits::MAX_RECYCLE),
+    ("count", limits::MAX_GOAL_COUNT),
+];
+
+/// Fields whose value is a list (an array, or a comma-separated string) with one value per
+/// period or stage, with the maxima of their lengths.
+const BOUNDED_LISTS: [(&str, u64); 6] = [
+    ("muf", limits::MAX_PERIODS),
+    ("sigma_inventory_kg", limits::MAX_PERIODS),
+    ("sigma_transfer_kg", limits::MAX_PERIODS),
+    ("loss_pattern", limits::MAX_PERIODS),
+    ("cuts", limits::MAX_STAGES),
+    ("machines_per_stage", limits::MAX_STAGES),
+];
+
+/// The number of values of a list field: an array's length, or a string's comma-separated
+/// items.
+fn list_len(value: &serde_json::Value) -> u64 {
+    match value {
+        serde_json::Value::Array(a) => a.len() as u64,
+        serde_json::Value::String(s) => s.split(',').count() as u64,
+        _ => 0,
     }
+}
+
+/// Every (field, value) of the request's JSON form, depth first.
+fn fields(value: &serde_json::Value, out: &mut Vec<(String, serde_json::Value)>) {
+    match value {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                out.push((k.clone(), v.clone()));
+                fields(v, out);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| fields(v, out)),
+        _ => {}
+    }
+}
+
+fn request_fields(request: &Request) -> Vec<(String, serde_json::Value)> {
+    let mut out = Vec::new();
+    if let Ok(v) = serde_json::to_value(request) {
+        fields(&v, &mut out);
+    }
+    out
+}
+
+/// Checks every count of `request` that sizes an allocation or a loop against the absolute
+/// maxima of [`limits`].
+///
+/// # Errors
+/// [`AppError::Usage`] naming the field, the value and the maximum.
+pub fn check_bounds(request: &Request) -> Result<(), AppError> {
+    for (key, value) in request_fields(request) {
+        let bound = |name: &str, n: u64, max: u64, what: &str| {
+            if n > max {
+                Err(AppError::Usage(format!(
+                    "field `{name}` (--{}): {n}{what} exceeds the maximum of {max}",
+                    name.replace('_', "-")
+                )))
+            } else {
+                Ok(())
+            }
+        };
+        if let Some((name, max)) = BOUNDED_COUNTS.iter().find(|(n, _)| *n == key)
+            && let Some(n) = value.as_u64()
+        {
+            bound(name, n, *max, "")?;
+        }
+        if let Some((name, max)) = BOUNDED_LISTS.iter().find(|(n, _)| *n == key) {
+            bound(name, list_len(&value), *max, " values")?;
+        }
+    }
+    Ok(())
+}
+
+/// The memory `request` will need at its peak, bytes, estimated from its fields before it runs:
+/// four n × n matrices of `f64` for a balance sequence of n periods (covariance, Cholesky factor
+/// and work), and a few `f64`s per period of a Page chain, per Monte Carlo sample and per
+/// simulated sequence.
+pub fn estimated_bytes(request: &Request) -> u64 {
+    let (mut periods, mut chain, mut samples, mut sequences) = (0u64, 0u64, 0u64, 0u64);
+    for (key, value) in request_fields(request) {
+        match key.as_str() {
+            "periods" | "loss_period" => chain = chain.max(value.as_u64().unwrap_or(0)),
+            "periods_per_year" => periods = periods.max(value.as_u64().unwrap_or(0)),
+            "muf" | "sigma_inventory_kg" | "sigma_transfer_kg" | "loss_pattern" => {
+                periods = periods.max(list_len(&value));
+            }
+            "samples" => samples = samples.max(value.as_u64().unwrap_or(0)),
+            "sequences" => sequences = sequences.max(value.as_u64().unwrap_or(0)),
+            _ => {}
+        }
+    }
+    periods
+        .saturating_mul(periods)
+        .saturating_mul(4 * 8)
+        .saturating_add(chain.saturating_mul(4 * 8))
+        .saturating_add(samples.saturating_mul(4 * 8))
+        .saturating_add(sequences.saturating_mul(8 * 8))
 }

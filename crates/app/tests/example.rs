@@ -45,8 +45,8 @@ fn example_numbers_are_the_cli_numbers() {
     );
 
     let check = cli_results(&["breakout", "deal", "check", "jcpoa-2015", "iran-2025-05"]);
-    assert_eq!(h.violations, check["violations"].as_f64());
-    assert!(h.violations.is_some_and(|v| v > 0.0), "{h:?}");
+    assert_eq!(Some(h.violations as f64), check["violations"].as_f64());
+    assert!(h.violations > 0, "{h:?}");
 }
 
 /// The typed run result serialises to exactly the `results` of the run's document, for the
@@ -61,7 +61,7 @@ fn run_result_is_the_json_results() {
             state: Some("iran-2025-02".into()),
             sites: vec!["fordow".into()],
             count: 3,
-            weaponization_months: Some((6.0, 18.0)),
+            weaponization_months: Some(breakout_app::commands::MonthRange { lo: 6.0, hi: 18.0 }),
             samples: Some(50),
             seed: Some(7),
             ..RunArgs::default()
@@ -79,6 +79,71 @@ fn run_result_is_the_json_results() {
         let (doc, _) = execute(Request::Run(Box::new(a))).unwrap();
         assert_eq!(typed, doc.to_json()["results"]);
     }
+}
+
+/// The typed deal results serialise to exactly the `results` of the commands' documents: the
+/// floor with and without the yearly series and a weaponization range, the check of a violated
+/// and of a complied-with deal, and the comparison.
+#[test]
+fn deal_results_are_the_json_results() {
+    use breakout_app::commands::MonthRange;
+    use breakout_app::commands::deal::check;
+    use breakout_app::commands::floor::{self, FloorOptions, Series};
+    let options = |weapon: Option<MonthRange>| FloorOptions {
+        weaponization_months: weapon,
+        ..example::floor_options()
+    };
+    let floors = [
+        (
+            "jcpoa-2015",
+            Series::Yearly,
+            None,
+            vec!["breakout", "deal", "floor", "jcpoa-2015"],
+        ),
+        (
+            "jcpoa-2015",
+            Series::None,
+            Some(MonthRange { lo: 6.0, hi: 18.0 }),
+            vec![
+                "breakout",
+                "deal",
+                "floor",
+                "jcpoa-2015",
+                "--series",
+                "none",
+                "--weaponization-months",
+                "6..18",
+            ],
+        ),
+    ];
+    for (deal, series, weapon, argv) in floors {
+        let typed = floor::floor_estimate(deal, None, series, &options(weapon)).unwrap();
+        assert_eq!(
+            serde_json::to_value(&typed.result).unwrap(),
+            cli_results(&argv),
+            "{argv:?}"
+        );
+    }
+    let checks = [
+        ("jcpoa-2015", "iran-2025-05", None),
+        ("jcpoa-2015", "jcpoa-2016", Some("2016-06-01")),
+    ];
+    for (deal, state, date) in checks {
+        let typed = check::check_deal(deal, state, date).unwrap();
+        let mut argv = vec!["breakout", "deal", "check", deal, state];
+        argv.extend(date.iter().flat_map(|d| ["--date", d]));
+        assert_eq!(
+            serde_json::to_value(&typed.result).unwrap(),
+            cli_results(&argv),
+            "{argv:?}"
+        );
+    }
+    let deals = ["jcpoa-2015".to_string()];
+    let typed = floor::compare(&deals, &options(None)).unwrap();
+    assert_eq!(
+        serde_json::to_value(&typed).unwrap(),
+        cli_results(&["breakout", "deal", "compare", "jcpoa-2015"])
+    );
 }
 
 /// The example's `main` runs to the end (it prints the three lines).

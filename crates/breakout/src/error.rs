@@ -22,6 +22,9 @@ pub enum BreakoutError {
     /// The separative-work arithmetic rejected a plan.
     #[error(transparent)]
     Enrich(#[from] EnrichError),
+    /// The caller cancelled the computation before it finished.
+    #[error("the computation was cancelled")]
+    Cancelled,
 }
 
 impl BreakoutError {

@@ -10,7 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use enrich::units::DAYS_PER_YEAR;
-use enrich::{Assay, Stock};
+use enrich::{Assay, Days, KgU, Stock, Swu};
 
 use crate::capacity::CapacitySchedule;
 use crate::error::BreakoutError;
@@ -61,10 +61,11 @@ impl Model {
                  uranium; a set-up time per pass; capacity pooled as in the ideal model"
             }
             Model::Optimum => {
-                "optimum: the operator's best schedule through the state's cascade hardware, a \
-                 linear program over flows between assay pools in time buckets (as-built and \
-                 re-piped configurations, tandem operation, set-up delay for re-piped cascades, \
-                 blending down with natural uranium); capacity pooled as in the ideal model"
+                "optimum (experimental, not the headline): the operator's best schedule through \
+                 the state's cascade hardware, a linear program over flows between assay pools in \
+                 time buckets; known bias: the assay-pool grid rounds streams down, so it errs \
+                 slow on long chains from natural or low-enriched uranium (--pool-split gives the \
+                 fast side)"
             }
         }
     }
@@ -133,7 +134,7 @@ pub trait Estimator: Sync {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CurvePoint {
     /// Days from the start of breakout.
-    pub days: f64,
+    pub days: Days,
     /// Goal units made by then.
     pub units: f64,
 }
@@ -154,8 +155,8 @@ pub struct FeedDraw {
     pub label: String,
     /// Where it is.
     pub site: String,
-    /// kg U drawn.
-    pub kg_u: f64,
+    /// Uranium drawn.
+    pub kg_u: KgU,
     /// Assay.
     pub assay: Assay,
 }
@@ -169,20 +170,20 @@ pub struct Step {
     pub what: String,
     /// Where, and with which cascades.
     pub cascades: String,
-    /// Start, days.
-    pub start_days: f64,
+    /// Start (`None`: never, after a step that never ends).
+    pub start_days: Option<Days>,
     /// End, days (`None`: never, for lack of capacity).
-    pub end_days: Option<f64>,
+    pub end_days: Option<Days>,
     /// Capacity added by a capacity step, kg-SWU/yr.
     pub capacity_swu_per_yr: f64,
     /// Feeds drawn.
     pub feeds: Vec<FeedDraw>,
-    /// Product, kg U, and its assay.
-    pub product: Option<(f64, Assay)>,
-    /// Tails, kg U, and their assay.
-    pub tails: Option<(f64, Assay)>,
-    /// Separative work, kg-SWU.
-    pub separative_work_swu: f64,
+    /// Product and its assay.
+    pub product: Option<(KgU, Assay)>,
+    /// Tails and their assay.
+    pub tails: Option<(KgU, Assay)>,
+    /// Separative work.
+    pub separative_work_swu: Swu,
 }
 
 /// The result of an estimator.
@@ -193,11 +194,11 @@ pub struct Estimate {
     /// The goal.
     pub goal: Goal,
     /// Days to the first unit (`None`: never).
-    pub first_unit_days: Option<f64>,
+    pub first_unit_days: Option<Days>,
     /// Days to all `goal.count` units (`None`: never).
-    pub goal_days: Option<f64>,
-    /// Separative work for all `goal.count` units, kg-SWU.
-    pub goal_swu: f64,
+    pub goal_days: Option<Days>,
+    /// Separative work for all `goal.count` units.
+    pub goal_swu: Swu,
     /// Capacity at day 0, kg-SWU/yr.
     pub initial_capacity_swu_per_yr: f64,
     /// Capacity once everything is on line, kg-SWU/yr.
@@ -209,7 +210,7 @@ pub struct Estimate {
     /// Units the stocks can give before natural uranium becomes the limit.
     pub stock_limit_units: f64,
     /// When the stocks are used up (`None`: never reached, or no stocks).
-    pub stock_limit_days: Option<f64>,
+    pub stock_limit_days: Option<Days>,
     /// Stock cascade tails floor (split assay below which natural uranium is cheaper).
     pub stock_tails_floor: Assay,
 }
@@ -287,7 +288,7 @@ impl Estimator for IdealEstimator<'_> {
         let mut schedule = CapacitySchedule::default();
         s.capacity(values, &mut schedule);
 
-        let mut steps = capacity_steps(s, values, &schedule);
+        let mut steps = capacity_steps(s, values, &schedule)?;
 
         let total = self.production(goal_kg(&goal), &stocks)?;
         let goal_swu = total.separative_work_swu();
@@ -295,7 +296,7 @@ impl Estimator for IdealEstimator<'_> {
         let first_unit_days = schedule.days_for(self.planner.separative_work(unit, &stocks)?);
 
         let pooled = pooled_description(s);
-        let mut t0 = 0.0;
+        let mut t0 = Some(0.0);
         if let Some(plan) = &total.from_stocks {
             let swu = plan.separative_work.kg_swu();
             let end = schedule.days_for(swu);
@@ -307,7 +308,7 @@ impl Estimator for IdealEstimator<'_> {
                 .map(|(d, &i)| FeedDraw {
                     label: s.stocks[i].label.clone(),
                     site: s.stocks[i].site.clone(),
-                    kg_u: d.drawn.kg(),
+                    kg_u: d.drawn,
                     assay: d.stock.assay,
                 })
                 .collect();
@@ -324,15 +325,15 @@ impl Estimator for IdealEstimator<'_> {
                     }
                 ),
                 cascades: pooled.clone(),
-                start_days: 0.0,
-                end_days: end,
+                start_days: Some(Days::default()),
+                end_days: opt_days(end)?,
                 capacity_swu_per_yr: 0.0,
                 feeds,
-                product: Some((plan.product.kg(), goal.product_assay)),
-                tails: Some((plan.tails.kg(), plan.tails_assay)),
-                separative_work_swu: swu,
+                product: Some((plan.product, goal.product_assay)),
+                tails: Some((plan.tails, plan.tails_assay)),
+                separative_work_swu: plan.separative_work,
             });
-            t0 = end.unwrap_or(f64::INFINITY);
+            t0 = end;
         }
         if let Some(n) = total.from_natural {
             steps.push(Step {
@@ -342,18 +343,18 @@ impl Estimator for IdealEstimator<'_> {
                     enrich::units::significant(goal.product_assay.wt_pct(), 4)
                 ),
                 cascades: pooled,
-                start_days: t0,
-                end_days: goal_days,
+                start_days: opt_days(t0)?,
+                end_days: opt_days(goal_days)?,
                 capacity_swu_per_yr: 0.0,
                 feeds: vec![FeedDraw {
                     label: "natural uranium (assumed not limiting)".into(),
                     site: "-".into(),
-                    kg_u: n.feed_kg_u,
+                    kg_u: KgU::new(n.feed_kg_u)?,
                     assay: Assay::from_wt_pct(crate::ideal::NATURAL_WT_PCT)?,
                 }],
-                product: Some((n.product_kg_u, goal.product_assay)),
-                tails: Some((n.tails_kg_u, n.tails_assay)),
-                separative_work_swu: n.separative_work_swu,
+                product: Some((KgU::new(n.product_kg_u)?, goal.product_assay)),
+                tails: Some((KgU::new(n.tails_kg_u)?, n.tails_assay)),
+                separative_work_swu: Swu::new(n.separative_work_swu)?,
             });
         }
 
@@ -365,7 +366,7 @@ impl Estimator for IdealEstimator<'_> {
             .min(MAX_CURVE_UNITS)
             .max(goal.count);
         let mut curve = vec![CurvePoint {
-            days: 0.0,
+            days: Days::default(),
             units: 0.0,
         }];
         let stock_limit_days = if stock_limit_kg > 0.0 {
@@ -383,12 +384,12 @@ impl Estimator for IdealEstimator<'_> {
                 && f64::from(k - 1) < stock_limit_units
             {
                 curve.push(CurvePoint {
-                    days: d,
+                    days: Days::new(d)?,
                     units: stock_limit_units,
                 });
             }
             curve.push(CurvePoint {
-                days,
+                days: Days::new(days)?,
                 units: f64::from(k),
             });
         }
@@ -396,15 +397,15 @@ impl Estimator for IdealEstimator<'_> {
         Ok(Estimate {
             model: Model::Ideal,
             goal,
-            first_unit_days,
-            goal_days,
-            goal_swu,
+            first_unit_days: opt_days(first_unit_days)?,
+            goal_days: opt_days(goal_days)?,
+            goal_swu: Swu::new(goal_swu)?,
             initial_capacity_swu_per_yr: schedule.initial_swu_per_day() * DAYS_PER_YEAR,
             final_capacity_swu_per_yr: schedule.final_swu_per_day() * DAYS_PER_YEAR,
             steps,
             curve,
             stock_limit_units,
-            stock_limit_days,
+            stock_limit_days: opt_days(stock_limit_days)?,
             stock_tails_floor: self.planner.stock_floor(),
         })
     }
@@ -429,12 +430,24 @@ fn pooled_description(s: &Scenario) -> String {
     )
 }
 
+/// Days from the estimators' arithmetic, checked on the way out of the engine: finite and ≥ 0
+/// (`None`: never).
+///
+/// # Errors
+/// [`BreakoutError::Enrich`] for a negative or non-finite value.
+pub(crate) fn opt_days(d: Option<f64>) -> Result<Option<Days>, BreakoutError> {
+    Ok(d.map(Days::new).transpose()?)
+}
+
 /// Capacity steps: what is on line at day 0, then each group's additions.
+///
+/// # Errors
+/// [`BreakoutError::Enrich`] for a negative or non-finite on-line day.
 pub(crate) fn capacity_steps(
     s: &Scenario,
     values: &[f64],
     schedule: &CapacitySchedule,
-) -> Vec<Step> {
+) -> Result<Vec<Step>, BreakoutError> {
     let describe = |g: &crate::scenario::CascadeGroup| {
         format!(
             "{}: {} {} in {} cascade{} × {} kg-SWU/yr × efficiency {}{}",
@@ -465,13 +478,13 @@ pub(crate) fn capacity_steps(
             kind: StepKind::Capacity,
             what: "operating cascades enrich from day 0".into(),
             cascades: describe(g),
-            start_days: 0.0,
-            end_days: Some(0.0),
+            start_days: Some(Days::default()),
+            end_days: Some(Days::default()),
             capacity_swu_per_yr: s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
             feeds: Vec::new(),
             product: None,
             tails: None,
-            separative_work_swu: 0.0,
+            separative_work_swu: Swu::default(),
         });
     }
     for g in &s.groups {
@@ -481,13 +494,13 @@ pub(crate) fn capacity_steps(
                 kind: StepKind::Capacity,
                 what: "cascades under construction come on line".into(),
                 cascades: describe(g),
-                start_days: 0.0,
-                end_days: Some(d),
+                start_days: Some(Days::default()),
+                end_days: Some(Days::new(d)?),
                 capacity_swu_per_yr: s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
                 feeds: Vec::new(),
                 product: None,
                 tails: None,
-                separative_work_swu: 0.0,
+                separative_work_swu: Swu::default(),
             });
         }
     }
@@ -519,16 +532,16 @@ pub(crate) fn capacity_steps(
                     enrich::units::significant(rate, 4)
                 ),
                 cascades: describe(g),
-                start_days: first,
-                end_days: Some(f64::from(k) * interval),
+                start_days: Some(Days::new(first)?),
+                end_days: Some(Days::new(f64::from(k) * interval)?),
                 capacity_swu_per_yr: s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
                 feeds: Vec::new(),
                 product: None,
                 tails: None,
-                separative_work_swu: 0.0,
+                separative_work_swu: Swu::default(),
             });
         }
     }
     debug_assert!(schedule.final_swu_per_day() >= schedule.initial_swu_per_day());
-    steps
+    Ok(steps)
 }

@@ -32,12 +32,13 @@
 
 use enrich::cascade::rating::symmetric_stage_work_per_feed;
 use enrich::cascade::{CascadeRun, FixedCascade, IdealCascade};
-use enrich::{Assay, Composition, Days, KgU, Stock};
+use enrich::{Assay, Composition, Days, KgU, Stock, Swu};
 
 use crate::capacity::CapacitySchedule;
 use crate::error::BreakoutError;
 use crate::estimate::{
     CurvePoint, Estimate, Estimator, FeedDraw, Model, Scratch, Step, StepKind, capacity_steps,
+    opt_days,
 };
 use crate::ideal::NATURAL_WT_PCT;
 use crate::scenario::Scenario;
@@ -644,7 +645,14 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
 }
 
 /// The timeline steps of recorded passes.
-pub fn steps(sim: &Simulation, cascades: &str, goal_assay: Assay) -> Vec<Step> {
+///
+/// # Errors
+/// [`BreakoutError::Enrich`] for a pass whose days or masses are negative or not finite.
+pub fn steps(
+    sim: &Simulation,
+    cascades: &str,
+    goal_assay: Assay,
+) -> Result<Vec<Step>, BreakoutError> {
     let goal_assay = goal_assay.wt_fraction();
     sim.passes
         .iter()
@@ -671,12 +679,12 @@ pub fn steps(sim: &Simulation, cascades: &str, goal_assay: Assay) -> Vec<Step> {
                 )
             };
             let assay = |x: f64| Assay::from_wt_fraction(x).expect("cascade assays lie in (0, 1)");
-            Step {
+            Ok(Step {
                 kind: StepKind::Enrichment,
                 what,
                 cascades: cascades.to_string(),
-                start_days: p.start_days,
-                end_days: p.end_days,
+                start_days: Some(Days::new(p.start_days)?),
+                end_days: opt_days(p.end_days)?,
                 capacity_swu_per_yr: 0.0,
                 feeds: vec![FeedDraw {
                     label: if p.natural {
@@ -685,13 +693,13 @@ pub fn steps(sim: &Simulation, cascades: &str, goal_assay: Assay) -> Vec<Step> {
                         "lots on hand".into()
                     },
                     site: "-".into(),
-                    kg_u: p.feed.0,
+                    kg_u: KgU::new(p.feed.0)?,
                     assay: assay(p.feed.1),
                 }],
-                product: Some((p.product.0, assay(p.product.1))),
-                tails: Some((p.tails.0, assay(p.tails.1))),
-                separative_work_swu: p.nominal_swu,
-            }
+                product: Some((KgU::new(p.product.0)?, assay(p.product.1))),
+                tails: Some((KgU::new(p.tails.0)?, assay(p.tails.1))),
+                separative_work_swu: Swu::new(p.nominal_swu)?,
+            })
         })
         .collect()
 }
@@ -816,7 +824,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
         // Each point is the time to k units when k units are the aim (a plant aiming for more
         // feeds bigger batches and makes the first unit later), kept non-decreasing.
         let mut curve = vec![CurvePoint {
-            days: 0.0,
+            days: Days::default(),
             units: 0.0,
         }];
         let mut latest = 0.0f64;
@@ -834,7 +842,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
             };
             latest = latest.max(d);
             curve.push(CurvePoint {
-                days: latest,
+                days: Days::new(latest)?,
                 units: f64::from(k),
             });
         }
@@ -843,11 +851,13 @@ impl Estimator for FixedCascadeEstimator<'_> {
             self.label,
             self.transfer.utilization()
         );
-        let mut steps = capacity_steps(s, values, &schedule);
-        let mut pass_steps = self::steps(&sim, &cascades, goal.product_assay);
+        let mut steps = capacity_steps(s, values, &schedule)?;
+        let mut pass_steps = self::steps(&sim, &cascades, goal.product_assay)?;
         if pass_steps.len() > MAX_LISTED_PASSES {
             let rest = pass_steps.split_off(MAX_LISTED_PASSES - 1);
-            let swu: f64 = rest.iter().map(|st| st.separative_work_swu).sum();
+            let swu = rest
+                .iter()
+                .fold(Swu::default(), |sum, st| sum + st.separative_work_swu);
             pass_steps.push(Step {
                 kind: StepKind::Enrichment,
                 what: format!(
@@ -855,7 +865,9 @@ impl Estimator for FixedCascadeEstimator<'_> {
                     rest.len()
                 ),
                 cascades: cascades.clone(),
-                start_days: rest.first().map_or(0.0, |st| st.start_days),
+                start_days: rest
+                    .first()
+                    .map_or(Some(Days::default()), |st| st.start_days),
                 end_days: rest.last().and_then(|st| st.end_days),
                 capacity_swu_per_yr: 0.0,
                 feeds: Vec::new(),
@@ -865,15 +877,15 @@ impl Estimator for FixedCascadeEstimator<'_> {
             });
         }
         steps.extend(pass_steps);
-        let at = |k: u32| sim.unit_days.get(k as usize - 1).copied();
+        let at = |k: u32| opt_days(sim.unit_days.get(k as usize - 1).copied());
         let (nat_p, nat_t) = self.transfer.natural_assays();
         debug_assert!(nat_p > nat_t);
         Ok(Estimate {
             model: Model::FixedCascade,
             goal,
-            first_unit_days: at(1),
-            goal_days: at(goal.count),
-            goal_swu: sim.nominal_swu,
+            first_unit_days: at(1)?,
+            goal_days: at(goal.count)?,
+            goal_swu: Swu::new(sim.nominal_swu)?,
             initial_capacity_swu_per_yr: schedule.initial_swu_per_day()
                 * enrich::units::DAYS_PER_YEAR,
             final_capacity_swu_per_yr: schedule.final_swu_per_day() * enrich::units::DAYS_PER_YEAR,
@@ -882,7 +894,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
             stock_limit_units: reach
                 .stocks_exhausted
                 .map_or(f64::from(MAX_CURVE_UNITS), |(_, u)| u),
-            stock_limit_days: reach.stocks_exhausted.map(|(d, _)| d),
+            stock_limit_days: opt_days(reach.stocks_exhausted.map(|(d, _)| d))?,
             stock_tails_floor: Assay::from_wt_fraction(nat_t)?,
         })
     }

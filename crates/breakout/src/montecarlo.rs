@@ -42,6 +42,22 @@ pub fn sample_goal_days(
     seed: u64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Vec<f64>, BreakoutError> {
+    sample_goal_days_cancellable(estimator, scenario, samples, seed, progress, &|| false)
+}
+
+/// As [`sample_goal_days`], ending with [`BreakoutError::Cancelled`] once `cancelled()` is true
+/// (checked before each chunk of [`CHUNK`] samples).
+///
+/// # Errors
+/// As [`sample_goal_days`]; [`BreakoutError::Cancelled`].
+pub fn sample_goal_days_cancellable(
+    estimator: &dyn Estimator,
+    scenario: &Scenario,
+    samples: usize,
+    seed: u64,
+    progress: &(dyn Fn(usize) + Sync),
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Vec<f64>, BreakoutError> {
     let central = scenario.central_values();
     let uncertain: Vec<usize> = (0..scenario.inputs.len())
         .filter(|&i| scenario.inputs[i].param.is_uncertain())
@@ -51,6 +67,9 @@ pub fn sample_goal_days(
     let parts: Vec<Result<Vec<f64>, BreakoutError>> = (0..chunks)
         .into_par_iter()
         .map(|c| {
+            if cancelled() {
+                return Err(BreakoutError::Cancelled);
+            }
             let n = CHUNK.min(samples - c * CHUNK);
             let mut rng = Pcg64Mcg::seed_from_u64(splitmix(seed ^ splitmix(c as u64)));
             let mut values = central.clone();

@@ -36,7 +36,7 @@
 
 use enrich::cascade::rating::symmetric_stage_work_per_feed;
 use enrich::units::DAYS_PER_YEAR;
-use enrich::{Assay, Composition, Stock};
+use enrich::{Assay, Composition, Days, KgU, Stock, Swu};
 use good_lp::{
     Expression, ProblemVariables, Solution, SolverModel, Variable, constraint, microlp, variable,
 };
@@ -45,7 +45,7 @@ use crate::capacity::CapacitySchedule;
 use crate::error::BreakoutError;
 use crate::estimate::{
     CurvePoint, Estimate, Estimator, FeedDraw, Model, Scratch, Step, StepKind, capacity_steps,
-    goal_kg,
+    goal_kg, opt_days,
 };
 use crate::fixed::Transfer;
 use crate::ideal::{IdealPlanner, NATURAL_WT_PCT};
@@ -580,7 +580,7 @@ impl<'a> OptimumEstimator<'a> {
         Ok(Some(hi))
     }
 
-    fn timeline(&self, sol: &Solved, inp: &Inputs) -> Vec<Step> {
+    fn timeline(&self, sol: &Solved, inp: &Inputs) -> Result<Vec<Step>, BreakoutError> {
         let pct = |x: f64| enrich::units::significant(x * 100.0, 4);
         let assay = |x: f64| {
             Assay::from_wt_fraction(x.clamp(1e-9, 1.0 - 1e-9)).expect("assays lie in (0, 1)")
@@ -611,13 +611,13 @@ impl<'a> OptimumEstimator<'a> {
                         enrich::units::significant(inp.setup_days, 3)
                     ),
                     cascades: self.labels[k].clone(),
-                    start_days: 0.0,
-                    end_days: Some(inp.setup_days),
+                    start_days: Some(Days::default()),
+                    end_days: Some(Days::new(inp.setup_days)?),
                     capacity_swu_per_yr: 0.0,
                     feeds: Vec::new(),
                     product: None,
                     tails: None,
-                    separative_work_swu: 0.0,
+                    separative_work_swu: Swu::default(),
                 });
             }
         }
@@ -653,8 +653,8 @@ impl<'a> OptimumEstimator<'a> {
                     }
                 ),
                 cascades: self.labels[cfg.kind].clone(),
-                start_days: start,
-                end_days: Some(end),
+                start_days: Some(Days::new(start)?),
+                end_days: Some(Days::new(end)?),
                 capacity_swu_per_yr: 0.0,
                 feeds: vec![FeedDraw {
                     label: if cfg.feed == 0 {
@@ -663,15 +663,18 @@ impl<'a> OptimumEstimator<'a> {
                         format!("{} wt-% pool", pct(self.pools[cfg.feed]))
                     },
                     site: "-".into(),
-                    kg_u: kg,
+                    kg_u: KgU::new(kg)?,
                     assay: assay(self.pools[cfg.feed]),
                 }],
-                product: Some((kg * cfg.product_per_feed, assay(y))),
-                tails: Some((kg * (1.0 - cfg.product_per_feed), assay(cfg.tails_assay))),
-                separative_work_swu: kg / (cfg.kg_per_nominal_swu * eff),
+                product: Some((KgU::new(kg * cfg.product_per_feed)?, assay(y))),
+                tails: Some((
+                    KgU::new(kg * (1.0 - cfg.product_per_feed))?,
+                    assay(cfg.tails_assay),
+                )),
+                separative_work_swu: Swu::new(kg / (cfg.kg_per_nominal_swu * eff))?,
             });
         }
-        steps
+        Ok(steps)
     }
 
     /// U-235 the stocks give up by entering the pool at or below their assay, kg, and the stocks'
@@ -717,7 +720,7 @@ impl Estimator for OptimumEstimator<'_> {
         let mut schedule = CapacitySchedule::default();
         s.capacity(values, &mut schedule);
         let inp = self.inputs(values, &stocks, schedule.clone());
-        let mut steps = capacity_steps(s, values, &schedule);
+        let mut steps = capacity_steps(s, values, &schedule)?;
         let (lost, all) = self.pooling_loss(&stocks);
         if all > 0.0 && s.optimum.split_streams {
             steps.push(Step {
@@ -727,13 +730,13 @@ impl Estimator for OptimumEstimator<'_> {
                     self.pools.len()
                 ),
                 cascades: "-".into(),
-                start_days: 0.0,
-                end_days: Some(0.0),
+                start_days: Some(Days::default()),
+                end_days: Some(Days::default()),
                 capacity_swu_per_yr: 0.0,
                 feeds: Vec::new(),
                 product: None,
                 tails: None,
-                separative_work_swu: 0.0,
+                separative_work_swu: Swu::default(),
             });
         } else if all > 0.0 {
             steps.push(Step {
@@ -746,19 +749,19 @@ impl Estimator for OptimumEstimator<'_> {
                     enrich::units::significant(100.0 * lost / all, 3)
                 ),
                 cascades: "-".into(),
-                start_days: 0.0,
-                end_days: Some(0.0),
+                start_days: Some(Days::default()),
+                end_days: Some(Days::default()),
                 capacity_swu_per_yr: 0.0,
                 feeds: Vec::new(),
                 product: None,
                 tails: None,
-                separative_work_swu: 0.0,
+                separative_work_swu: Swu::default(),
             });
         }
         // Production curve: each unit to the goal count; the first unit does not depend on it.
         let until = goal.count.clamp(1, MAX_CURVE_UNITS);
         let mut curve = vec![CurvePoint {
-            days: 0.0,
+            days: Days::default(),
             units: 0.0,
         }];
         let mut unit_days = Vec::new();
@@ -772,7 +775,7 @@ impl Estimator for OptimumEstimator<'_> {
             last = d;
             unit_days.push(d);
             curve.push(CurvePoint {
-                days: d,
+                days: Days::new(d)?,
                 units: f64::from(k),
             });
         }
@@ -793,14 +796,14 @@ impl Estimator for OptimumEstimator<'_> {
                     kg / (cfg.kg_per_nominal_swu * eff)
                 })
                 .sum();
-            steps.extend(self.timeline(&sol, &inp));
+            steps.extend(self.timeline(&sol, &inp)?);
         }
         Ok(Estimate {
             model: Model::Optimum,
             goal,
-            first_unit_days: unit_days.first().copied(),
-            goal_days,
-            goal_swu,
+            first_unit_days: opt_days(unit_days.first().copied())?,
+            goal_days: opt_days(goal_days)?,
+            goal_swu: Swu::new(goal_swu)?,
             initial_capacity_swu_per_yr: schedule.initial_swu_per_day() * DAYS_PER_YEAR,
             final_capacity_swu_per_yr: schedule.final_swu_per_day() * DAYS_PER_YEAR,
             steps,
@@ -900,8 +903,8 @@ mod tests {
             .estimate(&s.central_values())
             .unwrap();
         (
-            e.first_unit_days.unwrap_or(f64::INFINITY),
-            e.goal_days.unwrap_or(f64::INFINITY),
+            e.first_unit_days.map_or(f64::INFINITY, Days::days),
+            e.goal_days.map_or(f64::INFINITY, Days::days),
         )
     }
 
@@ -913,6 +916,7 @@ mod tests {
             .unwrap()
             .first_unit_days
             .unwrap()
+            .days()
     }
 
     /// Not longer, within the horizon search's tolerance.

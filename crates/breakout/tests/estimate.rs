@@ -123,7 +123,8 @@ fn hand_checked_first_unit_times() {
     ] {
         let d = estimate(&scenario(unit, 1, swu_per_yr, false, &stocks))
             .first_unit_days
-            .unwrap();
+            .unwrap()
+            .days();
         assert!(d > lo && d < hi, "{what}: {d} days, expected {lo}–{hi}");
     }
 }
@@ -139,7 +140,7 @@ fn three_weeks_of_fordow_output_matches_isis() {
             false,
             &[(stock, 60.0)],
         );
-        let d = estimate(&s).goal_days.unwrap();
+        let d = estimate(&s).goal_days.unwrap().days();
         assert!(d > lo && d < hi, "{stock}: {d}");
     }
 }
@@ -158,15 +159,16 @@ fn timeline_balances_mass_and_u235() {
     for st in e.steps.iter().filter(|s| s.product.is_some()) {
         let (p, xp) = st.product.unwrap();
         let (t, xt) = st.tails.unwrap();
-        let feed: f64 = st.feeds.iter().map(|f| f.kg_u).sum();
+        let (p, t) = (p.kg(), t.kg());
+        let feed: f64 = st.feeds.iter().map(|f| f.kg_u.kg()).sum();
         let u235: f64 = st
             .feeds
             .iter()
-            .map(|f| f.kg_u * f.assay.wt_fraction())
+            .map(|f| f.kg_u.kg() * f.assay.wt_fraction())
             .sum();
         assert!((feed - p - t).abs() < 1e-9 * feed);
         assert!((u235 - p * xp.wt_fraction() - t * xt.wt_fraction()).abs() < 1e-9 * u235);
-        assert!(st.separative_work_swu >= 0.0);
+        assert!(st.separative_work_swu.kg_swu() >= 0.0);
         product += p;
     }
     assert!((product - 3.0 * 25.0 / 0.9).abs() < 1e-6);
@@ -199,7 +201,7 @@ fn monte_carlo_is_identical_for_one_and_two_threads() {
     assert_ne!(one, other_seed);
     // The median of a symmetric ±30 % capacity lies near the central estimate.
     let median = summarize(one, 10).percentiles[2].1.unwrap();
-    let central = estimate(&s).first_unit_days.unwrap();
+    let central = estimate(&s).first_unit_days.unwrap().days();
     assert!(
         (median / central - 1.0).abs() < 0.05,
         "{median} vs {central}"
@@ -211,17 +213,17 @@ proptest! {
     #[test]
     fn invariants(cap in 100.0..20_000.0f64, extra in 0.0..5000.0f64, kg in 1.0..1000.0f64, more in 0.0..500.0f64, pct in 1.0..85.0f64, n in 1u32..6) {
         let e = estimate(&scenario(GoalUnit::SignificantQuantity, n, cap, false, &[(kg, pct)]));
-        let d = e.goal_days.unwrap();
+        let d = e.goal_days.unwrap().days();
         // More capacity is never slower; more stock is never slower.
         let faster = estimate(&scenario(GoalUnit::SignificantQuantity, n, cap + extra, false, &[(kg, pct)]));
-        prop_assert!(faster.goal_days.unwrap() <= d * (1.0 + 1e-9));
+        prop_assert!(faster.goal_days.unwrap().days() <= d * (1.0 + 1e-9));
         let richer = estimate(&scenario(GoalUnit::SignificantQuantity, n, cap, false, &[(kg + more, pct)]));
-        prop_assert!(richer.goal_days.unwrap() <= d * (1.0 + 1e-9));
+        prop_assert!(richer.goal_days.unwrap().days() <= d * (1.0 + 1e-9));
         // The production curve is monotone, and N units take longer than N − 1.
         for w in e.curve.windows(2) {
             prop_assert!(w[1].days >= w[0].days && w[1].units > w[0].units);
         }
         let next = estimate(&scenario(GoalUnit::SignificantQuantity, n + 1, cap, false, &[(kg, pct)]));
-        prop_assert!(next.goal_days.unwrap() > d);
+        prop_assert!(next.goal_days.unwrap().days() > d);
     }
 }

@@ -20,6 +20,10 @@ use clap::{Parser, Subcommand};
 /// Assays are wt-% U-235 unless a flag says at-%; masses are kg U unless a flag names another
 /// form; separative work is kg-SWU; times are days. Exit codes: 0 success, 1 a finding, 2 usage
 /// or input error.
+///
+/// Text is laid out to fit the terminal: `COLUMNS` if set, else the terminal's width when stdout
+/// is a terminal, else 100 columns (piped or redirected output). Long text wraps at spaces;
+/// `--json` and `--csv` carry every figure at full precision.
 #[derive(Debug, Parser)]
 #[command(name = "breakout", version, about, long_about)]
 struct Cli {
@@ -32,9 +36,28 @@ struct Cli {
     #[arg(long, global = true, conflicts_with = "json")]
     csv: bool,
 
+    /// Show the table of every assumption with its source in text output (it is always in
+    /// `--json` and `--csv`; without this flag text gives a one-line pointer).
+    #[arg(long, global = true)]
+    assumptions: bool,
+
+    /// The timeline in text output: `steps` (passes grouped by enrichment step, with totals) or
+    /// `full` (every pass too). `--json` always carries every pass.
+    #[arg(long, global = true, value_enum, default_value_t = Timeline::Steps)]
+    timeline: Timeline,
+
     /// Without a subcommand: `breakout run` on the default state (iran-2025-05).
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// How much of the timeline text shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Timeline {
+    /// Passes grouped by enrichment step, with totals.
+    Steps,
+    /// Every pass as well.
+    Full,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +76,7 @@ fn fail(e: &AppError) -> ExitCode {
         AppError::Usage(_) => "usage",
         AppError::Input(_) => "input",
         AppError::Internal(_) => "internal",
+        AppError::Cancelled(_) => "cancelled",
     };
     eprintln!("error ({kind}): {e}");
     ExitCode::from(2)
@@ -81,8 +105,19 @@ fn main() -> ExitCode {
     } else {
         render::Output::Text
     };
+    let mut shown = Vec::new();
+    if cli.assumptions {
+        shown.push("--assumptions".to_string());
+    }
+    if cli.timeline == Timeline::Full {
+        shown.push("--timeline full".to_string());
+    }
+    let layout = render::Layout {
+        width: render::width(),
+        shown,
+    };
     match answer {
-        Ok((doc, outcome)) => match render::emit(&doc, format) {
+        Ok((doc, outcome)) => match render::emit(&doc, format, &layout) {
             Ok(()) => match outcome {
                 Outcome::Success => ExitCode::SUCCESS,
                 Outcome::Finding => ExitCode::from(1),

@@ -1,41 +1,70 @@
-//! A progress bar on stderr for long computations, drawn only when the computation is long
-//! enough to need one (the application says how many units there are).
+//! A progress bar on stderr for long computations: drawn only on a terminal, and only once a
+//! computation has run for about a second (a quick one never flickers a bar).
 
+use std::io::IsTerminal;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use breakout_app::Progress;
 
-/// Units below which no bar is drawn: Monte Carlo runs ≥ 10⁷ samples/s on the ideal model
-/// (docs/benchmarks.md), so only very large runs take over a second.
-const MIN_UNITS_FOR_A_BAR: u64 = 5_000_000;
+/// How long a computation runs before its bar appears.
+const SHOW_AFTER: Duration = Duration::from_secs(1);
 
-/// An `indicatif` bar, created on the first update of a long computation.
+/// The bar's state: when the computation started, and the bar once drawn.
 #[derive(Default)]
-pub struct Bar(Mutex<Option<indicatif::ProgressBar>>);
+struct State {
+    started: Option<Instant>,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+/// An `indicatif` bar on stderr, created once a computation has run for [`SHOW_AFTER`].
+pub struct Bar {
+    state: Mutex<State>,
+    enabled: bool,
+}
+
+impl Default for Bar {
+    fn default() -> Self {
+        Bar {
+            state: Mutex::new(State::default()),
+            enabled: std::io::stderr().is_terminal(),
+        }
+    }
+}
 
 impl Progress for Bar {
     fn update(&self, what: &str, done: u64, total: u64) {
-        if total < MIN_UNITS_FOR_A_BAR {
+        if !self.enabled {
             return;
         }
-        let Ok(mut slot) = self.0.lock() else { return };
-        let bar = slot.get_or_insert_with(|| {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        let started = *st.started.get_or_insert_with(Instant::now);
+        if st.bar.is_none() {
+            if started.elapsed() < SHOW_AFTER || done >= total {
+                return;
+            }
             let b = indicatif::ProgressBar::new(total);
             if let Ok(style) = indicatif::ProgressStyle::with_template(&format!(
                 "{{bar:40}} {{pos}}/{{len}} {what} ({{eta}})"
             )) {
                 b.set_style(style);
             }
-            b
-        });
-        bar.set_position(done);
+            st.bar = Some(b);
+        }
+        if let Some(b) = &st.bar {
+            b.set_length(total);
+            b.set_position(done);
+        }
     }
 
     fn finish(&self) {
-        if let Ok(mut slot) = self.0.lock()
-            && let Some(b) = slot.take()
-        {
-            b.finish_and_clear();
+        if let Ok(mut st) = self.state.lock() {
+            st.started = None;
+            if let Some(b) = st.bar.take() {
+                b.finish_and_clear();
+            }
         }
     }
 }

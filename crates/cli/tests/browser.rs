@@ -64,42 +64,86 @@ impl Session {
         self.cmd("POST", "/execute/sync", json!({"script": code, "args": []}))
     }
 
-    /// Polls a script until it returns something other than null/false, or fails after 15 s.
+    /// Polls a script until it returns something other than null/false, or fails after 60 s.
     fn until(&self, what: &str, code: &str) -> Value {
+        self.until_for(what, code, 60)
+    }
+
+    /// As [`Session::until`], with the time limit in seconds.
+    fn until_for(&self, what: &str, code: &str, secs: u64) -> Value {
         let start = Instant::now();
         loop {
             let v = self.script(code);
             if !(v.is_null() || v == json!(false) || v == json!("")) {
                 return v;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "timed out waiting for {what}"
-            );
+            if start.elapsed() > Duration::from_secs(secs) {
+                let shown = self.script(
+                    "const v = document.querySelector('main section:not([hidden])'); return v ? v.innerText.slice(0, 800) : '';",
+                );
+                panic!("timed out waiting for {what}; the view shows: {shown}");
+            }
             sleep(Duration::from_millis(100));
         }
     }
 }
 
-#[test]
-fn workbench_answers_and_redraws_in_a_real_browser() {
+/// The tabs, each with a script that is true once the tab has drawn its answer (or, for the
+/// slow history, its error).
+const TABS: [(&str, &str); 7] = [
+    (
+        "enrichment",
+        "return document.querySelector('#chart-steps canvas') !== null;",
+    ),
+    (
+        "breakout",
+        "const h = document.getElementById('bk-headline'); return h !== null && !document.getElementById('bk-answer').classList.contains('pending') && document.querySelector('#chart-curve canvas') !== null;",
+    ),
+    (
+        "history",
+        "return document.querySelector('#chart-history canvas') !== null || document.getElementById('history-error').textContent !== '';",
+    ),
+    (
+        "deals",
+        "return document.getElementById('check-summary').textContent !== '' && (document.querySelector('#chart-floor canvas') !== null || document.querySelector('#chart-floor .empty') !== null);",
+    ),
+    (
+        "cascade",
+        "return document.querySelector('#chart-cs-flow canvas') !== null;",
+    ),
+    (
+        "safeguards",
+        "return document.querySelector('#chart-sg canvas') !== null && document.querySelectorAll('#sg-plant tbody tr').length > 0;",
+    ),
+    (
+        "machines",
+        "return document.querySelectorAll('#machines tbody tr').length >= 8;",
+    ),
+];
+
+/// The browser tests take turns: each starts a server and a browser, and on a small machine two
+/// at once make every answer wait.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Starts the server and chromedriver; `None` (after saying why) when Chromium is missing.
+fn start() -> Option<(Guard, Guard, String, u16)> {
     if !(std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists()) {
         assert!(
             std::env::var_os("CI").is_none(),
             "CI must install chromium and chromium-driver (see .ci/run)"
         );
         eprintln!("skipped: {CHROMIUM} or {CHROMEDRIVER} not installed (CI installs them)");
-        return;
+        return None;
     }
     let (web_port, driver_port) = (free_port(), free_port());
-    let _server = Guard(
+    let server = Guard(
         Command::new(env!("CARGO_BIN_EXE_breakout"))
             .args(["serve", "--addr", &format!("127.0.0.1:{web_port}")])
             .stderr(Stdio::null())
             .spawn()
             .unwrap(),
     );
-    let _driver = Guard(
+    let driver = Guard(
         Command::new(CHROMEDRIVER)
             .arg(format!("--port={driver_port}"))
             .stdout(Stdio::null())
@@ -110,14 +154,25 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
     let page = format!("http://127.0.0.1:{web_port}/");
     wait_for(&format!("{page}api/health"));
     wait_for(&format!("http://127.0.0.1:{driver_port}/status"));
+    Some((server, driver, page, driver_port))
+}
 
-    let profile = std::env::temp_dir().join(format!("breakout-chromium-{driver_port}"));
-    let caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
+/// A headless Chromium session with a window of `width` × `height` CSS pixels; a phone's is
+/// emulated (a headless window cannot be narrower than 500 px).
+fn session(driver_port: u16, width: u32, height: u32, phone: bool) -> Session {
+    let profile = std::env::temp_dir().join(format!("breakout-chromium-{driver_port}-{width}"));
+    let mut caps = json!({"capabilities": {"alwaysMatch": {"goog:chromeOptions": {
         "binary": CHROMIUM,
         "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1200,900", format!("--user-data-dir={}", profile.display())]
+                 "--hide-scrollbars", format!("--window-size={width},{height}"),
+                 format!("--user-data-dir={}", profile.display())]
     }}}});
+    if phone {
+        caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["mobileEmulation"] = json!({
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0, "touch": true}
+        });
+    }
     let created = ureq::post(&format!("http://127.0.0.1:{driver_port}/session"))
         .send_json(caps)
         .expect("chromedriver starts a session")
@@ -127,9 +182,77 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
         .as_str()
         .expect("a session id")
         .to_string();
-    let s = Session {
+    Session {
         base: format!("http://127.0.0.1:{driver_port}/session/{id}"),
+    }
+}
+
+/// The days in a headline: "14 hours", "1.48 days", "15.3 months (465 days)" (thousands separated).
+fn headline_days(text: &str) -> f64 {
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c| c == '(' || c == ')' || c == ',')
+                .replace(',', "")
+        })
+        .collect();
+    for (i, w) in words.iter().enumerate().skip(1) {
+        let Ok(n) = words[i - 1].parse::<f64>() else {
+            continue;
+        };
+        match w.as_str() {
+            "days" if !text.contains("months") => return n,
+            "days" if text.contains('(') => return n,
+            "hours" => return n / 24.0,
+            _ => {}
+        }
+    }
+    f64::NAN
+}
+
+/// Uploads the file at `path` through the `#bk-upload` input.
+fn upload(s: &Session, path: &std::path::Path) {
+    let input = s.cmd(
+        "POST",
+        "/element",
+        json!({"using": "css selector", "value": "#bk-upload"}),
+    );
+    let id = input
+        .as_object()
+        .and_then(|o| o.values().next())
+        .and_then(Value::as_str)
+        .expect("the upload input")
+        .to_string();
+    s.cmd(
+        "POST",
+        &format!("/element/{id}/value"),
+        json!({"text": path.to_str().unwrap()}),
+    );
+}
+
+/// Whether the error paragraph `err` sits right under (or beside) the control `control`.
+fn assert_next_to(s: &Session, err: &str, control: &str) {
+    let gap = s.script(&format!(
+        "const e = document.getElementById('{err}').getBoundingClientRect(); \
+         const c = document.getElementById('{control}').getBoundingClientRect(); \
+         return e.top - c.bottom;"
+    ));
+    let gap = gap.as_f64().unwrap();
+    assert!(
+        (-40.0..=60.0).contains(&gap),
+        "{err} is {gap} px from {control}"
+    );
+}
+
+#[test]
+fn workbench_answers_and_redraws_in_a_real_browser() {
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let Some((_server, _driver, page, driver_port)) = start() else {
+        return;
     };
+    let s = session(driver_port, 1440, 1000, false);
 
     s.cmd("POST", "/url", json!({"url": page}));
     // The calculator solves 25 kg of 90 % from natural at 0.3 % tails on load: 4823.44 kg-SWU.
@@ -152,40 +275,43 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
         "return document.getElementById('q-separative_work_swu').value === '9646.88';",
     );
 
-    // A bad tails assay shows the CLI's error text instead of a number.
+    // A bad tails assay: the error replaces the solved quantities (no stale answer), and it sits
+    // by the inputs of the view.
     s.script("const el = document.getElementById('xt'); el.value = '0.9'; el.dispatchEvent(new Event('input'));");
     let err = s.until(
         "the error",
-        "return document.getElementById('enrich-error').textContent || null;",
+        "const e = [...document.querySelectorAll('#view-enrichment .error')].find((p) => p.textContent); return e ? e.textContent : null;",
     );
     assert!(
         err.as_str().unwrap().contains("tails < feed < product"),
         "{err}"
     );
-
-    // The deals and machines views load from the API.
-    s.script("document.getElementById('tab-deals').click();");
+    assert!(!err.as_str().unwrap().contains("--"), "a flag name: {err}");
+    let stale = s.script("return document.getElementById('q-separative_work_swu').value;");
+    assert_eq!(stale, json!(""), "the old SWU is cleared with the error");
+    s.script("const el = document.getElementById('xt'); el.value = '0.3'; el.dispatchEvent(new Event('input'));");
     s.until(
-        "deal clauses",
-        "return document.querySelectorAll('#deal-clauses tbody tr').length > 10;",
+        "the answer back",
+        "return document.getElementById('q-separative_work_swu').value === '9646.88';",
     );
-    s.script("document.getElementById('tab-machines').click();");
-    s.until(
-        "machines",
-        "return document.querySelectorAll('#machines tbody tr').length >= 8;",
-    );
-
-    screenshot(&s, "workbench.png");
 
     // Breakout: the answer and the production curve follow a slider (IR-6 separative power).
     s.script("document.getElementById('tab-breakout').click();");
-    let before = s.until(
-        "the breakout answer",
-        "const h = document.getElementById('bk-headline'); return h ? h.textContent : null;",
-    );
+    s.until_for("the breakout answer", TABS[1].1, 90);
+    let before = s.script("return document.getElementById('bk-headline').textContent;");
     assert!(
         before.as_str().unwrap().contains("days"),
         "headline: {before}"
+    );
+    // Three significant figures, no long decimals.
+    let text = s.script("return document.getElementById('bk-answer').textContent;");
+    assert!(
+        !text
+            .as_str()
+            .unwrap()
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .any(|w| w.trim_matches('.').len() > 7),
+        "false precision: {text}"
     );
     let curve =
         "const c = document.querySelector('#chart-curve canvas'); return c ? c.toDataURL() : null;";
@@ -195,6 +321,19 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
     assert!(
         assumptions.as_u64().unwrap() > 10,
         "assumptions: {assumptions}"
+    );
+    // The timeline leads with steps, not zero-length rows; the full list is behind a toggle.
+    let zero = s.script(
+        "return [...document.querySelectorAll('#bk-timeline tbody tr')].filter((tr) => tr.cells[0].textContent === tr.cells[1].textContent).length;",
+    );
+    assert_eq!(zero, json!(0), "zero-length timeline rows");
+    let toggles = s.script(
+        "return document.getElementById('bk-timeline').closest('details') !== null && document.getElementById('bk-assumptions').closest('details') !== null;",
+    );
+    assert_eq!(
+        toggles,
+        json!(true),
+        "timeline and assumptions behind toggles"
     );
     s.until(
         "the IR-6 slider",
@@ -206,7 +345,7 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
     let after = s.until(
         "a new answer",
         &format!(
-            "const t = document.getElementById('bk-headline').textContent; return t !== {before} ? t : null;"
+            "const t = document.getElementById('bk-headline').textContent; return t !== {before} && !document.getElementById('bk-answer').classList.contains('pending') ? t : null;"
         ),
     );
     assert!(
@@ -224,6 +363,48 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
         "the what-if in the assumptions",
         "return [...document.querySelectorAll('#bk-assumptions td')].some((td) => td.textContent.includes('--swu-per-machine'));",
     );
+
+    // A stale answer is cleared after an error: count 0 → "No answer", the error by its control,
+    // in the page's words, and no curve from the old answer.
+    s.script("const el = document.getElementById('bk-count'); el.value = '0'; el.dispatchEvent(new Event('change'));");
+    let err = s.until(
+        "the count error",
+        "const e = document.getElementById('err-bk-count'); return e ? e.textContent : null;",
+    );
+    let err = err.as_str().unwrap();
+    assert!(
+        err.contains("Goal units (count)") && !err.contains("--"),
+        "{err}"
+    );
+    let headline = s.script("return document.getElementById('bk-headline').textContent;");
+    assert_eq!(
+        headline,
+        json!("No answer"),
+        "stale headline after an error"
+    );
+    assert_ne!(headline, after);
+    let curve_gone = s.script("return document.querySelector('#chart-curve canvas') === null;");
+    assert_eq!(curve_gone, json!(true), "stale curve after an error");
+    assert_next_to(&s, "err-bk-count", "bk-count");
+    s.script("document.getElementById('bk-count').scrollIntoView();");
+    screenshot(&s, "workbench-stale-cleared.png");
+    // Weaponization 20..18: the error goes by the weaponization inputs.
+    s.script("const el = document.getElementById('bk-count'); el.value = '1'; el.dispatchEvent(new Event('change')); const w = document.getElementById('bk-weap-lo'); w.value = '20'; w.dispatchEvent(new Event('change'));");
+    let err = s.until(
+        "the weaponization error",
+        "const e = document.getElementById('err-bk-weap-lo'); return e ? e.textContent : null;",
+    );
+    assert!(
+        err.as_str().unwrap().contains("Weaponization") && !err.as_str().unwrap().contains("--"),
+        "{err}"
+    );
+    assert_next_to(&s, "err-bk-weap-lo", "bk-weap-lo");
+    s.script("const w = document.getElementById('bk-weap-lo'); w.value = '6'; w.dispatchEvent(new Event('change'));");
+    s.until(
+        "the answer back",
+        &format!("const t = document.getElementById('bk-headline').textContent; return t === {after} && !document.getElementById('err-bk-weap-lo');"),
+    );
+
     // Monte Carlo: percentiles, histogram and tornado, with the seed shown.
     s.script(
         "document.getElementById('mc-samples').value = '400'; document.getElementById('mc-seed').value = '11'; document.getElementById('mc-run').click();",
@@ -239,35 +420,65 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
     );
     s.script("document.getElementById('mc-summary').scrollIntoView();");
     screenshot(&s, "workbench-montecarlo.png");
+    // A Monte Carlo error: next to the samples input, not at the top; the old histogram goes.
+    s.script(
+        "document.getElementById('mc-samples').value = '0'; document.getElementById('mc-run').click();",
+    );
+    let err = s.until(
+        "the Monte Carlo error",
+        "const e = document.getElementById('err-mc-samples'); return e ? e.textContent : null;",
+    );
+    assert!(
+        err.as_str().unwrap().contains("Samples") && !err.as_str().unwrap().contains("--"),
+        "{err}"
+    );
+    assert_next_to(&s, "err-mc-samples", "mc-samples");
+    let gone = s.script("return document.querySelector('#chart-mc canvas') === null && document.querySelectorAll('#mc-percentiles tbody tr').length === 0 && document.getElementById('bk-error').textContent === '';");
+    assert_eq!(
+        gone,
+        json!(true),
+        "stale histogram after a Monte Carlo error"
+    );
+    s.script("document.getElementById('mc-samples').value = '400';");
     s.script("document.getElementById('bk-machines').scrollIntoView();");
     screenshot(&s, "workbench-breakout.png");
 
+    // The address holds the tab and the inputs: loading it again gives the same inputs and answer.
+    s.script("const el = document.getElementById('bk-count'); el.value = '3'; el.dispatchEvent(new Event('change'));");
+    let answer = s.until(
+        "the answer for 3 units",
+        "const t = document.getElementById('bk-answer').textContent; return t.includes('3 SQ') && !document.getElementById('bk-answer').classList.contains('pending') ? document.getElementById('bk-headline').textContent : null;",
+    );
+    let url = s.until(
+        "the address",
+        "return location.hash.includes('count=3') && location.hash.includes('swu.IR-6=2') ? location.href : null;",
+    );
+    s.cmd("POST", "/url", json!({"url": "about:blank"}));
+    s.cmd("POST", "/url", json!({"url": url}));
+    let reloaded = s.until(
+        "the answer from the address",
+        "const h = document.getElementById('bk-headline'); return h && !document.getElementById('bk-answer').classList.contains('pending') ? h.textContent : null;",
+    );
+    assert_eq!(reloaded, answer, "the same answer from {url}");
+    let inputs = s.script(
+        "return [document.getElementById('tab-breakout').getAttribute('aria-selected'), document.getElementById('bk-count').value, document.getElementById('bk-swu-IR-6').value, document.getElementById('bk-state').value];",
+    );
+    assert_eq!(
+        inputs,
+        json!(["true", "3", "2", "iran-2025-05"]),
+        "inputs from {url}"
+    );
+
     // Upload a state file: the answer becomes that state's (JCPOA limits: over a year).
     let before = s.script("return document.getElementById('bk-headline').textContent;");
-    let input = s.cmd(
-        "POST",
-        "/element",
-        json!({"using": "css selector", "value": "#bk-upload"}),
-    );
-    let id = input
-        .as_object()
-        .and_then(|o| o.values().next())
-        .and_then(Value::as_str)
-        .expect("the upload input")
-        .to_string();
     let file = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../data/states/jcpoa-2016.toml"
     );
-    let file = std::fs::canonicalize(file).unwrap();
-    s.cmd(
-        "POST",
-        &format!("/element/{id}/value"),
-        json!({"text": file.to_str().unwrap()}),
-    );
+    upload(&s, &std::fs::canonicalize(file).unwrap());
     s.until(
         "the upload in use",
-        "return document.getElementById('bk-upload-status').textContent.includes('jcpoa-2016.toml');",
+        "return document.getElementById('bk-upload-status').textContent.includes('Using the uploaded jcpoa-2016.toml');",
     );
     let uploaded = s.until(
         "the uploaded state's answer",
@@ -275,13 +486,68 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
             "const t = document.getElementById('bk-headline').textContent; return t !== {before} ? t : null;"
         ),
     );
-    let days: f64 = uploaded
-        .as_str()
-        .unwrap()
-        .split_whitespace()
-        .find_map(|w| w.parse().ok())
-        .unwrap_or(f64::NAN);
+    let days = headline_days(uploaded.as_str().unwrap());
     assert!(days > 365.0, "JCPOA state uploaded: {uploaded}");
+    // A broken upload: no old answer under an "in use" status.
+    let bad = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad.toml");
+    std::fs::write(&bad, "bad = [\n").unwrap();
+    upload(&s, &bad);
+    let status = s.until(
+        "the broken upload",
+        "const t = document.getElementById('bk-upload-status').textContent; return t.includes('bad.toml could not be used') ? t : null;",
+    );
+    assert!(!status.as_str().unwrap().contains("Using"), "{status}");
+    let headline = s.script("return document.getElementById('bk-headline').textContent;");
+    assert_eq!(
+        headline,
+        json!("No answer"),
+        "stale headline after a bad upload"
+    );
+    let err = s.script("return document.getElementById('err-bk-upload').textContent;");
+    assert!(err.as_str().unwrap().contains("line 1"), "{err}");
+    assert_next_to(&s, "err-bk-upload", "bk-upload");
+    s.script("document.querySelector('#bk-upload-status button').click();");
+    s.until("the bundled state's answer again", TABS[1].1);
+
+    // Each tab at 1440 px: a screenshot, and its name in the address.
+    for (tab, ready) in TABS {
+        s.script(&format!("document.getElementById('tab-{tab}').click();"));
+        s.until_for(&format!("the {tab} tab"), ready, 60);
+        let hash = s.script("return location.hash;");
+        assert!(
+            hash.as_str().unwrap().starts_with(&format!("#{tab}")),
+            "{hash}"
+        );
+        s.script("window.scrollTo(0, 0);");
+        screenshot(&s, &format!("desktop-{tab}.png"));
+    }
+    s.cmd("DELETE", "", Value::Null);
+}
+
+/// At 390 px (a phone) no tab scrolls sideways; a screenshot of each.
+#[test]
+fn workbench_fits_a_phone() {
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let Some((_server, _driver, page, driver_port)) = start() else {
+        return;
+    };
+    let s = session(driver_port, 390, 844, true);
+    s.cmd("POST", "/url", json!({"url": page}));
+    let width = s.script("return window.innerWidth;");
+    assert_eq!(width, json!(390), "the phone's viewport");
+    for (tab, ready) in TABS {
+        s.script(&format!("document.getElementById('tab-{tab}').click();"));
+        s.until_for(&format!("the {tab} tab"), ready, 60);
+        let w = s.script("return document.documentElement.scrollWidth;");
+        assert!(
+            w.as_u64().unwrap() <= 390,
+            "{tab} is {w} px wide on a 390 px screen"
+        );
+        s.script("window.scrollTo(0, 0);");
+        screenshot(&s, &format!("mobile-{tab}.png"));
+    }
     s.cmd("DELETE", "", Value::Null);
 }
 

@@ -104,7 +104,7 @@ fn html_report_is_well_formed_self_contained_and_has_its_charts() {
     let plain = stdout(&["report", "jcpoa-2016"]);
     balanced(&plain).unwrap();
     assert_eq!(plain.matches("<svg ").count(), 1);
-    assert!(plain.contains("12–16 months") && plain.contains("[S4]"));
+    assert!(plain.contains("roughly 12-month") && plain.contains("[S4]"));
 }
 
 /// The report shows the numbers of `breakout run --json` for the same flags.
@@ -131,13 +131,11 @@ fn report_numbers_are_the_run_numbers() {
         "md",
     ]);
     let days = run["results"]["first_sq_days"].as_f64().unwrap();
-    // Six significant digits, as the CLI prints numbers (e.g. 93.4512 days).
-    let decimals = (5 - days.log10().floor() as i32).max(0) as usize;
-    let shown = format!("{days:.decimals$}");
-    let shown = shown.trim_end_matches('0').trim_end_matches('.');
+    // Durations for people, as `breakout run` prints them (e.g. "2.73 months (83.1 days)").
+    let shown = breakout_app::document::duration(days);
     assert!(
-        md.contains(&format!("| {shown} days")),
-        "{shown} days not in the report"
+        md.contains(&format!("| {shown} |")),
+        "{shown} not in the report"
     );
     for table in [
         "## Answer",
@@ -145,7 +143,7 @@ fn report_numbers_are_the_run_numbers() {
         "## Production curve",
         "## Validation context",
         "## Assumptions and sources",
-        "| from day | to day | step |",
+        "| step | passes | days |",
         "3.8 months (range 3.1–4.6)",
     ] {
         assert!(md.contains(table), "missing {table}");
@@ -171,7 +169,7 @@ fn separative_work_is_labelled_with_the_count() {
     run_args.extend_from_slice(&args);
     let run: serde_json::Value = serde_json::from_str(&stdout(&run_args)).unwrap();
     let swu = run["results"]["separative_work_swu"].as_f64().unwrap();
-    let shown = breakout_app::document::num(swu);
+    let shown = breakout_app::document::human(swu);
     let mut report_args = vec!["report"];
     report_args.extend_from_slice(&args);
     report_args.extend_from_slice(&["--format", "md"]);
@@ -184,7 +182,7 @@ fn separative_work_is_labelled_with_the_count() {
     let text = stdout(&text_args);
     assert!(
         text.lines()
-            .any(|l| l.contains("Separative work for 3 WGU") && l.contains(&shown)),
+            .any(|l| l.contains(&format!("{shown} kg-SWU for 3 WGU"))),
         "{text}"
     );
 }

@@ -28,7 +28,8 @@ fn f(v: &serde_json::Value) -> f64 {
 
 #[test]
 fn bare_breakout_runs_the_default_state_with_sources() {
-    let out = breakout(&[]);
+    // The assumption table, with its sources, is shown on request (always in --json).
+    let out = breakout(&["--assumptions"]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     for want in [
@@ -242,6 +243,261 @@ fn validation_cases() {
     ];
     for (what, args, key, lo, hi) in cases {
         let d = f(&json(&args)["results"][key]);
+        assert!(d >= lo && d <= hi, "{what}: {d} days not in {lo}–{hi}");
+    }
+
+    // The widened set (docs/validation.md, "Further published estimates", N1–N18, and the
+    // three-week totals of V1/V2). Cases inside their published band assert the band; cases
+    // outside it are KNOWN DISAGREEMENTS documented in docs/validation.md: they pin the current
+    // value within ±2 % (so that any change of answer is seen and explained), with the
+    // model/published ratio and the reason in the comment. Nothing here is tuned to pass.
+    let pin = |v: f64| (0.98 * v, 1.02 * v);
+    let band = |lo: f64, hi: f64| (lo, hi);
+    let first = "/results/first_sq_days";
+    let goal = "/results/goal_days";
+    // (what, command line, JSON pointer of the days, accepted range)
+    type Case<'a> = (&'a str, Vec<&'a str>, &'a str, (f64, f64));
+    let more: Vec<Case> = vec![
+        // V1b: 233 kg (9 WGU) in 3 weeks at Fordow (ISIS, May 2025). Ratio 2.95: the Fordow
+        // cascades run on 60 % feed they were not set up for, and the 9th unit needs the
+        // natural-uranium route (a threshold: 9 units take 41 days at 1,740 IR-6, 62 at 1,724).
+        (
+            "V1b fixed: Fordow, 9 WGU",
+            vec![
+                "run",
+                "iran-2025-05",
+                "--site",
+                "fordow",
+                "--goal",
+                "wgu",
+                "--count",
+                "9",
+            ],
+            goal,
+            pin(61.88),
+        ),
+        // V2b: 174 kg (7 WGU) in 3 weeks (ISIS, Feb 2025). Ratio 2.77, same reason as V1b.
+        (
+            "V2b fixed: Fordow, 7 WGU",
+            vec![
+                "run",
+                "iran-2025-02",
+                "--site",
+                "fordow",
+                "--goal",
+                "wgu",
+                "--count",
+                "7",
+            ],
+            goal,
+            pin(58.16),
+        ),
+        // N1: ISIS 2009–10, 6,724 P1/IR-1 in 41 cascades from natural uranium, ~1 year to
+        // 1 WGU. Ratio 1.38: batch recycling through natural-feed cascades and set-up per step.
+        (
+            "N1: ISIS 2010, 6,724 IR-1 from natural uranium",
+            vec![
+                "run",
+                "--machines",
+                "IR-1=6724",
+                "--no-stocks",
+                "--goal",
+                "wgu",
+            ],
+            first,
+            pin(504.92),
+        ),
+        // N2: US government, Apr 2015, pre-JCPOA '2 to 3 months' (~10,180 IR-1 enriching,
+        // ~10,000 kg UF6 of LEU). Ratio 1.35 against 2.5 months: the IR-1-era step losses.
+        (
+            "N2: US 2015, pre-deal program",
+            vec![
+                "run",
+                "--machines",
+                "IR-1=10180",
+                "--stock",
+                "6760@3.5",
+                "--goal",
+                "sq",
+            ],
+            first,
+            pin(102.53),
+        ),
+        // N3 / N16: the JCPOA broken with the stored IR-1 and IR-2m cascades reinstalled at
+        // ISIS's 2015 pace (two cascades a month per type). ISIS Aug 2015: 6–7 months (ratio
+        // 1.43 against 6.5); ISIS May 2025, same scenario: about 8 months (ratio 1.16).
+        (
+            "N3/N16: JCPOA broken, reinstalling 4 cascades/month",
+            vec![
+                "run",
+                "jcpoa-2016",
+                "--reinstall-cascades-per-month",
+                "4",
+                "--goal",
+                "wgu",
+            ],
+            first,
+            pin(282.14),
+        ),
+        // N4: ISIS Aug 2016, year 13 of the JCPOA under Iran's R&D plan: ~4 months. The model's
+        // year 13 runs the stored IR-1/IR-2m, not the R&D plan's machines: ratio 1.22.
+        (
+            "N4: JCPOA year 13 (deal holds)",
+            vec![
+                "deal",
+                "floor",
+                "jcpoa-2015",
+                "--date",
+                "2029-01-16",
+                "--goal",
+                "wgu",
+            ],
+            "/results/permitted_first_sq_days",
+            pin(148.96),
+        ),
+        // N5: ISIS Jun 2021, ~70 days with the Natanz outages. Ratio 0.73 (was 0.53 before the
+        // sabotage was modelled): which cascades were lost is not public.
+        (
+            "N5: ISIS Jun 2021",
+            vec!["run", "iran-2021-05", "--goal", "wgu"],
+            first,
+            pin(51.43),
+        ),
+        // N6: ISIS Sep 2021, worst case ~1 month (84.3 kg of 20 %, 10 kg of 60 %). In band.
+        (
+            "N6: ISIS Sep 2021",
+            vec![
+                "run",
+                "iran-2021-05",
+                "--stock",
+                "21.5@20",
+                "--stock",
+                "7.6@60",
+                "--goal",
+                "wgu",
+            ],
+            first,
+            band(21.0, 45.0),
+        ),
+        // N7a/N7b: 'about 12 days' (Kahl, US DoD, Feb 2023; ISIS, Jun 2023). Ratios 0.23 and
+        // 0.22: the state counts every installed machine at Natanz and Fordow as enriching.
+        (
+            "N7a: Kahl Feb 2023",
+            vec!["run", "iran-2023-05"],
+            first,
+            pin(2.741),
+        ),
+        (
+            "N7b: ISIS Jun 2023",
+            vec!["run", "iran-2023-05", "--goal", "wgu"],
+            first,
+            pin(2.581),
+        ),
+        // N8: Blinken, Jul 2024, 'one or two weeks'. Ratio 0.24: same reason as N7.
+        (
+            "N8: Blinken Jul 2024",
+            vec!["run", "iran-2024-08"],
+            first,
+            pin(2.549),
+        ),
+        // N9 / N10: ISIS Aug 2024, Fordow (10 IR-6 cascades + IR-1) from < 5 % LEU only:
+        // ~1.5 months (ratio 2.15); from natural uranium only: ~5.5 months (ratio 2.24). Quick
+        // mode runs the natural-feed IR-1 cascade profile and counts each step's set-up.
+        (
+            "N9: ISIS Aug 2024, Fordow from LEU",
+            vec![
+                "run",
+                "--machines",
+                "IR-6=1724",
+                "--machines",
+                "IR-1=1044",
+                "--stock",
+                "2595@4.5",
+                "--goal",
+                "wgu",
+            ],
+            first,
+            pin(98.25),
+        ),
+        (
+            "N10: ISIS Aug 2024, Fordow from natural uranium",
+            vec![
+                "run",
+                "--machines",
+                "IR-6=1724",
+                "--machines",
+                "IR-1=1044",
+                "--no-stocks",
+                "--goal",
+                "wgu",
+            ],
+            first,
+            pin(374.62),
+        ),
+        // N11: ISIS Feb 2025, Fordow + FEP: more than 10 WGU in month 1. Ratio 1.43.
+        (
+            "N11: ISIS Feb 2025, 10 WGU",
+            vec!["run", "iran-2025-02", "--goal", "wgu", "--count", "10"],
+            goal,
+            pin(42.82),
+        ),
+        // N12: ISIS May 2025, Fordow + FEP: 11 WGU in month 1. In band.
+        (
+            "N12: ISIS May 2025, 11 WGU",
+            vec!["run", "iran-2025-05", "--goal", "wgu", "--count", "11"],
+            goal,
+            band(15.0, 30.5),
+        ),
+        // N13: ISIS May 2025, JCPOA limits re-imposed and broken, 6 cascades/month
+        // reinstalled: 4.5 months. In band (4–5 months).
+        (
+            "N13: ISIS May 2025, re-imposed JCPOA broken",
+            vec![
+                "deal",
+                "compare",
+                "jcpoa-reimposed-2025",
+                "--goal",
+                "wgu",
+                "--reinstall-cascades-per-month",
+                "6",
+            ],
+            "/results/positions/0/first_sq_days",
+            band(4.0 * month, 5.0 * month),
+        ),
+        // N15: ISIS Sep 2020, 'as short as 3.5 months' (2,105.4 kg U: 638.8 ≤ 2 %, 215.1
+        // ≤ 3.67 %, the rest ≤ 4.5 %; 7,693 SWU/yr). In band (3–4 months).
+        (
+            "N15: ISIS Sep 2020",
+            vec![
+                "run",
+                "--capacity-swu-per-yr",
+                "7693",
+                "--stock",
+                "1251.5@4.5",
+                "--stock",
+                "215.1@3.67",
+                "--stock",
+                "638.8@2",
+                "--goal",
+                "wgu",
+            ],
+            first,
+            band(3.0 * month, 4.0 * month),
+        ),
+        // N18: ACA fact sheet (Feb 2025): 'about 12 months' to 25 kg WGU in the JCPOA's first
+        // decade. Ratio 1.17 (14.1 months; the ≥ 12-month floor V5 is met).
+        (
+            "N18: ACA, JCPOA first decade, WGU",
+            vec!["run", "jcpoa-2016", "--goal", "wgu"],
+            first,
+            pin(427.93),
+        ),
+    ];
+    for (what, args, pointer, (lo, hi)) in more {
+        let j = json(&args);
+        let d = f(j
+            .pointer(pointer)
+            .unwrap_or_else(|| panic!("{what}: no {pointer}")));
         assert!(d >= lo && d <= hi, "{what}: {d} days not in {lo}–{hi}");
     }
 }

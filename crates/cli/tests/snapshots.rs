@@ -15,10 +15,17 @@ use serde_json::Value;
 
 /// Runs the binary; the snapshot holds the exit code and stdout (stderr carries progress).
 fn breakout(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_breakout"))
-        .args(args)
-        .output()
-        .expect("the binary runs");
+    breakout_at(args, None)
+}
+
+/// Runs the binary with `COLUMNS` set (or unset: piped output is 100 columns wide).
+fn breakout_at(args: &[&str], columns: Option<usize>) -> String {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_breakout"));
+    cmd.args(args).env_remove("COLUMNS");
+    if let Some(c) = columns {
+        cmd.env("COLUMNS", c.to_string());
+    }
+    let out = cmd.output().expect("the binary runs");
     let code = out.status.code().unwrap_or(-1);
     let stdout = String::from_utf8(out.stdout).expect("stdout is UTF-8");
     if code == 2 {
@@ -92,6 +99,7 @@ cases! {
     run_what_if: ["run", "iran-2025-05", "--swu-per-machine", "IR-6=3.5", "--efficiency", "IR-1=0.7", "--setup-days-per-step", "14", "--max-feed-wt-pct", "20"];
     run_fixed_tails: ["run", "iran-2025-05", "--tails-wt-pct", "5", "--natural-tails-wt-pct", "0.3", "--goal-kg-u", "42"];
     run_monte_carlo: ["run", "iran-2025-05", "--samples", "300", "--seed", "7"] + csv;
+    run_jcpoa_2016_everything: ["run", "jcpoa-2016", "--assumptions", "--timeline", "full"];
     history: ["history"] + csv;
     report_md: ["report", "jcpoa-2016", "--format", "md"];
     report_html_monte_carlo: ["report", "iran-2025-05", "--samples", "200", "--seed", "5"];
@@ -138,4 +146,49 @@ cases! {
     safeguards_page_threshold: ["safeguards", "page-threshold", "--k", "0.5", "--periods", "12", "--alpha", "0.05"];
     safeguards_sample: ["safeguards", "sample", "--items", "200", "--goal-kg", "75", "--item-kg", "2", "--falsified-fraction", "1", "--beta", "0.1"];
     safeguards_plant: ["safeguards", "plant", "--swu-per-yr", "1e6", "--seed", "7", "--sequences", "2000", "--breakout-days", "30"];
+}
+
+/// The answer first, within the terminal: `breakout run` at 80 columns has no line over 80
+/// characters and the headline (time to the goal) within its first 15 lines; likewise for a
+/// long timeline and with every detail table shown.
+#[test]
+fn run_at_80_columns() {
+    let text = breakout_at(&["run"], Some(80));
+    insta::assert_snapshot!("run_default_80_columns", text);
+    for args in [
+        &["run"][..],
+        &["run", "jcpoa-2016", "--assumptions", "--timeline", "full"],
+        &[
+            "run",
+            "iran-2025-05",
+            "--samples",
+            "300",
+            "--seed",
+            "7",
+            "--assumptions",
+        ],
+        &[],
+    ] {
+        let text = breakout_at(args, Some(80));
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{args:?}: a line of {} characters: {line}",
+                line.chars().count()
+            );
+        }
+        let head: Vec<&str> = text.lines().take(16).collect(); // "exit: 0" + 15 lines
+        assert!(
+            head.iter()
+                .any(|l| l.trim_start().starts_with("Time to 1 SQ")),
+            "{args:?}: no headline in the first 15 lines:\n{}",
+            head.join("\n")
+        );
+    }
+    // Piped output without COLUMNS is 100 columns wide.
+    let text = breakout_at(
+        &["run", "jcpoa-2016", "--assumptions", "--timeline", "full"],
+        None,
+    );
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
 }

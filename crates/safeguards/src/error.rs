@@ -50,6 +50,9 @@ pub enum SafeguardsError {
         /// Last residual.
         residual: f64,
     },
+    /// The caller cancelled the computation before it finished.
+    #[error("the computation was cancelled")]
+    Cancelled,
 }
 
 /// Checks `lo < value < hi` (open interval) and finiteness.

@@ -248,6 +248,22 @@ pub fn simulate(
     sequences: usize,
     seed: u64,
 ) -> Result<Simulation, SafeguardsError> {
+    simulate_cancellable(seq, pattern, tests, sequences, seed, &|| false)
+}
+
+/// As [`simulate`], ending with [`SafeguardsError::Cancelled`] once `cancelled()` is true
+/// (checked before each chunk of [`CHUNK`] sequences and during the threshold search).
+///
+/// # Errors
+/// As [`simulate`]; [`SafeguardsError::Cancelled`].
+pub fn simulate_cancellable(
+    seq: &MufSequence,
+    pattern: &LossPattern,
+    tests: TestSettings,
+    sequences: usize,
+    seed: u64,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Simulation, SafeguardsError> {
     let n = seq.periods();
     if sequences == 0 {
         return Err(SafeguardsError::OutOfRange {
@@ -268,7 +284,7 @@ pub fn simulate(
         total_w: lt1.iter().map(|x| x / sigma_total).collect(),
         total_mean: loss.iter().zip(&ones).map(|(a, b)| a * b).sum::<f64>() / sigma_total,
         k: tests.page_k,
-        h: page::threshold(tests.page_k, n, alpha)?,
+        h: page::threshold_cancellable(tests.page_k, n, alpha, cancelled)?,
         z_shewhart: normal::quantile("alpha", (1.0 - alpha).powf(1.0 / n as f64))?,
         z_total: normal::quantile("alpha", 1.0 - alpha)?,
         chi2: chi_squared_threshold(n, alpha)?,
@@ -276,8 +292,13 @@ pub fn simulate(
     let chunks = sequences.div_ceil(CHUNK);
     let tally = (0..chunks)
         .into_par_iter()
-        .map(|c| run_chunk(&plan, seed, c, CHUNK.min(sequences - c * CHUNK)))
-        .collect::<Vec<_>>()
+        .map(|c| {
+            if cancelled() {
+                return Err(SafeguardsError::Cancelled);
+            }
+            Ok(run_chunk(&plan, seed, c, CHUNK.min(sequences - c * CHUNK)))
+        })
+        .collect::<Result<Vec<_>, _>>()?
         .iter()
         .fold(Tally::new(n), |acc, t| acc.add(t));
     Ok(Simulation {

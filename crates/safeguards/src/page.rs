@@ -62,18 +62,35 @@ fn check_kh(k: f64, h: f64) -> Result<(), SafeguardsError> {
     Ok(())
 }
 
+/// Periods between two checks of the cancellation flag in the Markov chain.
+const CANCEL_EVERY: usize = 32;
+
+/// Never cancelled.
+fn never() -> bool {
+    false
+}
+
 /// P(no alarm in n periods) from S_0 = 0 on one chain of m states with per-period shifts.
-fn survival_chain(k: f64, h: f64, shifts: &[f64], m: usize) -> f64 {
+fn survival_chain(
+    k: f64,
+    h: f64,
+    shifts: &[f64],
+    m: usize,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<f64, SafeguardsError> {
     let w = h / (m as f64 - 0.5);
     let mut v = vec![1.0; m];
     let mut next = vec![0.0; m];
     // Backward in time: v after the last period is 1, each earlier period applies its step.
-    for &d in shifts.iter().rev() {
+    for (i, &d) in shifts.iter().rev().enumerate() {
+        if i % CANCEL_EVERY == 0 && cancelled() {
+            return Err(SafeguardsError::Cancelled);
+        }
         let g = step_table(k, w, m, d);
         apply(&g, m, &v, &mut next);
         std::mem::swap(&mut v, &mut next);
     }
-    v[0]
+    Ok(v[0])
 }
 
 fn richardson(coarse: f64, fine: f64) -> f64 {
@@ -86,6 +103,20 @@ fn richardson(coarse: f64, fine: f64) -> f64 {
 /// # Errors
 /// [`SafeguardsError::OutOfRange`] for a non-finite k or shift, or h ≤ 0.
 pub fn alarm_probability(k: f64, h: f64, shifts: &[f64]) -> Result<f64, SafeguardsError> {
+    alarm_probability_cancellable(k, h, shifts, &never)
+}
+
+/// As [`alarm_probability`], ending with [`SafeguardsError::Cancelled`] once `cancelled()` is
+/// true (checked every few periods of the chain).
+///
+/// # Errors
+/// As [`alarm_probability`]; [`SafeguardsError::Cancelled`].
+pub fn alarm_probability_cancellable(
+    k: f64,
+    h: f64,
+    shifts: &[f64],
+    cancelled: &dyn Fn() -> bool,
+) -> Result<f64, SafeguardsError> {
     check_kh(k, h)?;
     for (i, &d) in shifts.iter().enumerate() {
         finite(&format!("standardised loss of period {}", i + 1), d)?;
@@ -93,8 +124,8 @@ pub fn alarm_probability(k: f64, h: f64, shifts: &[f64]) -> Result<f64, Safeguar
     let m = DEFAULT_STATES;
     let p = 1.0
         - richardson(
-            survival_chain(k, h, shifts, m),
-            survival_chain(k, h, shifts, 2 * m),
+            survival_chain(k, h, shifts, m, cancelled)?,
+            survival_chain(k, h, shifts, 2 * m, cancelled)?,
         );
     Ok(p.clamp(0.0, 1.0))
 }
@@ -152,6 +183,20 @@ pub fn average_run_length(k: f64, h: f64, shift: f64) -> Result<f64, SafeguardsE
 /// (0, P(alarm | h → 0)) (at h = 0 every positive S alarms); [`SafeguardsError::NoConvergence`]
 /// if bisection fails to bracket (not expected for valid inputs).
 pub fn threshold(k: f64, periods: usize, alpha: f64) -> Result<f64, SafeguardsError> {
+    threshold_cancellable(k, periods, alpha, &never)
+}
+
+/// As [`threshold`], ending with [`SafeguardsError::Cancelled`] once `cancelled()` is true
+/// (checked at every step of the search and every few periods of the chain).
+///
+/// # Errors
+/// As [`threshold`]; [`SafeguardsError::Cancelled`].
+pub fn threshold_cancellable(
+    k: f64,
+    periods: usize,
+    alpha: f64,
+    cancelled: &dyn Fn() -> bool,
+) -> Result<f64, SafeguardsError> {
     finite("reference value k", k)?;
     open_interval("false-alarm probability alpha", alpha, 0.0, 1.0)?;
     if periods == 0 {
@@ -174,7 +219,7 @@ pub fn threshold(k: f64, periods: usize, alpha: f64) -> Result<f64, SafeguardsEr
             ),
         });
     }
-    let fa = |h: f64| alarm_probability(k, h, &zeros);
+    let fa = |h: f64| alarm_probability_cancellable(k, h, &zeros, cancelled);
     let (mut lo, mut hi) = (1e-6, 1.0);
     let mut it = 0;
     while fa(hi)? > alpha {

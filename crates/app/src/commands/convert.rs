@@ -13,7 +13,8 @@ use crate::document::{Document, Table, num};
 use crate::error::{AppError, Outcome};
 
 /// A mass unit on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 enum MassUnit {
     /// Kilograms of uranium element.
     KgU,
@@ -91,7 +92,8 @@ impl fmt::Display for MassUnit {
 }
 
 /// `breakout convert VALUE UNIT --wt-pct X --to UNIT`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("assay").required(true).multiple(false).args(["wt_pct", "at_pct", "at_pct_composition"])))]
@@ -112,6 +114,7 @@ pub struct ConvertArgs {
     at_pct: Option<f64>,
     /// Full composition in at-%, U-238 the balance, e.g. U234=0.0054,U235=0.7204.
     #[arg(long = "composition-at-pct", value_name = "ISO=AT_PCT,...")]
+    #[serde(rename = "composition_at_pct")]
     at_pct_composition: Option<String>,
 }
 
@@ -129,6 +132,12 @@ pub fn run(a: ConvertArgs) -> Answer {
             a.unit.to_string(),
         )
         .input_value("to", "To", json!(a.to.to_string()), a.to.to_string());
+    // clap enforces these rules on the command line; a request built from JSON is checked here.
+    super::exactly_one(&[
+        ("wt_pct", a.wt_pct.is_some()),
+        ("at_pct", a.at_pct.is_some()),
+        ("composition_at_pct", a.at_pct_composition.is_some()),
+    ])?;
     let c = match (a.wt_pct, a.at_pct, &a.at_pct_composition) {
         (Some(w), ..) => {
             r.input(

@@ -2,6 +2,7 @@
 
 use breakout::{HEADLINE, Model};
 use clap::Args;
+use enrich::Days;
 use enrich::units::{DAYS_PER_MONTH, significant};
 use serde_json::{Value, json};
 
@@ -13,7 +14,8 @@ use crate::error::{AppError, Outcome};
 use crate::states::{self, BUNDLED};
 
 /// `breakout history`: every bundled state, oldest first.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct HistoryArgs {
     /// Production model.
     #[arg(long, default_value = HEADLINE.id())]
@@ -26,8 +28,25 @@ pub struct HistoryArgs {
     count: u32,
 }
 
-/// Runs `breakout history`.
-pub fn run(a: HistoryArgs) -> Answer {
+/// A bare `breakout history`: the headline model, one significant quantity.
+impl Default for HistoryArgs {
+    fn default() -> Self {
+        HistoryArgs {
+            model: HEADLINE.id().to_string(),
+            goal: GoalArg::Sq,
+            count: 1,
+        }
+    }
+}
+
+/// Runs `breakout history`, reporting each state done to `progress`.
+pub fn run(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
+    let answer = history(a, progress);
+    progress.finish();
+    answer
+}
+
+fn history(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
     let model: Model = a
         .model
         .parse()
@@ -64,7 +83,10 @@ pub fn run(a: HistoryArgs) -> Answer {
         ],
     );
     let mut rows = Vec::new();
-    for (id, _) in BUNDLED {
+    let total = BUNDLED.len() as u64;
+    for (done, (id, _)) in BUNDLED.iter().enumerate() {
+        crate::cancel::checkpoint()?;
+        progress.update("states", done as u64, total);
         let st = states::load(id)?;
         let sc = states::scenario(&st, &lib, &opts)?;
         let engine = |e: breakout::BreakoutError| match AppError::from(e) {
@@ -82,7 +104,7 @@ pub fn run(a: HistoryArgs) -> Answer {
             .map_err(engine)?
             .estimate(&values)
             .map_err(engine)?;
-        let d = e.goal_days;
+        let d = e.goal_days.map(Days::days);
         t.row(vec![
             id.to_string(),
             st.data.as_of.clone(),
@@ -91,16 +113,16 @@ pub fn run(a: HistoryArgs) -> Answer {
             d.map_or_else(String::new, |d| significant(d / DAYS_PER_MONTH, 3)),
             ideal
                 .first_unit_days
-                .map_or_else(|| "never".into(), |d| significant(d, 4)),
+                .map_or_else(|| "never".into(), |d| significant(d.days(), 4)),
             significant(e.stock_limit_units, 3),
         ]);
         rows.push(json!({
             "state": id, "as_of": st.data.as_of, "title": st.data.title,
             "capacity_swu_per_yr": e.initial_capacity_swu_per_yr,
             "goal_days": d.map_or(Value::Null, |d| json!(d)),
-            "first_sq_days": e.first_unit_days.map_or(Value::Null, |d| json!(d)),
-            "ideal_first_sq_days": ideal.first_unit_days.map_or(Value::Null, |d| json!(d)),
-            "separative_work_swu": e.goal_swu,
+            "first_sq_days": e.first_unit_days.map_or(Value::Null, |d| json!(d.days())),
+            "ideal_first_sq_days": ideal.first_unit_days.map_or(Value::Null, |d| json!(d.days())),
+            "separative_work_swu": e.goal_swu.kg_swu(),
             "stock_limit_sq": e.stock_limit_units,
         }));
     }
@@ -108,4 +130,28 @@ pub fn run(a: HistoryArgs) -> Answer {
     r.table(t);
     r.note("Each state at its central values: declared operating capacity only (no reinstallation), all stocks pooled. `breakout run STATE` shows the timeline, the curve and every assumption with its source.");
     Ok((r, Outcome::Success))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: crate::Request,
+    }
+
+    /// `HistoryArgs::default()` is what a bare `breakout history` parses to, and what an empty
+    /// JSON object (or query) reads as.
+    #[test]
+    fn default_is_a_bare_history() {
+        let cli = <Cli as clap::Parser>::try_parse_from(["breakout", "history"]).unwrap();
+        let crate::Request::History(a) = cli.command else {
+            panic!("not a history command")
+        };
+        assert_eq!(format!("{a:?}"), format!("{:?}", HistoryArgs::default()));
+        let j: HistoryArgs = serde_json::from_str("{}").unwrap();
+        assert_eq!(format!("{j:?}"), format!("{:?}", HistoryArgs::default()));
+    }
 }

@@ -13,13 +13,15 @@ use crate::document::{Document, Table, num};
 use crate::error::{AppError, Outcome};
 
 /// `breakout machine ...`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MachineArgs {
     #[command(subcommand)]
     command: MachineCommand,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 enum MachineCommand {
     /// List the bundled machine types with their separative power.
     List,
@@ -35,7 +37,8 @@ enum MachineCommand {
 }
 
 /// Mass basis of the separative power.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 enum Basis {
     /// kg of uranium (ρD × M(U-238)/M(UF6)).
     U,
@@ -44,7 +47,7 @@ enum Basis {
 }
 
 /// A rotor from the library or from flags (flags override the library's figures).
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 struct RotorArgs {
     /// Machine id whose public rotor figures to use, e.g. P-1.
     id: Option<String>,
@@ -65,9 +68,11 @@ struct RotorArgs {
     basis: Option<Basis>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RaetzArgs {
     #[command(flatten)]
+    #[serde(flatten)]
     rotor: RotorArgs,
     /// Machine feed, mg/s (the machine's nominal feed if it has one).
     #[arg(long, allow_negative_numbers = true, value_name = "MG_PER_S")]

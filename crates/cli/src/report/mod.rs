@@ -18,7 +18,7 @@ use enrich::units::DAYS_PER_MONTH;
 use serde_json::json;
 
 use breakout_app::commands::run::{self, RunArgs, RunEstimate};
-use breakout_app::document::num;
+use breakout_app::document::{duration, human, num};
 use breakout_app::states::DEFAULT_STATE;
 use breakout_app::{AppError, Document, Outcome, Progress};
 use svg::escape;
@@ -69,9 +69,9 @@ const PUBLISHED: &[Published] = &[
     },
     Published {
         as_of: "2016-01-16",
-        by: "ISIS, for May 2018 (reported Apr 2020)",
-        estimate: "12–16 months",
-        source: "[B2] Homeland Security News Wire, 21 Apr 2020, summarising ISIS (Albright & Burkhard), 'Iranian Breakout Estimates and Enriched Uranium Stocks'",
+        by: "ISIS, May 2025, and US officials (WSJ, Feb 2022), on the 2015 deal as implemented",
+        estimate: "over 12 months if only IR-1 cascades are reinstalled (ISIS); a \"roughly 12-month\" breakout period (US officials)",
+        source: "[S14] Homeland Security Newswire, 6 May 2025, ISIS 'Iranian Breakout Timelines Under JCPOA-Type Limits'; Wall Street Journal, 3 Feb 2022, via Antiwar.com and Iran International",
     },
     Published {
         as_of: "2020-02-19",
@@ -178,23 +178,12 @@ pub fn run(a: ReportArgs, progress: &dyn Progress) -> breakout_app::Answer {
 
 /// Days with months, or "never".
 fn days(d: Option<f64>) -> String {
-    match d {
-        Some(d) => format!("{} days ({} months)", num(d), num(d / DAYS_PER_MONTH)),
-        None => "never".into(),
-    }
+    d.map_or_else(|| "never".into(), duration)
 }
 
 /// A number that may be absent: empty when it is.
 fn opt(x: Option<f64>) -> String {
     x.map_or_else(String::new, num)
-}
-
-/// "kg @ wt-%", empty when there is no such material.
-fn kg_at(kg: Option<f64>, pct: Option<f64>) -> String {
-    match kg {
-        Some(kg) => format!("{} @ {}", num(kg), opt(pct)),
-        None => String::new(),
-    }
 }
 
 /// The tables of the document, shared by both formats: (title, header, rows).
@@ -213,71 +202,49 @@ fn tables(est: &RunEstimate, dated: Option<&Dated>) -> Vec<Tab> {
             format!("Time to the goal ({count} × {unit})"),
             days(r.goal_days),
         ],
-        vec![format!("Time to the first {unit}"), days(r.first_sq_days)],
         vec![
             format!("Ideal lower bound, first {unit}"),
             days(r.ideal_first_sq_days),
         ],
         vec![
             "Capacity at day 0".into(),
-            format!("{} kg-SWU/yr", num(r.capacity_swu_per_yr)),
+            format!("{} kg-SWU/yr", human(r.capacity_swu_per_yr)),
         ],
         // The separative work is that of the whole goal, all `count` units.
         vec![
             format!("Separative work for {count} {unit}"),
-            format!("{} kg-SWU", num(r.separative_work_swu)),
+            format!("{} kg-SWU", human(r.separative_work_swu)),
         ],
         vec![
             format!("{unit} the stocks give before natural uranium is the limit"),
-            num(r.stock_limit_sq),
+            human(r.stock_limit_sq),
         ],
     ];
+    if count > 1 {
+        // With one unit the goal is the first unit: one row, not two saying the same.
+        answer.insert(
+            2,
+            vec![format!("Time to the first {unit}"), days(r.first_sq_days)],
+        );
+    }
     if let Some(w) = &r.weapon {
         answer.push(vec!["Weaponization after the material".into(), w.clone()]);
     }
     out.push(("Answer".into(), s(&["quantity", "value"]), answer));
 
-    let timeline = r
-        .steps
-        .iter()
-        .map(|st| {
-            let feeds: Vec<String> = st
-                .feeds
-                .iter()
-                .map(|fd| kg_at(Some(fd.kg_u), Some(fd.wt_pct)))
-                .collect();
-            vec![
-                num(st.start_days),
-                opt(st.end_days),
-                st.what.clone(),
-                feeds.join(" + "),
-                kg_at(st.product_kg_u, st.product_wt_pct),
-                kg_at(st.tails_kg_u, st.tails_wt_pct),
-                num(st.separative_work_swu),
-                st.cascades.clone(),
-            ]
-        })
-        .collect();
+    // The timeline by enrichment step, as `breakout run` prints it (every pass is in the JSON).
+    let by_step = run::timeline_by_step(est);
     out.push((
-        "Timeline".into(),
-        s(&[
-            "from day",
-            "to day",
-            "step",
-            "feed (kg U @ wt-%)",
-            "product (kg U @ wt-%)",
-            "tails (kg U @ wt-%)",
-            "kg-SWU",
-            "where / cascades",
-        ]),
-        timeline,
+        by_step.title().to_string(),
+        by_step.header().to_vec(),
+        by_step.rows().to_vec(),
     ));
 
     let curve = r
         .production_curve
         .iter()
         .filter(|p| p.sq > 0.0)
-        .map(|p| vec![num(p.sq), num(p.days), num(p.days / DAYS_PER_MONTH)])
+        .map(|p| vec![human(p.sq), human(p.days), human(p.days / DAYS_PER_MONTH)])
         .collect();
     out.push((
         format!("Production curve ({unit} against days)"),
@@ -342,7 +309,15 @@ fn tables(est: &RunEstimate, dated: Option<&Dated>) -> Vec<Tab> {
     assumptions.sort_by(|a, b| a.key.cmp(&b.key));
     let rows = assumptions
         .into_iter()
-        .map(|x| vec![x.label, num(x.value), x.unit, x.distribution, x.source])
+        .map(|x| {
+            vec![
+                run::assumption_label(&x.key, &x.label, &x.source),
+                num(x.value),
+                x.unit,
+                x.distribution,
+                x.source,
+            ]
+        })
         .collect();
     out.push((
         "Assumptions and sources (every numeric input)".into(),
@@ -365,7 +340,7 @@ fn heading(est: &RunEstimate, dated: Option<&Dated>) -> (String, String) {
         None => "Breakout estimate: quick mode (no dated state)".into(),
     };
     let sub = format!(
-        "Model {}; goal {} × {} ({} kg U at {} wt-% U-235 each); state as of {}. Fissile material only: not the time to a weapon. Generated by breakout {} from the same JSON as `breakout run --json`.",
+        "Model {}; goal {} × {} ({} kg U at {} wt-% U-235 each); state as of {}. Fissile material only: not the time to a weapon. Generated by breakout {} from the same figures as breakout run --json (which carries them at full precision).",
         est.model.id(),
         goal.count,
         goal.unit_name(),
@@ -380,7 +355,12 @@ fn heading(est: &RunEstimate, dated: Option<&Dated>) -> (String, String) {
 const CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;color:#1b1f24;max-width:1100px;margin:1.5rem auto;padding:0 1rem}\
 h1{font-size:1.35rem}h2{font-size:1.1rem;margin-top:1.6rem}.sub{color:#57606a}\
 table{border-collapse:collapse;width:100%;margin:.4rem 0}th,td{border-bottom:1px solid #d0d7de;padding:.2rem .45rem;text-align:left;vertical-align:top}\
-td.src{font-size:.85rem;color:#57606a}figure{margin:.6rem 0}figcaption{color:#57606a;font-size:.9rem}svg{max-width:100%;height:auto;font-family:system-ui,sans-serif}";
+td.src{font-size:.85rem;color:#57606a}figure{margin:.6rem 0}figcaption{color:#57606a;font-size:.9rem}svg{max-width:100%;height:auto;font-family:system-ui,sans-serif}\
+ol.refs{font-size:.85rem;color:#1b1f24;padding-left:0;list-style:none}ol.refs li{margin:.15rem 0}\
+@page{margin:14mm 12mm}\
+@media print{body{font-size:10.5pt;max-width:none;margin:0;padding:0}h1,h2{break-after:avoid;page-break-after:avoid}\
+figure,.keep{break-inside:avoid;page-break-inside:avoid}tr{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}\
+svg{max-height:9cm}a{color:inherit;text-decoration:none}}";
 
 /// The HTML document.
 fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
@@ -390,7 +370,7 @@ fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
         escape(&title),
         escape(&title),
         escape(&sub)
@@ -449,12 +429,20 @@ fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
         }
     }
     for (t, header, rows) in &all {
-        let _ = writeln!(out, "<h2>{}</h2>", escape(t));
-        // Each chart goes above the table it illustrates.
-        for (anchor, chart) in &charts {
-            if t.starts_with(anchor) {
+        // Each chart goes above the table it illustrates, kept on one page with its heading.
+        let mine: Vec<&String> = charts
+            .iter()
+            .filter(|(anchor, _)| t.starts_with(anchor))
+            .map(|(_, c)| c)
+            .collect();
+        if mine.is_empty() {
+            let _ = writeln!(out, "<h2>{}</h2>", escape(t));
+        } else {
+            let _ = writeln!(out, "<div class=\"keep\">\n<h2>{}</h2>", escape(t));
+            for chart in mine {
                 let _ = writeln!(out, "<figure>{chart}</figure>");
             }
+            out.push_str("</div>\n");
         }
         if rows.is_empty() {
             let _ = writeln!(
@@ -481,17 +469,33 @@ fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
                     out,
                     "<td{}>{}</td>",
                     if long { " class=\"src\"" } else { "" },
-                    escape(c)
+                    // Data files quote flags in Markdown backticks: plain text here.
+                    escape(&c.replace('`', ""))
                 );
             }
             out.push_str("</tr>\n");
         }
         out.push_str("</tbody>\n</table>\n");
     }
-    for n in notes {
-        let _ = writeln!(out, "<p class=\"sub\">Note: {}</p>", escape(n));
+    for n in notes.iter().filter(|n| for_readers(n)) {
+        let _ = writeln!(
+            out,
+            "<p class=\"sub\">Note: {}</p>",
+            escape(&n.replace('`', ""))
+        );
     }
-    out.push_str("</body>\n</html>\n");
+    let refs = references(est, &out);
+    out.push_str("<h2>References</h2>\n<ol class=\"refs\">\n");
+    for (tag, title) in &refs {
+        let _ = writeln!(
+            out,
+            "<li id=\"ref-{}\">[{}] {}</li>",
+            escape(tag),
+            escape(tag),
+            escape(title)
+        );
+    }
+    out.push_str("</ol>\n</body>\n</html>\n");
     out
 }
 
@@ -520,6 +524,248 @@ fn markdown(est: &RunEstimate, dated: Option<&Dated>) -> String {
             );
         }
     }
+    let refs = references(est, &out);
+    out.push_str("\n## References\n\n");
+    for (tag, title) in &refs {
+        let _ = writeln!(out, "- [{tag}] {}", md(title));
+    }
+    out
+}
+
+/// Whether a note is for readers of the report (not a note on the JSON's fields).
+fn for_readers(note: &str) -> bool {
+    !note.contains("results.")
+}
+
+/// Sources the tool's own text and its data files (`data/machines.toml`, `data/cascades/`) cite,
+/// which have no `[sources]` table of their own: titles and addresses from the reference
+/// report's list (iran-program.md §8), whose tags the state files also use.
+const DATA_SOURCES: &[(&str, &str)] = &[
+    (
+        "B10",
+        "ISIS, Feb 2025, https://miragenews.com/iaea-iran-report-analysis-feb-2025-findings-1418644",
+    ),
+    (
+        "B11",
+        "ISIS, May/Jun 2025, https://www.miragenews.com/iaea-iran-monitoring-report-analysis-1474638",
+    ),
+    (
+        "B13",
+        "Kahl, https://edition.cnn.com/2023/02/28/politics/kahl-iran-nuclear-deal/index.html",
+    ),
+    (
+        "B14",
+        "Milley, https://www.jpost.com/international/article-735286",
+    ),
+    (
+        "B15",
+        "Blinken, https://jewishinsider.com/2024/07/secretary-of-state-blinken-iran-is-1-2-weeks-away-from-producing-material-for-a-nuclear-weapon/",
+    ),
+    (
+        "B1",
+        "ISIS (Albright & Burkhard), 'Iranian Breakout Estimates and Enriched Uranium Stocks', 21 Apr 2020, https://isis-online.org/isis-reports/detail/iranian-breakout-estimates-and-enriched-uranium-stocks",
+    ),
+    (
+        "B20",
+        "Wood, Glaser & Kemp, 'The gas centrifuge and nuclear weapons proliferation', Physics Today 61(9):40 (2008), Box 3, http://physicstoday.org/journals/doc/PHTOAD-ft/vol_61/iss_9/captions/40_1box3.shtml",
+    ),
+    (
+        "B21",
+        "Glaser, 'Characteristics of the Gas Centrifuge for Uranium Enrichment and Their Relevance for Nuclear Weapon Proliferation (corrected)', Science & Global Security 16:1–25 (2008), https://vdocuments.site/characteristics-of-the-gas-centrifuge-for-uranium-aglaser2008aglasersgsvol16pdfgood.html",
+    ),
+    (
+        "B23",
+        "ISIS, 3 Mar 2010, http://isis-online.org/isis-reports/detail/supplement-to-irans-gas-centrifuge-program-taking-stock/",
+    ),
+    (
+        "B24",
+        "ISIS, 'Performance of the IR-1 Centrifuge at Natanz', 19 Oct 2011, https://isis-online.org/isis-reports/detail/test1",
+    ),
+    (
+        "B2",
+        "summary of [B1] (May 2018: 12–16 months), http://www.homelandsecuritynewswire.com/dr20200421-iran-s-nuclear-breakout-time-reduced-to-34-months",
+    ),
+    (
+        "B31",
+        "ISIS, 14 Jul 2022, https://isis-online.org/isis-reports/detail/the-ir-6-centrifuge-needs-further-development",
+    ),
+    (
+        "B33",
+        "ISIS survey (2 Dec 2021). [B33b] https://www.homelandsecuritynewswire.com/dr20230324-survey-of-iran-s-advanced-centrifuges-march-2023 – ISIS survey, Mar 2023, https://isis-online.org/isis-reports/detail/a-comprehensive-survey-of-irans-advanced-centrifuges/",
+    ),
+    (
+        "B34",
+        "ISIS 2013 'critical capability' (IR-2m 3–5× IR-1), https://fliphtml5.com/mrra/feyj/Institute_for_Science_and_International_Security/8/",
+    ),
+    (
+        "B35",
+        "Kamalvandi (IR-8 20 SWU; IR-1 1 SWU) (reprint), https://educationpingler.blogspot.com/2017/02/irans-ir-8-centrifuge-to-raise.html",
+    ),
+    (
+        "B36",
+        "Salehi (IR-6 10×, IR-9 50× IR-1), https://www.israele.net/19-dicembre-2019-3",
+    ),
+    (
+        "B38",
+        "ISIS, 3 Mar 2009 (tails choice), http://www.isisnucleariran.org/reports/detail/how-enriching-uranium-is-like-making-apple-cider/",
+    ),
+    (
+        "B3",
+        "ISIS breakout calculator, 3 Sep 2019, https://isis-online.org/isis-reports/detail/new-estimates-of-irans-breakout-capabilities-at-declared-sites-using-a-new/8",
+    ),
+    (
+        "B40",
+        "The Iran Project (1–3 months from 20%; 1–2 years to a deliverable weapon), http://iranprojectfcsny.org/q1/",
+    ),
+    (
+        "B41",
+        "Grossi, CBS, 28–29 Jun 2025, https://saudigazette.com.sa/article/653047",
+    ),
+    (
+        "B44",
+        "Cyclus re-simulation of JCPOA cascades (research notebook; not peer-reviewed), GitHub bam241/cyclus_jcpoa, readme.md (commit 7a449dd3)",
+    ),
+    (
+        "B7",
+        "ISIS, Jun 2023, https://www.homelandsecuritynewswire.com/dr20230612-iran-can-produce-enough-weapongrade-uranium-for-a-nuclear-weapon-in-12-days",
+    ),
+    (
+        "B9",
+        "ISIS, Aug 2024, https://miragenews.com/iaea-august-2024-iran-report-analysis-1312697",
+    ),
+    (
+        "C1",
+        "NSSPI 'Significant quantity' (IAEA table), http://nsspi.tamu.edu/nssep/reference/technical-safeguards-terminology/safeguards-approaches,-concepts,-and-measures/significant-quantity",
+    ),
+    (
+        "C2",
+        "IAEA Safeguards Glossary, 2001 Edition (International Nuclear Verification Series No. 3), https://docslib.org/doc/8581115/iaea-safeguards-glossary-2001-edition",
+    ),
+    (
+        "C4",
+        "isotopic abundances (0.72% U-235; 0.0055% U-234), https://ukrcee.org/archives/4219",
+    ),
+    (
+        "C6",
+        "SWU worked example, https://nfc.rizgarmella.com/ch02/worked-example-swu-calculation",
+    ),
+    (
+        "D26",
+        "AFP, Dec 2024 (4.7 → >34 kg/month), https://swedenherald.com/article/iaea-iran-expands-enrichment-of-uranium",
+    ),
+    (
+        "D2",
+        "AP, Feb 2025 (274.8; 8,294.4; Nov 2024 182.3; Aug 2024 164.7; 42 kg yardstick), https://toronto.citynews.ca/2025/02/26/iran-uranmium-production-us-tensions/",
+    ),
+    (
+        "D31",
+        "IAEA, 15 Mar 2021 FEP configuration, https://en.mehrnews.com/amp/171197",
+    ),
+    (
+        "D35",
+        "Jun 2024 Fordow IR-6, https://www.devdiscourse.com/article/headlines/2981932-iran-expands-uranium-enriching-centrifuges-at-key-sites",
+    ),
+    (
+        "D3",
+        "May 2025 (408.6; 9,247.6), https://evrimagaci.org/tpg/iran-dramatically-increases-near-weapons-grade-uranium-stockpile-352218",
+    ),
+    (
+        "D40",
+        "Feb 2021 (IR-2m cascade of 174; 'almost 4 times' IR-1; IR-6 '10 times'), https://www.lfi.org.uk/in-brief-iran-stepping-up-breaches-of-nuclear-accord-as-biden-races-to-salvage-deal/",
+    ),
+    (
+        "D7",
+        "Aug 2024 (164.7; 5,751.8; 8 IR-6 cascades at Fordow; 10 of 18 IR-2m), https://d33gy59ovltp76.cloudfront.net/news/iran-increases-uranium-stockpile-enriched-to-near-weapons-grade-levels",
+    ),
+    (
+        "S14",
+        "ISIS, 'Iranian Breakout Timelines Under JCPOA-Type Limits' (May 2025), https://www.miragenews.com/iranian-breakout-timelines-under-jcpoa-type-1455225",
+    ),
+    (
+        "S2",
+        "JCPOA main text paras A.4–A.6 (15-yr Natanz-only, 3.67%; Fordow 1,044 IR-1 in six cascades; IR-6/IR-8 manufacture without rotors from end of year 8), http://peterkhanzendran.blogspot.com/2015/07",
+    ),
+    (
+        "S4",
+        "'Parameters for a JCPOA' (White House/State fact sheet, 2 Apr 2015); also https://www.homelandsecuritynewswire.com/dr20150403-p5-1-iran-agree-on-parameters-of-an-agreement-over-irans-nuclear-program and https://dusiznies.blogspot.com/...2015-05-19 (breakout '2 to 3 months' → 'at least one year, for a duration of at least ten years'), http://jamiedupree.blog.news965.com/2015/04/02/details-of-nuclear-understanding-with-iran/",
+    ),
+];
+
+/// The source tags (`[D3]`, `[B11]`, or `[D35: title]`) in `text`, in order of first use.
+fn tags_in(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for part in text.split('[').skip(1) {
+        let tag: String = part
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        let next = part[tag.len()..].chars().next();
+        if !tag.is_empty()
+            && tag.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && tag.chars().any(|c| c.is_ascii_digit())
+            && matches!(next, Some(']' | ':'))
+            && !out.contains(&tag)
+        {
+            out.push(tag);
+        }
+    }
+    out
+}
+
+/// The reference list: every source tag used in `text`, with its title from the state file's
+/// `[sources]`, another bundled state's, the tool's own ([`DATA_SOURCES`]), or the report's
+/// table of published estimates. Sorted by tag.
+fn references(est: &RunEstimate, text: &str) -> Vec<(String, String)> {
+    let mut known: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (id, _) in breakout_app::states::BUNDLED {
+        if let Ok(st) = breakout_app::states::load(id) {
+            for (k, v) in st.data.sources {
+                known.entry(k).or_insert(v);
+            }
+        }
+    }
+    // The estimated state's own titles win.
+    if let Some(st) = &est.state {
+        for (k, v) in &st.data.sources {
+            known.insert(k.clone(), v.clone());
+        }
+    }
+    for (k, v) in DATA_SOURCES {
+        match known.get_mut(*k) {
+            // A state's title, with the address the data list gives.
+            Some(title) if !title.contains("http") => {
+                if let Some(i) = v.find("http") {
+                    title.push_str(", ");
+                    title.push_str(&v[i..]);
+                }
+            }
+            Some(_) => {}
+            None => {
+                known.insert((*k).to_string(), (*v).to_string());
+            }
+        }
+    }
+    for p in PUBLISHED {
+        // "[B7] title; [B13] title": each tag's title is the text up to the next tag.
+        for part in p.source.split('[').skip(1) {
+            if let Some((tag, title)) = part.split_once(']') {
+                let title = title.trim().trim_end_matches(';').trim();
+                known
+                    .entry(tag.to_string())
+                    .or_insert_with(|| title.to_string());
+            }
+        }
+    }
+    let mut out: Vec<(String, String)> = tags_in(text)
+        .into_iter()
+        .map(|t| {
+            let title = known.get(&t).cloned().unwrap_or_else(|| {
+                "(title not bundled: see the reference report iran-program.md §8)".into()
+            });
+            (t, title)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 

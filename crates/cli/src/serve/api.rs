@@ -1,8 +1,12 @@
-//! JSON API handlers: each turns a request into the argument list of a CLI command, parses it with
-//! the CLI's own flag definitions, runs the command on a blocking thread with a time limit, and
-//! answers with the command's JSON report — or a 4xx carrying the CLI's error text.
+//! JSON API handlers: each reads its request into the application's typed request (serde, the
+//! same types clap fills from the command line, unknown fields refused), checks the server's
+//! limits on the typed fields, runs [`breakout_app::execute`] on a blocking thread with a time
+//! limit, and answers with the command's JSON document — or a 4xx/5xx `{"error": ...}`.
+//!
+//! No command line is ever built from a request: a JSON key is a field name or an error, never a
+//! flag, so a request cannot smuggle positional arguments or file paths past the checks.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
@@ -10,94 +14,56 @@ use tokio::sync::Semaphore;
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use clap::Parser;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use breakout_app::{AppError, Request, execute};
-
-/// The command line an argument list is parsed as: the application's requests.
-#[derive(Debug, clap::Parser)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Request>,
-}
+use breakout_app::commands::MonthRange;
+use breakout_app::commands::floor::Series;
+use breakout_app::commands::history::HistoryArgs;
+use breakout_app::commands::run::{GoalArg, RunArgs};
+use breakout_app::{AppError, Cancel, Request, limits};
 
 /// Largest request body accepted.
-pub const MAX_BODY_BYTES: usize = 64 * 1024;
+pub const MAX_BODY_BYTES: usize = limits::SERVER_MAX_BODY_BYTES;
 /// Largest Monte Carlo sample count a request may ask for.
-pub const MAX_SAMPLES: u64 = 20_000;
+pub const MAX_SAMPLES: u64 = limits::SERVER_MAX_SAMPLES;
 /// Largest number of simulated balance sequences a safeguards request may ask for.
-pub const MAX_SEQUENCES: u64 = 200_000;
-/// Flags that name files on the server's disk: never accepted over HTTP.
-const FILE_FLAGS: [&str; 1] = ["instruments"];
-/// Longest a request may compute.
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+pub const MAX_SEQUENCES: u64 = limits::SERVER_MAX_SEQUENCES;
 
-fn error(status: StatusCode, message: impl Into<String>) -> Response {
+tokio::task_local! {
+    /// The time limit of the request being answered, set by the router's layer from its
+    /// `ServerConfig`.
+    pub static TIMEOUT: Duration;
+}
+
+/// The current request's time limit ([`limits::SERVER_REQUEST_TIMEOUT_SECS`] outside a router).
+fn request_timeout() -> Duration {
+    TIMEOUT
+        .try_with(|t| *t)
+        .unwrap_or(Duration::from_secs(limits::SERVER_REQUEST_TIMEOUT_SECS))
+}
+
+/// A JSON error answer `{"error": message}`.
+pub fn error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
-/// Turns `{"product_wt_pct": 90, "stock": ["408.6@60"], "no_stocks": true}` into
-/// `--product-wt-pct 90 --stock 408.6@60 --no-stocks`; fields named in `positional` become
-/// positional arguments, in that order.
-fn argv_from_json(body: &Map<String, Value>, positional: &[&str]) -> Result<Vec<String>, String> {
-    let scalar = |k: &str, v: &Value| -> Result<String, String> {
-        match v {
-            Value::String(s) => Ok(s.clone()),
-            Value::Number(n) => Ok(n.to_string()),
-            _ => Err(format!(
-                "field `{k}`: expected a number or a string, got {v}"
-            )),
-        }
-    };
-    let mut argv = Vec::new();
-    for name in positional {
-        if let Some(v) = body.get(*name) {
-            argv.push(scalar(name, v)?);
-        }
-    }
-    for (k, v) in body {
-        if positional.contains(&k.as_str()) {
-            continue;
-        }
-        if !k
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            return Err(format!(
-                "field `{k}` is not a flag name: expected lower_snake_case"
-            ));
-        }
-        let flag = format!("--{}", k.replace('_', "-"));
-        match v {
-            Value::Null | Value::Bool(false) => {}
-            Value::Bool(true) => argv.push(flag),
-            // `--flag=value`, so that a negative number is a value, not a flag.
-            Value::Array(items) => {
-                for item in items {
-                    argv.push(format!("{flag}={}", scalar(k, item)?));
-                }
-            }
-            Value::Object(_) => {
-                return Err(format!(
-                    "field `{k}`: expected a value or a list of values, got an object"
-                ));
-            }
-            other => argv.push(format!("{flag}={}", scalar(k, other)?)),
-        }
-    }
-    Ok(argv)
+fn bad_request(message: impl Into<String>) -> Response {
+    error(StatusCode::BAD_REQUEST, message)
 }
 
 /// Most answers a server keeps; past this the cache is emptied and refills.
 const CACHE_ENTRIES: usize = 1024;
 
-/// Answers already computed, by command line. Every command is a pure function of its argv and
-/// the bundled data compiled into the binary, except the randomised ones without `--seed`.
-static CACHE: LazyLock<Mutex<HashMap<Vec<String>, Arc<str>>>> =
+/// Answers already computed, by route and canonical request (its `serde_json` text). Every
+/// command is a pure function of its request and the bundled data compiled into the binary,
+/// except the randomised ones without a seed, which are never kept.
+static CACHE: LazyLock<Mutex<HashMap<String, Arc<str>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// At most one computation per core at a time. Requests beyond that wait for a permit inside
@@ -109,13 +75,47 @@ static COMPUTE: LazyLock<Arc<Semaphore>> = LazyLock::new(|| {
     ))
 });
 
-/// Whether the answer to `argv` is the same every time: no random draw with a fresh seed.
-fn cacheable(argv: &[String]) -> bool {
-    let has = |f: &str| {
-        argv.iter()
-            .any(|a| a == f || a.strip_prefix(f).is_some_and(|v| v.starts_with('=')))
+/// Whether the answer to `request` is the same every time: no random draw with a fresh seed.
+fn cacheable(request: &Request) -> bool {
+    match request {
+        Request::Run(a) => a.samples.is_none() || a.seed.is_some(),
+        Request::Safeguards(a) => a.is_repeatable(),
+        _ => true,
+    }
+}
+
+/// The server's limits, checked on the typed request before anything is allocated: the
+/// absolute bounds of every count ([`breakout_app::check_bounds`]), the server's sample and
+/// sequence caps, its memory budget, no files.
+fn check_limits(request: &Request) -> Result<(), String> {
+    breakout_app::check_bounds(request).map_err(|e| e.to_string())?;
+    let cap = |field: &str, n: Option<usize>, cap: u64| match n {
+        Some(n) if n as u64 > cap => Err(format!(
+            "field `{field}`: {n} exceeds the server's cap of {cap}: use the CLI for larger runs"
+        )),
+        _ => Ok(()),
     };
-    has("--seed") || !(has("--samples") || argv.get(1).is_some_and(|c| c == "safeguards"))
+    match request {
+        Request::Run(a) => cap("samples", a.samples, MAX_SAMPLES)?,
+        Request::Safeguards(a) => {
+            cap("sequences", a.sequences(), MAX_SEQUENCES)?;
+            if let Some(f) = a.file_field() {
+                return Err(format!(
+                    "field `{f}` names a file on the server: not accepted over HTTP (use the CLI)"
+                ));
+            }
+        }
+        _ => {}
+    }
+    let bytes = breakout_app::estimated_bytes(request);
+    if bytes > limits::SERVER_MEMORY_BUDGET_BYTES {
+        return Err(format!(
+            "the request would need about {} MiB (periods × periods for the MUF covariance, samples, sequences): above the server's budget of {} MiB per request; ask for fewer periods, samples or sequences, or use the CLI",
+            bytes.div_ceil(1 << 20),
+            limits::SERVER_MEMORY_BUDGET_BYTES >> 20
+        ));
+    }
+    Ok(())
 }
 
 fn json_body(text: Arc<str>) -> Response {
@@ -126,69 +126,71 @@ fn json_body(text: Arc<str>) -> Response {
         .into_response()
 }
 
-/// Parses `prefix ++ argv` as a `breakout` command line and runs it with the request limits;
-/// deterministic answers are kept (see [`cacheable`]).
-async fn run_command(argv: Vec<String>) -> Response {
-    run_command_on(argv, None).await
-}
-
-/// As [`run_command`], for `run` on a state given as TOML text (an upload) when `state_toml` is
-/// set: the text goes to the command as data, never through a path.
-async fn run_command_on(mut argv: Vec<String>, state_toml: Option<String>) -> Response {
-    argv.insert(0, "breakout".into());
-    let keep = cacheable(&argv);
-    let mut key = argv.clone();
-    if let Some(text) = &state_toml {
-        key.push(format!("state_toml={text}"));
+/// Runs a typed request with the request limits; repeatable answers are kept (see
+/// [`cacheable`]), keyed by `route` and the request's canonical JSON.
+async fn run_request(route: &str, request: Request) -> Response {
+    if let Err(m) = check_limits(&request) {
+        return bad_request(m);
     }
-    if keep && let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&key).map(Arc::clone)) {
+    let key = cacheable(&request)
+        .then(|| serde_json::to_string(&request).ok())
+        .flatten()
+        .map(|text| format!("{route} {text}"));
+    let cached = |key: &Option<String>| {
+        key.as_ref()
+            .and_then(|k| CACHE.lock().ok().and_then(|c| c.get(k).map(Arc::clone)))
+    };
+    if let Some(hit) = cached(&key) {
         return json_body(hit);
     }
-    let cli = match Cli::try_parse_from(&argv) {
-        Ok(cli) => cli,
-        Err(e) => return error(StatusCode::BAD_REQUEST, e.render().to_string().trim_end()),
-    };
-    let mut command = cli.command.unwrap_or_else(|| Request::Run(Box::default()));
-    if let Request::Run(args) = &mut command {
-        args.state_toml = state_toml;
-    }
+    // Cancelled when this request ends in any way — answered, timed out, or dropped because
+    // the client went away — so an abandoned computation stops at its next check and frees its
+    // permit (its core) at once.
+    let cancel = CancelOnDrop(Cancel::new());
+    let token = cancel.0.clone();
     let job = async {
         let Ok(permit) = Arc::clone(&COMPUTE).acquire_owned().await else {
             return Answer::Failed;
         };
         // A twin request may have filled the cache while this one waited for its turn.
-        if keep && let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(&key).map(Arc::clone)) {
+        if let Some(hit) = cached(&key) {
             return Answer::Cached(hit);
         }
         let work = tokio::task::spawn_blocking(move || {
-            // Held until the computation ends, even if the request has timed out meanwhile.
+            // Held until the computation ends: cancellation makes that soon after a timeout.
             let _permit = permit;
-            execute(command)
+            breakout_app::execute_cancellable(request, &breakout_app::progress::Silent, &token)
         });
         work.await.map_or(Answer::Failed, Answer::Computed)
     };
-    match tokio::time::timeout(REQUEST_TIMEOUT, job).await {
-        Err(_) => error(
+    let timeout = request_timeout();
+    let answer = tokio::time::timeout(timeout, job).await;
+    drop(cancel);
+    let busy = || {
+        error(
             StatusCode::SERVICE_UNAVAILABLE,
             format!(
-                "the request took longer than {} s: ask for fewer samples or a smaller problem",
-                REQUEST_TIMEOUT.as_secs()
+                "the request took longer than {:.1} s and was stopped: ask for fewer samples or a smaller problem",
+                timeout.as_secs_f64()
             ),
-        ),
+        )
+    };
+    match answer {
+        Err(_) | Ok(Answer::Computed(Err(AppError::Cancelled(_)))) => busy(),
         Ok(Answer::Failed) => error(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal error while computing the answer (a bug: please report it)",
         ),
         Ok(Answer::Cached(hit)) => json_body(hit),
-        Ok(Answer::Computed(Err(AppError::Usage(m) | AppError::Input(m)))) => {
-            error(StatusCode::BAD_REQUEST, m)
-        }
+        Ok(Answer::Computed(Err(AppError::Usage(m) | AppError::Input(m)))) => bad_request(m),
         Ok(Answer::Computed(Err(e @ AppError::Internal(_)))) => {
             error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
         }
         Ok(Answer::Computed(Ok((report, _)))) => {
             let text: Arc<str> = report.to_json().to_string().into();
-            if keep && let Ok(mut c) = CACHE.lock() {
+            if let Some(key) = key
+                && let Ok(mut c) = CACHE.lock()
+            {
                 if c.len() >= CACHE_ENTRIES {
                     c.clear();
                 }
@@ -196,6 +198,15 @@ async fn run_command_on(mut argv: Vec<String>, state_toml: Option<String>) -> Re
             }
             json_body(text)
         }
+    }
+}
+
+/// Cancels its token when dropped.
+struct CancelOnDrop(Cancel);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.cancel();
     }
 }
 
@@ -208,40 +219,63 @@ enum Answer {
     Failed,
 }
 
-/// Parses a JSON object body, enforcing the sample cap.
+/// Parses a JSON object body (an empty body is `{}`).
 fn object(body: &Bytes) -> Result<Map<String, Value>, String> {
     let value: Value = if body.is_empty() {
         Value::Object(Map::new())
     } else {
         serde_json::from_slice(body).map_err(|e| format!("malformed JSON: {e}"))?
     };
-    let Value::Object(map) = value else {
-        return Err("the request body must be a JSON object of flags".into());
-    };
-    for (field, cap) in [("samples", MAX_SAMPLES), ("sequences", MAX_SEQUENCES)] {
-        if let Some(n) = map.get(field).and_then(Value::as_u64).filter(|n| *n > cap) {
-            return Err(format!(
-                "{field} = {n} exceeds the server's cap of {cap}: use the CLI for larger runs"
-            ));
-        }
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err("the request body must be a JSON object of fields".into()),
     }
-    if let Some(f) = FILE_FLAGS.iter().find(|f| map.contains_key(**f)) {
-        return Err(format!(
-            "field `{f}` names a file on the server: not accepted over HTTP (use the CLI)"
-        ));
-    }
-    Ok(map)
 }
 
-async fn post_command(prefix: &[&str], positional: &[&str], body: Bytes) -> Response {
-    let map = match object(&body) {
-        Ok(m) => m,
-        Err(m) => return error(StatusCode::BAD_REQUEST, m),
-    };
-    match argv_from_json(&map, positional) {
-        Ok(rest) => run_command(prefix.iter().map(|s| s.to_string()).chain(rest).collect()).await,
-        Err(m) => error(StatusCode::BAD_REQUEST, m),
+/// Deserialises `value` as a `T`, naming the offending field (its path below `T`) on error.
+fn typed<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path.is_empty() || path == "." {
+            inner.to_string()
+        } else {
+            format!("field `{path}`: {inner}")
+        }
+    })
+}
+
+/// The request whose JSON form nests `fields` under the subcommand path `path`, e.g.
+/// `["safeguards", "command", "plant"]` for `breakout safeguards plant`: the body's fields are
+/// the subcommand's own, and a field error names the field as the client wrote it.
+fn request_at(path: &[&str], fields: Map<String, Value>) -> Result<Request, String> {
+    let mut value = Value::Object(fields);
+    for step in path.iter().rev() {
+        value = json!({ *step: value });
     }
+    typed::<Request>(value).map_err(|m| {
+        // The client never wrote the subcommand path: drop it from field names, and drop the
+        // whole label when the error is about the object itself (a missing or unknown field).
+        let joined = path.join(".");
+        match m.strip_prefix(&format!("field `{joined}`: ")) {
+            Some(rest) => rest.to_string(),
+            None => m.replacen(&format!("{joined}."), "", 1),
+        }
+    })
+}
+
+/// Reads a body as the request at `path` and runs it.
+async fn post_request(route: &str, path: &[&str], body: Bytes) -> Response {
+    match object(&body).and_then(|fields| request_at(path, fields)) {
+        Ok(request) => run_request(route, request).await,
+        Err(m) => bad_request(m),
+    }
+}
+
+/// A query string as a typed `T`, or a 400 naming the field.
+fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, Box<Response>> {
+    q.map(|Query(t)| t)
+        .map_err(|e| Box::new(bad_request(e.body_text())))
 }
 
 /// `GET /api/health`.
@@ -251,13 +285,15 @@ pub async fn health() -> Json<Value> {
 
 /// `POST /api/swu`: as `breakout swu`.
 pub async fn swu(body: Bytes) -> Response {
-    post_command(&["swu"], &[], body).await
+    post_request("swu", &["swu"], body).await
 }
 
 /// `POST /api/swu/{plan|cost|tails|yield}`: as `breakout swu MODE`.
 pub async fn swu_mode(Path(mode): Path<String>, body: Bytes) -> Response {
     match mode.as_str() {
-        "plan" | "cost" | "tails" | "yield" => post_command(&["swu", &mode], &[], body).await,
+        "plan" | "cost" | "tails" | "yield" => {
+            post_request("swu", &["swu", "command", &mode], body).await
+        }
         _ => error(
             StatusCode::NOT_FOUND,
             format!("no route /api/swu/{mode}: expected plan, cost, tails or yield"),
@@ -267,7 +303,7 @@ pub async fn swu_mode(Path(mode): Path<String>, body: Bytes) -> Response {
 
 /// `POST /api/convert`: as `breakout convert VALUE UNIT ...`.
 pub async fn convert(body: Bytes) -> Response {
-    post_command(&["convert"], &["value", "unit"], body).await
+    post_request("convert", &["convert"], body).await
 }
 
 /// `POST /api/safeguards/{detect|sample|page-threshold|plant|sequence}`: as `breakout safeguards
@@ -275,7 +311,7 @@ pub async fn convert(body: Bytes) -> Response {
 pub async fn safeguards(Path(sub): Path<String>, body: Bytes) -> Response {
     match sub.as_str() {
         "detect" | "sample" | "page-threshold" | "plant" | "sequence" => {
-            post_command(&["safeguards", &sub], &[], body).await
+            post_request("safeguards", &["safeguards", "command", &sub], body).await
         }
         _ => error(
             StatusCode::NOT_FOUND,
@@ -286,41 +322,55 @@ pub async fn safeguards(Path(sub): Path<String>, body: Bytes) -> Response {
     }
 }
 
+/// Runs the request whose JSON form is `value` (built by the server from a path and a query).
+async fn run_value(route: &str, value: Value) -> Response {
+    match typed::<Request>(value) {
+        Ok(request) => run_request(route, request).await,
+        Err(m) => bad_request(m),
+    }
+}
+
 /// `GET /api/machines`.
 pub async fn machines() -> Response {
-    run_command(vec!["machine".into(), "list".into()]).await
+    run_value("machines", json!({"machine": {"command": "list"}})).await
 }
 
 /// `GET /api/machines/{id}`.
 pub async fn machine(Path(id): Path<String>) -> Response {
-    run_command(vec!["machine".into(), "show".into(), id]).await
+    run_value(
+        "machines",
+        json!({"machine": {"command": {"show": {"id": id}}}}),
+    )
+    .await
 }
 
 /// `GET /api/deals`.
 pub async fn deals() -> Response {
-    run_command(vec!["deal".into(), "list".into()]).await
+    run_value("deals", json!({"deal": {"command": "list"}})).await
 }
 
 /// Query of `GET /api/deals/{id}`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DealQuery {
     date: Option<String>,
 }
 
 /// `GET /api/deals/{id}[?date=YYYY-MM-DD]`: bundled deals only (no file paths over HTTP).
-pub async fn deal(Path(id): Path<String>, Query(q): Query<DealQuery>) -> Response {
-    if !breakout_app::deals::BUNDLED
-        .iter()
-        .any(|(d, _)| d.eq_ignore_ascii_case(&id))
-    {
-        return error(StatusCode::NOT_FOUND, format!("no bundled deal `{id}`"));
-    }
-    let mut argv = vec!["deal".into(), "show".into(), id];
-    if let Some(d) = q.date {
-        argv.extend(["--date".into(), d]);
-    }
-    run_command(argv).await
+pub async fn deal(Path(id): Path<String>, q: Result<Query<DealQuery>, QueryRejection>) -> Response {
+    let deal = match bundled("deal", &id, &deal_names()) {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(r) => return *r,
+    };
+    run_value(
+        "deals",
+        json!({"deal": {"command": {"show": {"deal": deal, "date": q.date}}}}),
+    )
+    .await
 }
 
 /// A 404 for a name that is not bundled (boxed: a `Response` is large for an `Err`).
@@ -357,182 +407,212 @@ fn deal_names() -> Vec<&'static str> {
         .collect()
 }
 
-/// Query fields as flags (sorted, so equal queries give equal command lines).
-fn query_flags(q: &BTreeMap<String, String>, skip: &[&str]) -> Result<Vec<String>, String> {
-    let map: Map<String, Value> = q
-        .iter()
-        .filter(|(k, _)| !skip.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-        .collect();
-    argv_from_json(&map, &[])
-}
-
-/// Runs `prefix ++ flags(query)`.
-async fn get_command(prefix: Vec<String>, q: &BTreeMap<String, String>, skip: &[&str]) -> Response {
-    match query_flags(q, skip) {
-        Ok(rest) => run_command(prefix.into_iter().chain(rest).collect()).await,
-        Err(m) => error(StatusCode::BAD_REQUEST, m),
-    }
-}
-
-/// `POST /api/breakout` with `{"state": NAME, ...flags}`: as `breakout run NAME ...`; or with
-/// `{"state_toml": TEXT, ...flags}` on an uploaded state file's text. Never a path over HTTP.
+/// `POST /api/breakout` with `{"state": NAME, ...fields}`: as `breakout run NAME ...`; or with
+/// `{"state_toml": TEXT, ...fields}` on an uploaded state file's text. Never a path over HTTP.
 pub async fn breakout(body: Bytes) -> Response {
-    let mut map = match object(&body) {
-        Ok(m) => m,
-        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+    let args: RunArgs = match object(&body).and_then(|m| typed(Value::Object(m))) {
+        Ok(a) => a,
+        Err(m) => return bad_request(m),
     };
-    match map.remove("state_toml") {
-        None => {}
-        Some(Value::String(text)) if !map.contains_key("state") => {
-            return match argv_from_json(&map, &[]) {
-                Ok(rest) => {
-                    let argv = std::iter::once("run".to_string()).chain(rest).collect();
-                    run_command_on(argv, Some(text)).await
-                }
-                Err(m) => error(StatusCode::BAD_REQUEST, m),
-            };
-        }
-        Some(Value::String(_)) => {
-            return error(
-                StatusCode::BAD_REQUEST,
+    let mut args = Box::new(args);
+    match (&args.state, &args.state_toml) {
+        (Some(_), Some(_)) => {
+            return bad_request(
                 "give either `state` (a bundled state name) or `state_toml` (the text of a state file), not both",
             );
         }
-        Some(other) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!(
-                    "field `state_toml` must be the text of a state file (a string), not {other}"
-                ),
-            );
-        }
-    }
-    let Some(name) = map.get("state").and_then(Value::as_str) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!(
+        (None, None) => {
+            return bad_request(format!(
                 "field `state` is required: a bundled state name, one of {}",
                 state_names().join(", ")
-            ),
-        );
-    };
-    match bundled("state", name, &state_names()) {
-        Ok(canonical) => map.insert("state".into(), Value::String(canonical)),
-        Err(r) => return *r,
-    };
-    match argv_from_json(&map, &["state"]) {
-        Ok(rest) => run_command(std::iter::once("run".to_string()).chain(rest).collect()).await,
-        Err(m) => error(StatusCode::BAD_REQUEST, m),
+            ));
+        }
+        (Some(name), None) => match bundled("state", name, &state_names()) {
+            Ok(canonical) => args.state = Some(canonical),
+            Err(r) => return *r,
+        },
+        (None, Some(_)) => {}
     }
+    run_request("breakout", Request::Run(args)).await
 }
 
 /// `GET /api/history[?goal=&count=&model=]`: as `breakout history`.
-pub async fn history(Query(q): Query<BTreeMap<String, String>>) -> Response {
-    get_command(vec!["history".into()], &q, &[]).await
+pub async fn history(q: Result<Query<HistoryArgs>, QueryRejection>) -> Response {
+    match query(q) {
+        Ok(args) => run_request("history", Request::History(args)).await,
+        Err(r) => *r,
+    }
 }
 
 /// `GET /api/states`: the bundled states with their dates, titles and central estimates — the
 /// document of `breakout history`.
 pub async fn states() -> Response {
-    run_command(vec!["history".into()]).await
+    run_request("history", Request::History(HistoryArgs::default())).await
+}
+
+/// Query of `GET /api/deals/{id}/check`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckQuery {
+    state: Option<String>,
+    date: Option<String>,
 }
 
 /// `GET /api/deals/{id}/check?state=NAME[&date=YYYY-MM-DD]`: as `breakout deal check ID NAME`.
 /// A violation (the CLI's exit 1) is a finding, answered with 200 and the document.
 pub async fn deal_check(
     Path(id): Path<String>,
-    Query(q): Query<BTreeMap<String, String>>,
+    q: Result<Query<CheckQuery>, QueryRejection>,
 ) -> Response {
     let deal = match bundled("deal", &id, &deal_names()) {
         Ok(d) => d,
         Err(r) => return *r,
     };
-    let Some(name) = q.get("state") else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "query field `state` is required: a bundled state name, one of {}",
-                state_names().join(", ")
-            ),
-        );
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(r) => return *r,
     };
-    let state = match bundled("state", name, &state_names()) {
+    let Some(name) = q.state else {
+        return bad_request(format!(
+            "query field `state` is required: a bundled state name, one of {}",
+            state_names().join(", ")
+        ));
+    };
+    let state = match bundled("state", &name, &state_names()) {
         Ok(s) => s,
         Err(r) => return *r,
     };
-    get_command(
-        vec!["deal".into(), "check".into(), deal, state],
-        &q,
-        &["state"],
+    run_value(
+        "deals",
+        json!({"deal": {"command": {"check": {"deal": deal, "state": state, "date": q.date}}}}),
     )
     .await
+}
+
+/// The deal-floor options of a query (`FloorOptions`' fields, typed here so that the query's
+/// text becomes numbers and names before it reaches the request).
+#[derive(Debug, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FloorQuery {
+    #[serde(skip_serializing)]
+    date: Option<String>,
+    #[serde(skip_serializing)]
+    series: Option<Series>,
+    #[serde(skip_serializing)]
+    deals: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    goal: Option<GoalArg>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reinstall_cascades_per_month: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weaponization_months: Option<MonthRange>,
+}
+
+impl FloorQuery {
+    /// The options as the request's JSON fields.
+    fn fields(&self) -> Map<String, Value> {
+        match serde_json::to_value(self) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        }
+    }
 }
 
 /// `GET /api/deals/{id}/floor[?goal=&reinstall_cascades_per_month=&series=&date=&weaponization_months=]`:
 /// as `breakout deal floor ID ...`.
 pub async fn deal_floor(
     Path(id): Path<String>,
-    Query(q): Query<BTreeMap<String, String>>,
+    q: Result<Query<FloorQuery>, QueryRejection>,
 ) -> Response {
-    match bundled("deal", &id, &deal_names()) {
-        Ok(deal) => get_command(vec!["deal".into(), "floor".into(), deal], &q, &[]).await,
-        Err(r) => *r,
+    let deal = match bundled("deal", &id, &deal_names()) {
+        Ok(d) => d,
+        Err(r) => return *r,
+    };
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(r) => return *r,
+    };
+    if q.deals.is_some() {
+        return bad_request("unknown query field `deals` (that is /api/compare's)");
     }
+    let mut fields = q.fields();
+    fields.insert("deal".into(), json!(deal));
+    fields.insert("date".into(), json!(q.date));
+    if let Some(series) = q.series {
+        fields.insert("series".into(), json!(series));
+    }
+    run_value("deals", json!({"deal": {"command": {"floor": fields}}})).await
 }
 
 /// `GET /api/compare[?deals=a,b&goal=&reinstall_cascades_per_month=&weaponization_months=]`: as
 /// `breakout deal compare [DEALS] ...` (bundled deals only).
-pub async fn compare(Query(q): Query<BTreeMap<String, String>>) -> Response {
-    let mut argv = vec!["deal".to_string(), "compare".to_string()];
-    if let Some(list) = q.get("deals") {
-        for name in list.split(',').filter(|s| !s.trim().is_empty()) {
-            match bundled("deal", name.trim(), &deal_names()) {
-                Ok(d) => argv.push(d),
-                Err(r) => return *r,
-            }
+pub async fn compare(q: Result<Query<FloorQuery>, QueryRejection>) -> Response {
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(r) => return *r,
+    };
+    if let Some(f) = [("date", q.date.is_some()), ("series", q.series.is_some())]
+        .iter()
+        .find(|(_, given)| *given)
+    {
+        return bad_request(format!("unknown query field `{}`", f.0));
+    }
+    let mut deals = Vec::new();
+    for name in q
+        .deals
+        .as_deref()
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+    {
+        match bundled("deal", name.trim(), &deal_names()) {
+            Ok(d) => deals.push(d),
+            Err(r) => return *r,
         }
     }
-    get_command(argv, &q, &["deals"]).await
+    let mut fields = q.fields();
+    fields.insert("deals".into(), json!(deals));
+    run_value("deals", json!({"deal": {"command": {"compare": fields}}})).await
 }
 
-/// `POST /api/cascade/run` with `{"cascade": NAME, ...flags}`: as `breakout cascade run NAME ...`
-/// for a bundled cascade.
+/// `POST /api/cascade/run` with `{"cascade": NAME, ...fields}`: as `breakout cascade run NAME
+/// ...` for a bundled cascade.
 pub async fn cascade_run(body: Bytes) -> Response {
-    let mut map = match object(&body) {
+    let mut fields = match object(&body) {
         Ok(m) => m,
-        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+        Err(m) => return bad_request(m),
     };
     let names: Vec<&str> = breakout_app::data::BUNDLED_CASCADES
         .iter()
         .map(|(id, _)| *id)
         .collect();
-    let Some(name) = map.get("cascade").and_then(Value::as_str) else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "field `cascade` is required: a bundled cascade, one of {}",
-                names.join(", ")
-            ),
-        );
+    let Some(name) = fields.get("cascade").and_then(Value::as_str) else {
+        return bad_request(format!(
+            "field `cascade` is required: a bundled cascade, one of {}",
+            names.join(", ")
+        ));
     };
     match bundled("cascade", name, &names) {
-        Ok(canonical) => map.insert("cascade".into(), Value::String(canonical)),
+        Ok(canonical) => fields.insert("cascade".into(), Value::String(canonical)),
         Err(r) => return *r,
     };
-    match argv_from_json(&map, &["cascade"]) {
-        Ok(rest) => {
-            run_command(
-                ["cascade", "run"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .chain(rest)
-                    .collect(),
-            )
-            .await
-        }
-        Err(m) => error(StatusCode::BAD_REQUEST, m),
+    post_fields("cascade", &["cascade", "command", "run"], fields).await
+}
+
+/// Runs the request at `path` made of `fields`.
+async fn post_fields(route: &str, path: &[&str], fields: Map<String, Value>) -> Response {
+    match request_at(path, fields) {
+        Ok(request) => run_request(route, request).await,
+        Err(m) => bad_request(m),
     }
+}
+
+/// A known path with a method it does not answer.
+pub async fn method_not_allowed() -> Response {
+    error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method not allowed on this route: the API's computations are POST with a JSON body, its listings GET",
+    )
 }
 
 /// Any other path.
@@ -548,7 +628,17 @@ mod tests {
     use super::*;
     use axum::body::{Body, to_bytes};
     use axum::http::Request;
+    use breakout_app::execute;
     use tower::ServiceExt;
+
+    /// The router with a time limit far above any test's need: the tests prove behaviour, not
+    /// the speed of a debug build on a busy machine.
+    fn test_router() -> axum::Router {
+        super::super::router_with(super::super::ServerConfig {
+            timeout: Duration::from_secs(600),
+            ..super::super::ServerConfig::default()
+        })
+    }
 
     async fn call(method: &str, uri: &str, body: &str) -> (StatusCode, Value) {
         let req = Request::builder()
@@ -557,7 +647,7 @@ mod tests {
             .header("content-type", "application/json")
             .body(Body::from(body.to_string()))
             .unwrap();
-        let res = super::super::router().oneshot(req).await.unwrap();
+        let res = test_router().oneshot(req).await.unwrap();
         let status = res.status();
         let bytes = to_bytes(res.into_body(), 1 << 20).await.unwrap();
         (
@@ -566,27 +656,155 @@ mod tests {
         )
     }
 
+    /// The command line the CLI parses: the tests compare the server's typed requests and
+    /// answers with clap's.
+    #[derive(Debug, clap::Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: Option<breakout_app::Request>,
+    }
+
+    /// clap's typed request for `argv`.
+    fn parsed(argv: &[&str]) -> breakout_app::Request {
+        <Cli as clap::Parser>::try_parse_from(argv)
+            .unwrap()
+            .command
+            .unwrap()
+    }
+
+    /// The typed request the server reads from `body` at `path` is the one clap parses from
+    /// the equivalent command line.
     #[test]
-    fn argv_mapping() {
-        let body: Map<String, Value> = serde_json::from_str(
-            r#"{"value": 300, "unit": "kg-uf6", "wt_pct": 3.67, "stock": ["1@2", "3@4"], "no_stocks": true, "x": false, "y": null}"#,
-        )
-        .unwrap();
-        let argv = argv_from_json(&body, &["value", "unit"]).unwrap();
-        assert_eq!(argv[..2], ["300", "kg-uf6"]);
-        let rest = argv[2..].join(" ");
-        for part in ["--wt-pct=3.67", "--stock=1@2 --stock=3@4", "--no-stocks"] {
-            assert!(rest.contains(part), "{rest}");
+    fn json_and_flags_give_the_same_request() {
+        for (path, body, argv) in [
+            (
+                &["swu", "command", "plan"][..],
+                r#"{"product_kg_u": 25, "product_wt_pct": 90, "stock": ["408.6@60", "5000@3.67"], "tails": "optimal"}"#,
+                &[
+                    "breakout",
+                    "swu",
+                    "plan",
+                    "--product-kg-u",
+                    "25",
+                    "--product-wt-pct",
+                    "90",
+                    "--stock",
+                    "408.6@60",
+                    "--stock",
+                    "5000@3.67",
+                    "--tails",
+                    "optimal",
+                ][..],
+            ),
+            (
+                &["safeguards", "command", "sequence"][..],
+                r#"{"muf": "3,-2,7,4", "sigma_inventory_kg": "4,5,5,5,4", "sigma_transfer_kg": "6"}"#,
+                &[
+                    "breakout",
+                    "safeguards",
+                    "sequence",
+                    "--muf",
+                    "3,-2,7,4",
+                    "--sigma-inventory-kg",
+                    "4,5,5,5,4",
+                    "--sigma-transfer-kg",
+                    "6",
+                ][..],
+            ),
+            (
+                &["convert"][..],
+                r#"{"value": 300, "unit": "kg-uf6", "wt_pct": 3.67, "to": "kg-u"}"#,
+                &[
+                    "breakout", "convert", "300", "kg-uf6", "--wt-pct", "3.67", "--to", "kg-u",
+                ][..],
+            ),
+            (
+                &["run"][..],
+                r#"{"state": "iran-2025-05", "site": ["fordow"], "swu_per_machine": ["IR-6=3.5"], "weaponization_months": "6..18", "goal": "wgu"}"#,
+                &[
+                    "breakout",
+                    "run",
+                    "iran-2025-05",
+                    "--site",
+                    "fordow",
+                    "--swu-per-machine",
+                    "IR-6=3.5",
+                    "--weaponization-months",
+                    "6..18",
+                    "--goal",
+                    "wgu",
+                ][..],
+            ),
+        ] {
+            let fields: Map<String, Value> = serde_json::from_str(body).unwrap();
+            let json = request_at(path, fields).unwrap();
+            assert_eq!(
+                serde_json::to_string(&json).unwrap(),
+                serde_json::to_string(&parsed(argv)).unwrap(),
+                "{body}"
+            );
         }
-        assert!(!rest.contains("--x") && !rest.contains("--y"), "{rest}");
-        let bad: Map<String, Value> = serde_json::from_str(r#"{"a": {"b": 1}}"#).unwrap();
-        assert!(argv_from_json(&bad, &[]).unwrap_err().contains("object"));
-        let bad: Map<String, Value> = serde_json::from_str(r#"{"--evil": 1}"#).unwrap();
-        assert!(
-            argv_from_json(&bad, &[])
-                .unwrap_err()
-                .contains("lower_snake_case")
-        );
+    }
+
+    /// Regressions of the argv-building server: an empty key was a bare `--` that turned the
+    /// next field into a file name; caps were checked on JSON numbers only, so a string or a
+    /// list slipped past them.
+    #[tokio::test]
+    async fn fields_are_typed_not_flags() {
+        for (uri, body, needle) in [
+            (
+                "/api/safeguards/sequence",
+                r#"{"": true, "muf": "3"}"#,
+                "unknown field ``",
+            ),
+            (
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "samples": "20001"}"#,
+                "samples",
+            ),
+            (
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "samples": ["20001"]}"#,
+                "samples",
+            ),
+            (
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "samples": 20001}"#,
+                "field `samples`: 20001 exceeds the server's cap of 20000",
+            ),
+            (
+                "/api/safeguards/plant",
+                r#"{"swu_per_yr": 1e6, "sequences": "200001"}"#,
+                "sequences",
+            ),
+            (
+                "/api/safeguards/plant",
+                r#"{"swu_per_yr": 1e6, "sequences": 200001}"#,
+                "field `sequences`: 200001 exceeds the server's cap of 200000",
+            ),
+            (
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "colour": 1}"#,
+                "unknown field `colour`",
+            ),
+            (
+                "/api/safeguards/detect",
+                r#"{"loss_kg": "75", "sigma_kg": 20}"#,
+                "field `loss_kg`: invalid type: string \"75\"",
+            ),
+            (
+                "/api/safeguards/sequence",
+                r#"{"file": "/etc/passwd"}"#,
+                "names a file",
+            ),
+        ] {
+            let (s, j) = call("POST", uri, body).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{uri} {body}: {j}");
+            assert!(
+                j["error"].as_str().is_some_and(|e| e.contains(needle)),
+                "{uri} {body}: {j}"
+            );
+        }
     }
 
     /// The API answers what `breakout swu ... --json` prints.
@@ -614,7 +832,7 @@ mod tests {
             "--product-kg-u",
             "25",
         ];
-        let (cli_report, _) = execute(Cli::try_parse_from(argv).unwrap().command.unwrap()).unwrap();
+        let (cli_report, _) = execute(parsed(&argv)).unwrap();
         // Both through the same text round trip (serde_json's float parsing is not bit-exact).
         let cli: Value = serde_json::from_str(&cli_report.to_json().to_string()).unwrap();
         assert_eq!(j, cli);
@@ -727,7 +945,7 @@ mod tests {
                 "/api/swu",
                 r#"{"product_wt_pct": 90, "colour": 1}"#,
                 400,
-                "--colour",
+                "unknown field `colour`",
             ),
             (
                 "POST",
@@ -741,9 +959,9 @@ mod tests {
             (
                 "POST",
                 "/api/swu/plan",
-                r#"{"samples": 1000000}"#,
+                r#"{"product_kg_u": 25, "product_wt_pct": 90, "stock": ["408.6@60"], "tails": "optimal", "samples": 1000000}"#,
                 400,
-                "cap",
+                "unknown field `samples`",
             ),
             ("POST", "/api/swu/nope", "{}", 404, "expected plan"),
             (
@@ -817,7 +1035,7 @@ mod tests {
             "--swu-per-machine",
             "IR-6=3.5",
         ];
-        let (cli_report, _) = execute(Cli::try_parse_from(argv).unwrap().command.unwrap()).unwrap();
+        let (cli_report, _) = execute(parsed(&argv)).unwrap();
         let cli: Value = serde_json::from_str(&cli_report.to_json().to_string()).unwrap();
         assert_eq!(j, cli);
         // The cached second answer is the same document.
@@ -865,7 +1083,7 @@ mod tests {
                 json!({"state_toml": text, "state": "iran-2020-02"}),
                 "not both",
             ),
-            (json!({"state_toml": 7}), "must be the text of a state file"),
+            (json!({"state_toml": 7}), "field `state_toml`: invalid type"),
         ] {
             let (s, j) = call("POST", "/api/breakout", &body.to_string()).await;
             assert_eq!(s, StatusCode::BAD_REQUEST);
@@ -875,10 +1093,15 @@ mod tests {
 
     #[test]
     fn only_seeded_or_deterministic_answers_are_kept() {
-        let v = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert!(cacheable(&v(&["breakout", "run", "iran-2025-05"])));
-        assert!(!cacheable(&v(&["breakout", "run", "x", "--samples", "9"])));
-        assert!(cacheable(&v(&[
+        assert!(cacheable(&parsed(&["breakout", "run", "iran-2025-05"])));
+        assert!(!cacheable(&parsed(&[
+            "breakout",
+            "run",
+            "x",
+            "--samples",
+            "9"
+        ])));
+        assert!(cacheable(&parsed(&[
             "breakout",
             "run",
             "x",
@@ -887,7 +1110,22 @@ mod tests {
             "--seed",
             "1"
         ])));
-        assert!(!cacheable(&v(&["breakout", "safeguards", "plant"])));
+        assert!(!cacheable(&parsed(&[
+            "breakout",
+            "safeguards",
+            "plant",
+            "--swu-per-yr",
+            "1000"
+        ])));
+        assert!(cacheable(&parsed(&[
+            "breakout",
+            "safeguards",
+            "plant",
+            "--swu-per-yr",
+            "1000",
+            "--seed",
+            "3"
+        ])));
     }
 
     /// Every new route answers 200 with the command's document; a deal violation (the CLI's exit
@@ -1068,6 +1306,506 @@ mod tests {
                 j["error"].as_str().is_some_and(|e| e.contains(needle)),
                 "{uri} {body}: {j}"
             );
+        }
+    }
+
+    /// A request on `router` with headers, answering status, headers and JSON.
+    async fn call_on(
+        router: axum::Router,
+        method: &str,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: String,
+    ) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let mut req = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = router
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let (status, headers) = (res.status(), res.headers().clone());
+        let bytes = to_bytes(res.into_body(), 1 << 22).await.unwrap();
+        (
+            status,
+            headers,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    /// After each fix the server still answers its health check and a normal estimate.
+    async fn still_answers() {
+        let (s, j) = call("GET", "/api/health", "").await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        let (s, j) = call("POST", "/api/breakout", r#"{"state": "iran-2025-05"}"#).await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        assert!(j["results"]["first_sq_days"].as_f64().unwrap() > 0.0);
+    }
+
+    /// Defect 1: counts that size an allocation are refused with a JSON 400 naming the field,
+    /// the value and the maximum, before anything is allocated (these used to abort the server).
+    #[tokio::test]
+    async fn oversized_counts_are_refused_before_any_allocation() {
+        let long_muf = vec!["0"; 15_000].join(",");
+        let sequence =
+            json!({"muf": long_muf, "sigma_inventory_kg": "4", "sigma_transfer_kg": "6"})
+                .to_string();
+        assert!(sequence.len() < MAX_BODY_BYTES);
+        let ok_len = vec!["0"; 2_000].join(",");
+        let sequence_2000 =
+            json!({"muf": ok_len, "sigma_inventory_kg": "4", "sigma_transfer_kg": "6"}).to_string();
+        for (uri, body, needles) in [
+            (
+                "/api/safeguards/page-threshold",
+                r#"{"k":0.5,"periods":4294967296,"alpha":0.05}"#.to_string(),
+                &["`periods`", "4294967296", "10000"][..],
+            ),
+            (
+                "/api/safeguards/plant",
+                r#"{"swu_per_yr": 100000, "periods_per_year": 100000}"#.to_string(),
+                &["`periods_per_year`", "100000", "366"][..],
+            ),
+            (
+                "/api/safeguards/plant",
+                r#"{"swu_per_yr": 100000, "sequences": 18446744073709551615}"#.to_string(),
+                &["`sequences`", "18446744073709551615"][..],
+            ),
+            (
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "samples": 18446744073709551615}"#.to_string(),
+                &["`samples`", "18446744073709551615"][..],
+            ),
+            (
+                "/api/safeguards/sequence",
+                sequence,
+                &["`muf`", "15000", "10000"][..],
+            ),
+            (
+                "/api/safeguards/sequence",
+                sequence_2000,
+                &["MiB", "budget"][..],
+            ),
+            (
+                "/api/safeguards/sample",
+                r#"{"items": 18446744073709551615, "defects": 1, "beta": 0.1}"#.to_string(),
+                &["`items`"][..],
+            ),
+            (
+                "/api/cascade/run",
+                r#"{"cascade": "ir6-174", "recycle": 4294967296}"#.to_string(),
+                &["`recycle`", "1000"][..],
+            ),
+        ] {
+            let (s, j) = call("POST", uri, &body).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {j}");
+            let e = j["error"].as_str().unwrap_or_default();
+            for n in needles {
+                assert!(e.contains(n), "{uri}: {e}");
+            }
+        }
+        let (s, j) = call("GET", "/api/history?count=4294967295", "").await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{j}");
+        assert!(j["error"].as_str().unwrap().contains("`count`"), "{j}");
+        still_answers().await;
+    }
+
+    /// Defects 2 and 4: a request past its (tiny) time limit answers 503, and its computation is
+    /// cancelled so its permit is freed at once: more timed-out requests than there are permits
+    /// do not keep the next request waiting.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_timed_out_computation_is_cancelled_and_frees_its_core() {
+        let quick = super::super::router_with(super::super::ServerConfig {
+            timeout: Duration::from_millis(300),
+            ..super::super::ServerConfig::default()
+        });
+        let heavy = r#"{"k":0.5,"periods":10000,"alpha":0.05}"#;
+        let mut tasks = Vec::new();
+        for _ in 0..4 {
+            let r = quick.clone();
+            tasks.push(tokio::spawn(async move {
+                call_on(
+                    r,
+                    "POST",
+                    "/api/safeguards/page-threshold",
+                    &[],
+                    heavy.to_string(),
+                )
+                .await
+            }));
+        }
+        for t in tasks {
+            let (s, _, j) = t.await.unwrap();
+            assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{j}");
+            assert!(j["error"].as_str().unwrap().contains("longer than"), "{j}");
+        }
+        // Each of those would compute for minutes if not cancelled, holding every permit.
+        let start = std::time::Instant::now();
+        let (s, j) = call(
+            "POST",
+            "/api/safeguards/page-threshold",
+            r#"{"k":0.5,"periods":12,"alpha":0.05}"#,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{j}");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "waited {:?} for a permit",
+            start.elapsed()
+        );
+        still_answers().await;
+    }
+
+    /// Defect 3: the router's own rejections are JSON like every other error, and every
+    /// response says `nosniff`.
+    #[tokio::test]
+    async fn rejections_are_json_and_every_answer_says_nosniff() {
+        let big = format!(r#"{{"pad": "{}"}}"#, "x".repeat(MAX_BODY_BYTES));
+        for (method, uri, body, status) in [
+            ("GET", "/api/swu", String::new(), 405),
+            ("DELETE", "/api/breakout", String::new(), 405),
+            ("POST", "/api/swu", big, 413),
+            ("GET", "/nowhere", String::new(), 404),
+            ("GET", "/api/history?count=abc", String::new(), 400),
+            ("GET", "/api/health", String::new(), 200),
+            ("GET", "/", String::new(), 200),
+        ] {
+            let (s, h, j) = call_on(test_router(), method, uri, &[], body).await;
+            assert_eq!(s.as_u16(), status, "{method} {uri}: {j}");
+            assert_eq!(h["x-content-type-options"], "nosniff", "{method} {uri}");
+            if status != 200 {
+                assert!(
+                    j["error"].as_str().is_some_and(|e| !e.is_empty()),
+                    "{uri}: {j}"
+                );
+            }
+        }
+        still_answers().await;
+    }
+
+    /// Defect 3: only the server's own names are served, so a page on another origin whose name
+    /// resolves to 127.0.0.1 (DNS rebinding) cannot drive the API.
+    #[tokio::test]
+    async fn only_the_servers_own_host_names_are_answered() {
+        let addr: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        let router = || {
+            super::super::router_with(super::super::ServerConfig {
+                hosts: super::super::HostPolicy::for_addr(addr),
+                ..super::super::ServerConfig::default()
+            })
+        };
+        for (host, status) in [
+            (Some("localhost:8080"), 200),
+            (Some("127.0.0.1:8080"), 200),
+            (Some("[::1]:8080"), 200),
+            (Some("LOCALHOST:8080"), 200),
+            (Some("evil.example:8080"), 403),
+            (Some("localhost:9999"), 403),
+            (Some("localhost"), 403),
+            (Some("127.0.0.1.evil.example:8080"), 403),
+            (None, 403),
+        ] {
+            let headers: Vec<(&str, &str)> = host.iter().map(|h| ("host", *h)).collect();
+            let (s, h, j) = call_on(router(), "GET", "/api/health", &headers, String::new()).await;
+            assert_eq!(s.as_u16(), status, "{host:?}: {j}");
+            assert_eq!(h["x-content-type-options"], "nosniff");
+            if status == 403 {
+                assert!(j["error"].as_str().unwrap().contains("not served"), "{j}");
+            }
+        }
+        let remote: std::net::SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        let super::super::HostPolicy::Only { names, .. } =
+            super::super::HostPolicy::for_addr(remote)
+        else {
+            panic!("expected an allow-list");
+        };
+        assert!(names.contains(&"192.168.1.5".to_string()));
+    }
+
+    /// Defect 3: a client that sends part of its headers (or nothing) is disconnected after the
+    /// header-read timeout instead of holding a connection.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn partial_headers_are_cut_off() {
+        use std::io::{Read, Write};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(super::super::serve(
+            listener,
+            super::super::router_with(super::super::ServerConfig::default()),
+            std::future::pending(),
+        ));
+        let client = tokio::task::spawn_blocking(move || {
+            let limit = Duration::from_secs(limits::SERVER_HEADER_READ_TIMEOUT_SECS + 10);
+            let start = std::time::Instant::now();
+            let mut partial = std::net::TcpStream::connect(addr).unwrap();
+            partial
+                .write_all(b"GET /api/health HTTP/1.1\r\nHost: ")
+                .unwrap();
+            let idle = std::net::TcpStream::connect(addr).unwrap();
+            for mut conn in [partial, idle] {
+                conn.set_read_timeout(Some(limit)).unwrap();
+                let mut buf = Vec::new();
+                // Closed by the server: end of stream (possibly after an error answer).
+                let read = conn.read_to_end(&mut buf);
+                assert!(
+                    read.is_ok(),
+                    "connection held open past {limit:?}: {read:?}"
+                );
+            }
+            assert!(start.elapsed() < limit);
+            // A whole request on a fresh connection is still answered.
+            let mut ok = std::net::TcpStream::connect(addr).unwrap();
+            ok.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut buf = Vec::new();
+            ok.read_to_end(&mut buf).unwrap();
+            String::from_utf8_lossy(&buf).into_owned()
+        });
+        let answer = client.await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("x-content-type-options: nosniff")
+        );
+        server.abort();
+    }
+
+    mod fuzz {
+        //! Defect 5: random JSON bodies and queries to every route. The seed is
+        //! `PROPTEST_RNG_SEED` from `.cargo/config.toml`; `BREAKOUT_FUZZ_CASES=N` runs more.
+
+        use super::*;
+        use proptest::prelude::*;
+
+        /// The routes, with the method each answers.
+        const ROUTES: &[(&str, &str)] = &[
+            ("GET", "/api/health"),
+            ("POST", "/api/swu"),
+            ("POST", "/api/swu/plan"),
+            ("POST", "/api/swu/cost"),
+            ("POST", "/api/swu/tails"),
+            ("POST", "/api/swu/yield"),
+            ("POST", "/api/convert"),
+            ("POST", "/api/safeguards/detect"),
+            ("POST", "/api/safeguards/sample"),
+            ("POST", "/api/safeguards/page-threshold"),
+            ("POST", "/api/safeguards/plant"),
+            ("POST", "/api/safeguards/sequence"),
+            ("POST", "/api/safeguards/balance"),
+            ("GET", "/api/machines"),
+            ("GET", "/api/machines/IR-6"),
+            ("GET", "/api/deals"),
+            ("GET", "/api/deals/jcpoa-2015"),
+            ("GET", "/api/deals/jcpoa-2015/check"),
+            ("GET", "/api/deals/jcpoa-2015/floor"),
+            ("GET", "/api/compare"),
+            ("POST", "/api/breakout"),
+            ("GET", "/api/history"),
+            ("GET", "/api/states"),
+            ("POST", "/api/cascade/run"),
+            ("PUT", "/api/breakout"),
+        ];
+
+        /// Field names of the routes' requests, the empty name and a stranger.
+        const KEYS: &[&str] = &[
+            "",
+            "state",
+            "samples",
+            "seed",
+            "periods",
+            "periods_per_year",
+            "sequences",
+            "k",
+            "alpha",
+            "muf",
+            "sigma_inventory_kg",
+            "sigma_transfer_kg",
+            "swu_per_yr",
+            "loss_kg",
+            "sigma_kg",
+            "items",
+            "defects",
+            "beta",
+            "goal_kg",
+            "product_wt_pct",
+            "product_kg_u",
+            "feed_kg_u",
+            "feed_wt_pct",
+            "tails_wt_pct",
+            "tails",
+            "stock",
+            "swu",
+            "value",
+            "unit",
+            "wt_pct",
+            "to",
+            "cascade",
+            "recycle",
+            "stages",
+            "feed_stage",
+            "cuts",
+            "goal",
+            "count",
+            "date",
+            "series",
+            "deals",
+            "state_toml",
+            "setup_days_per_step",
+            "reinstall_cascades_per_month",
+            "weaponization_months",
+            "loss_period",
+            "instruments",
+            "file",
+            "swu_per_machine",
+            "model",
+            "zzz",
+        ];
+
+        fn scalar() -> impl Strategy<Value = Value> {
+            prop_oneof![
+                Just(json!(0)),
+                Just(json!(-1)),
+                Just(json!(1)),
+                Just(json!(12)),
+                Just(json!(100_000)),
+                Just(json!(4_294_967_296u64)),
+                Just(json!(u64::MAX)),
+                Just(json!(i64::MIN)),
+                Just(json!(1e308)),
+                Just(json!(-1e308)),
+                Just(json!(5e-324)),
+                Just(json!(0.5)),
+                Just(json!(90)),
+                any::<i32>().prop_map(|n| json!(n)),
+                (-1e6f64..1e6).prop_map(|x| json!(x)),
+                Just(json!("NaN")),
+                Just(json!("inf")),
+                Just(json!("-inf")),
+                Just(json!("1e999")),
+                Just(json!("12")),
+                Just(json!("-3")),
+                Just(json!("3,-2,7,4")),
+                Just(json!("iran-2025-05")),
+                Just(json!("ir6-174")),
+                Just(json!("wgu")),
+                Just(json!("kg-u")),
+                Just(json!("optimal")),
+                Just(json!("408.6@60")),
+                Just(json!("2020-02-30")),
+                Just(json!("/etc/passwd")),
+                Just(json!("")),
+                "[ -~]{0,12}".prop_map(|s| json!(s)),
+                Just(json!(null)),
+                Just(json!(true)),
+            ]
+        }
+
+        fn value() -> impl Strategy<Value = Value> {
+            scalar().prop_recursive(2, 12, 4, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::vec((prop::sample::select(KEYS), inner), 0..4).prop_map(
+                        |kv| Value::Object(
+                            kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+                        )
+                    ),
+                ]
+            })
+        }
+
+        fn fields() -> impl Strategy<Value = Vec<(&'static str, Value)>> {
+            prop::collection::vec((prop::sample::select(KEYS), value()), 0..6)
+        }
+
+        fn cases() -> u32 {
+            std::env::var("BREAKOUT_FUZZ_CASES")
+                .ok()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(64)
+        }
+
+        /// Percent-encodes everything but unreserved characters.
+        fn encode(s: &str) -> String {
+            s.bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b"-._~,=".contains(&b) {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect()
+        }
+
+        /// Every number in an answer is finite.
+        fn all_finite(v: &Value) -> bool {
+            match v {
+                Value::Number(n) => n.as_f64().is_some_and(f64::is_finite),
+                Value::Array(a) => a.iter().all(all_finite),
+                Value::Object(m) => m.values().all(all_finite),
+                _ => true,
+            }
+        }
+
+        /// The limit the fuzzed router runs with: each case must end within it (plus slack for
+        /// the permit wait and a busy machine).
+        const LIMIT: Duration = Duration::from_secs(20);
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+            #[test]
+            fn any_request_gets_a_json_answer_in_time(
+                route in prop::sample::select(ROUTES),
+                fields in fields(),
+                raw in prop_oneof![3 => Just(None), 1 => "[ -~]{0,40}".prop_map(Some)],
+            ) {
+                let (method, uri) = route;
+                let (uri, body) = if method == "GET" {
+                    let q: Vec<String> = fields
+                        .iter()
+                        .map(|(k, v)| {
+                            let v = match v { Value::String(s) => s.clone(), other => other.to_string() };
+                            format!("{}={}", encode(k), encode(&v))
+                        })
+                        .collect();
+                    let mut q = q.join("&");
+                    if let Some(r) = &raw {
+                        q.push_str(&encode(r));
+                    }
+                    (format!("{uri}?{q}"), String::new())
+                } else {
+                    let obj: Map<String, Value> =
+                        fields.iter().map(|(k, v)| ((*k).to_string(), v.clone())).collect();
+                    (uri.to_string(), raw.clone().unwrap_or_else(|| Value::Object(obj).to_string()))
+                };
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                let start = std::time::Instant::now();
+                let router = super::super::super::router_with(super::super::super::ServerConfig {
+                    timeout: LIMIT,
+                    ..super::super::super::ServerConfig::default()
+                });
+                let (s, _, j) = rt.block_on(call_on(router, method, &uri, &[], body.clone()));
+                let took = start.elapsed();
+                prop_assert!(took < LIMIT + Duration::from_secs(10), "{method} {uri} {body:.200}: {took:?}");
+                if s == StatusCode::OK {
+                    prop_assert!(all_finite(&j), "{method} {uri}: {j:.300}");
+                } else {
+                    prop_assert!(
+                        s.is_client_error() || s == StatusCode::SERVICE_UNAVAILABLE,
+                        "{method} {uri} {body:.300}: {s} {j}"
+                    );
+                    prop_assert!(
+                        j["error"].as_str().is_some_and(|e| !e.is_empty()),
+                        "{method} {uri} {body:.300}: {s} {j}"
+                    );
+                }
+            }
         }
     }
 }

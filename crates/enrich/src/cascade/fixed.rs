@@ -364,12 +364,10 @@ struct Solver {
     pivot: Vec<f64>,
     sup: Vec<f64>,
     residual: Vec<f64>,
-    /// The Newton system's blocks per stage ((isotopes + 1)² each, row-major) and its
-    /// right-hand side / solution ((isotopes + 1) each).
-    lower: Vec<f64>,
-    diag: Vec<f64>,
-    upper: Vec<f64>,
-    rhs: Vec<f64>,
+    /// The Newton system in one buffer (one allocation): its lower, diagonal and upper blocks
+    /// per stage ((isotopes + 1)² each, row-major), then its right-hand side / solution
+    /// ((isotopes + 1) per stage).
+    newton: Vec<f64>,
 }
 
 /// Newton steps of the one-stage starting guess.
@@ -454,10 +452,8 @@ impl Solver {
             pivot: vec![0.0; n * m],
             sup: vec![0.0; n * m],
             residual: vec![0.0; n],
-            lower: vec![0.0; n * (m + 1) * (m + 1)],
-            diag: vec![0.0; n * (m + 1) * (m + 1)],
-            upper: vec![0.0; n * (m + 1) * (m + 1)],
-            rhs: vec![0.0; n * (m + 1)],
+            // Allocated by the first Newton step, so a run that starts converged pays nothing.
+            newton: Vec::new(),
         }
     }
 
@@ -523,45 +519,40 @@ impl Solver {
         let (n, m) = (self.n, self.iso.len());
         let b = m + 1;
         let bb = b * b;
-        self.lower.iter_mut().for_each(|v| *v = 0.0);
-        self.diag.iter_mut().for_each(|v| *v = 0.0);
-        self.upper.iter_mut().for_each(|v| *v = 0.0);
+        self.newton.clear();
+        self.newton.resize(3 * n * bb + n * b, 0.0);
+        let (lower, rest) = self.newton.split_at_mut(n * bb);
+        let (diag, rest) = rest.split_at_mut(n * bb);
+        let (upper, rhs) = rest.split_at_mut(n * bb);
         for s in 0..n {
             let blk = s * bb;
             let inv_flow = 1.0 / self.flow[s];
             let mut du = 0.0;
             for j in 0..m {
                 let (h, x) = (self.h[s * m + j], self.x[s * m + j]);
-                self.diag[blk + j * b + j] = 1.0;
-                self.diag[blk + m * b + j] = h * inv_flow;
+                diag[blk + j * b + j] = 1.0;
+                diag[blk + m * b + j] = h * inv_flow;
                 du += h * (1.0 - h) * x;
                 if s > 0 {
                     let (h, x) = (self.h[(s - 1) * m + j], self.x[(s - 1) * m + j]);
-                    self.lower[blk + j * b + j] = -h;
-                    self.lower[blk + j * b + m] = -h * (1.0 - h) * x;
+                    lower[blk + j * b + j] = -h;
+                    lower[blk + j * b + m] = -h * (1.0 - h) * x;
                 }
                 if s + 1 < n {
                     let (h, x) = (self.h[(s + 1) * m + j], self.x[(s + 1) * m + j]);
-                    self.upper[blk + j * b + j] = -(1.0 - h);
-                    self.upper[blk + j * b + m] = h * (1.0 - h) * x;
+                    upper[blk + j * b + j] = -(1.0 - h);
+                    upper[blk + j * b + m] = h * (1.0 - h) * x;
                 }
-                self.rhs[s * b + j] = 0.0;
+                rhs[s * b + j] = 0.0;
             }
-            self.diag[blk + m * b + m] = du * inv_flow;
-            self.rhs[s * b + m] = -self.residual[s];
+            diag[blk + m * b + m] = du * inv_flow;
+            rhs[s * b + m] = -self.residual[s];
         }
-        if !solve_block_tridiagonal(
-            n,
-            b,
-            &self.lower,
-            &mut self.diag,
-            &mut self.upper,
-            &mut self.rhs,
-        ) {
+        if !solve_block_tridiagonal(n, b, lower, diag, upper, rhs) {
             return false;
         }
         for (s, d) in step.iter_mut().enumerate() {
-            *d = self.rhs[s * b + m];
+            *d = rhs[s * b + m];
         }
         true
     }

@@ -6,8 +6,8 @@ use breakout::TailsPolicy;
 use enrich::units::{DAYS_PER_MONTH, significant};
 use serde_json::{Value, json};
 
-use super::result::{MonteCarloResult, RunEstimate, StepKindName};
-use crate::document::{Document, Table, num};
+use super::result::{MonteCarloResult, RunEstimate, StepKindName, StepResult};
+use crate::document::{Document, Table, duration, human, num};
 
 /// The document of a run.
 pub fn document(est: &RunEstimate) -> Document {
@@ -84,10 +84,13 @@ pub fn document(est: &RunEstimate) -> Document {
     let mut t = Table::new(
         "Assumptions and sources (every numeric input)",
         &["input", "value", "unit", "source / assumption"],
-    );
-    for x in est.assumptions() {
+    )
+    .detail("--assumptions");
+    let all = est.assumptions();
+    let count = all.len();
+    for x in all {
         t.row(vec![
-            x.label.clone(),
+            assumption_label(&x.key, &x.label, &x.source),
             x.distribution.clone(),
             x.unit.clone(),
             x.source.clone(),
@@ -98,66 +101,36 @@ pub fn document(est: &RunEstimate) -> Document {
         "assumptions",
         "Assumptions",
         Value::Object(assumptions),
-        "listed with sources in the table below",
+        format!("{count} numeric inputs, each with its source: add --assumptions to list them"),
     );
 
-    // Results: the headline model's figure, the ideal bound beside it.
-    r.result_text("headline_model", "Headline model", &res.headline_model);
+    // The answer first: the headline, its range, the ideal bound, what dominates, the state.
+    answer(&mut r, est);
+    r.result_json("headline_model", json!(res.headline_model));
     r.result_json("first_sq_days", json!(res.first_sq_days));
-    r.result_text(
-        "first_sq",
-        &format!("Time to the first {unit}"),
-        &res.first_sq,
-    );
+    r.result_json("first_sq", json!(res.first_sq));
     r.result_json("ideal_first_sq_days", json!(res.ideal_first_sq_days));
-    r.result_text(
-        "ideal_first_sq",
-        &format!("Ideal lower bound, first {unit}"),
-        &res.ideal_first_sq,
-    );
+    r.result_json("ideal_first_sq", json!(res.ideal_first_sq));
     r.result_json("goal_days", json!(res.goal_days));
     if let Some(g) = &res.goal {
-        r.result_text("goal", &format!("Time to {} {unit}", goal.count), g);
+        r.result_json("goal", json!(g));
     }
-    r.result(
-        "separative_work_swu",
-        &format!("Separative work for {} {unit}", goal.count),
-        res.separative_work_swu,
-        "kg-SWU",
-    );
-    r.result(
-        "capacity_swu_per_yr",
-        "Capacity at day 0",
-        res.capacity_swu_per_yr,
-        "kg-SWU/yr",
-    );
+    r.result_json("separative_work_swu", json!(res.separative_work_swu));
+    r.result_json("capacity_swu_per_yr", json!(res.capacity_swu_per_yr));
     if let Some(c) = res.final_capacity_swu_per_yr {
-        r.result(
-            "final_capacity_swu_per_yr",
-            "Capacity once all additions are on line",
-            c,
-            "kg-SWU/yr",
-        );
+        r.result_json("final_capacity_swu_per_yr", json!(c));
     }
-    r.result(
-        "stock_limit_sq",
-        &format!("{unit} the stocks give before natural uranium is the limit"),
-        res.stock_limit_sq,
-        unit,
-    );
+    r.result_json("stock_limit_sq", json!(res.stock_limit_sq));
     r.result_json("stock_limit_days", json!(res.stock_limit_days));
-    if let (Some(d), Some(w)) = (res.weapon_days, &res.weapon) {
+    if let (Some(d), Some(_)) = (res.weapon_days, &res.weapon) {
         r.result_json("weapon_days", json!(d));
-        r.result_text(
-            "weapon",
-            "Time to a weapon (fissile material + weaponization)",
-            w,
-        );
+        r.result_json("weapon", json!(res.weapon));
     }
     r.result_json("steps", json!(res.steps));
     r.result_json("production_curve", json!(res.production_curve));
     r.result_json("sq_unit", json!(res.sq_unit));
 
+    r.table(by_step(est));
     r.table(timeline(est));
     let mut curve = Table::new(
         format!(
@@ -168,10 +141,10 @@ pub fn document(est: &RunEstimate) -> Document {
     );
     for p in res.production_curve.iter().skip(1) {
         curve.row(vec![
-            significant(p.sq, 4),
-            significant(p.days, 4),
-            significant(p.days / 7.0, 3),
-            significant(p.days / DAYS_PER_MONTH, 3),
+            human(p.sq),
+            human(p.days),
+            human(p.days / 7.0),
+            human(p.days / DAYS_PER_MONTH),
         ]);
     }
     r.table(curve);
@@ -204,7 +177,7 @@ pub fn document(est: &RunEstimate) -> Document {
 /// The timeline table.
 fn timeline(est: &RunEstimate) -> Table {
     let mut steps = Table::new(
-        "Timeline",
+        "Timeline, every pass",
         &[
             "#",
             "from day",
@@ -216,7 +189,8 @@ fn timeline(est: &RunEstimate) -> Table {
             "tails kg U @ wt-%",
             "kg-SWU",
         ],
-    );
+    )
+    .detail("--timeline full");
     for (i, s) in est.result.steps.iter().enumerate() {
         let feeds: Vec<String> = s
             .feeds
@@ -224,8 +198,8 @@ fn timeline(est: &RunEstimate) -> Table {
             .map(|f| {
                 format!(
                     "{} @ {} ({}, {})",
-                    significant(f.kg_u, 5),
-                    significant(f.wt_pct, 4),
+                    human(f.kg_u),
+                    human(f.wt_pct),
                     f.stock,
                     f.site
                 )
@@ -233,29 +207,25 @@ fn timeline(est: &RunEstimate) -> Table {
             .collect();
         steps.row(vec![
             (i + 1).to_string(),
-            significant(s.start_days, 4),
-            s.end_days
-                .map_or_else(|| "never".into(), |d| significant(d, 4)),
+            human(s.start_days),
+            s.end_days.map_or_else(|| "never".into(), human),
             match s.kind {
-                StepKindName::Capacity => format!(
-                    "{} (+{} kg-SWU/yr)",
-                    s.what,
-                    significant(s.capacity_swu_per_yr, 5)
-                ),
+                StepKindName::Capacity => {
+                    format!("{} (+{} kg-SWU/yr)", s.what, human(s.capacity_swu_per_yr))
+                }
                 StepKindName::Enrichment => s.what.clone(),
             },
             s.cascades.clone(),
             feeds.join("; "),
-            s.product_kg_u
-                .map_or_else(String::new, |p| significant(p, 5)),
+            s.product_kg_u.map_or_else(String::new, human),
             match (s.tails_kg_u, s.tails_wt_pct) {
                 (Some(kg), Some(pct)) => {
-                    format!("{} @ {}", significant(kg, 5), significant(pct, 4))
+                    format!("{} @ {}", human(kg), human(pct))
                 }
                 _ => String::new(),
             },
             if s.kind == StepKindName::Enrichment {
-                significant(s.separative_work_swu, 5)
+                human(s.separative_work_swu)
             } else {
                 String::new()
             },
@@ -277,9 +247,9 @@ fn monte_carlo(r: &mut Document, mc: &MonteCarloResult, count: u32, unit: &str) 
     for x in &mc.percentiles {
         pt.row(vec![
             format!("P{}", x.percentile),
-            x.days.map_or_else(|| "never".into(), |d| significant(d, 4)),
+            x.days.map_or_else(|| "never".into(), human),
             x.days
-                .map_or_else(String::new, |d| significant(d / DAYS_PER_MONTH, 3)),
+                .map_or_else(String::new, |d| human(d / DAYS_PER_MONTH)),
         ]);
     }
     r.table(pt);
@@ -296,8 +266,8 @@ fn monte_carlo(r: &mut Document, mc: &MonteCarloResult, count: u32, unit: &str) 
         .max(1);
     for b in &mc.histogram {
         ht.row(vec![
-            significant(b.low_days, 4),
-            significant(b.high_days, 4),
+            human(b.low_days),
+            human(b.high_days),
             b.count.to_string(),
             "#".repeat(b.count * 40 / max),
         ]);
@@ -320,12 +290,12 @@ fn monte_carlo(r: &mut Document, mc: &MonteCarloResult, count: u32, unit: &str) 
             "swing days",
         ],
     );
-    let f = |d: Option<f64>| d.map_or_else(|| "never".into(), |d| significant(d, 4));
+    let f = |d: Option<f64>| d.map_or_else(|| "never".into(), human);
     for row in &mc.tornado {
         tt.row(vec![
             row.label.clone(),
-            significant(row.low_value, 4),
-            significant(row.high_value, 4),
+            human(row.low_value),
+            human(row.high_value),
             f(row.days_at_low),
             f(row.days_at_high),
             f(row.swing_days()),
@@ -338,4 +308,310 @@ fn monte_carlo(r: &mut Document, mc: &MonteCarloResult, count: u32, unit: &str) 
     r.result_json("provenance", json!(mc.provenance));
     r.result_json("tornado", json!(mc.tornado));
     r.table(tt);
+}
+
+/// The assumption's label for people: each cascade kind of the fixed-cascade model named by its
+/// machine and size (the JSON keeps the model's generic label).
+pub fn assumption_label(key: &str, label: &str, source: &str) -> String {
+    let Some(n) = key.strip_prefix("cascade_hardware.") else {
+        return label.to_string();
+    };
+    let what = match source.strip_prefix("data/cascades/") {
+        Some(rest) => {
+            let file = rest.split(' ').next().unwrap_or(rest);
+            let kind = source
+                .split_once('(')
+                .and_then(|(_, k)| k.split(" cascades").next())
+                .unwrap_or("");
+            format!("{kind} ({file})")
+        }
+        None => source
+            .split(':')
+            .next()
+            .unwrap_or(source)
+            .trim_end_matches(" cascades")
+            .to_string(),
+    };
+    format!("Cascade hardware {n}: {what}")
+}
+
+/// A group of enrichment passes: one step of the enrichment ladder.
+struct Group {
+    label: String,
+    passes: usize,
+    days: f64,
+    first_day: f64,
+    last_day: Option<f64>,
+    feed_kg_u: f64,
+    feed_pct: (f64, f64),
+    product_kg_u: f64,
+    swu: f64,
+}
+
+/// Which step of the ladder a pass belongs to, by its feed and product assays.
+fn step_of(s: &StepResult, goal_pct: f64) -> String {
+    let natural = s
+        .feeds
+        .iter()
+        .any(|f| f.stock.starts_with("natural uranium"));
+    let Some(p) = s.product_wt_pct else {
+        return s.what.clone();
+    };
+    let to = if p >= goal_pct * 0.999 || s.what.contains("goal grade") {
+        format!("to goal grade (≥ {} wt-%)", human(goal_pct))
+    } else if p >= 60.0 {
+        format!("to 60–{} wt-%", human(goal_pct))
+    } else if p >= 20.0 {
+        "to 20–60 wt-%".to_string()
+    } else {
+        "to below 20 wt-%".to_string()
+    };
+    if natural {
+        format!("natural uranium {to} (stocks used up)")
+    } else {
+        format!("stocks {to}")
+    }
+}
+
+/// The enrichment passes grouped by step, in order of their first pass.
+fn groups(est: &RunEstimate) -> Vec<Group> {
+    let goal_pct = est.scenario.goal.product_assay.wt_pct();
+    let mut out: Vec<Group> = Vec::new();
+    for s in est
+        .result
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKindName::Enrichment)
+    {
+        let label = step_of(s, goal_pct);
+        let days = s.end_days.map_or(f64::INFINITY, |e| e - s.start_days);
+        let feed: f64 = s.feeds.iter().map(|f| f.kg_u).sum();
+        let (lo, hi) = s.feeds.iter().fold((f64::INFINITY, 0.0_f64), |(l, h), f| {
+            (l.min(f.wt_pct), h.max(f.wt_pct))
+        });
+        let g = match out.iter_mut().find(|g| g.label == label) {
+            Some(g) => g,
+            None => {
+                out.push(Group {
+                    label,
+                    passes: 0,
+                    days: 0.0,
+                    first_day: s.start_days,
+                    last_day: Some(s.start_days),
+                    feed_kg_u: 0.0,
+                    feed_pct: (f64::INFINITY, 0.0),
+                    product_kg_u: 0.0,
+                    swu: 0.0,
+                });
+                out.last_mut().expect("just pushed")
+            }
+        };
+        g.passes += 1;
+        g.days += days;
+        g.last_day = match (g.last_day, s.end_days) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        };
+        g.feed_kg_u += feed;
+        g.feed_pct = (g.feed_pct.0.min(lo), g.feed_pct.1.max(hi));
+        g.product_kg_u += s.product_kg_u.unwrap_or(0.0);
+        g.swu += s.separative_work_swu;
+    }
+    out
+}
+
+/// A range of assays, e.g. "3.67" or "0.929–11.4".
+fn pct_range((lo, hi): (f64, f64)) -> String {
+    if !lo.is_finite() {
+        String::new()
+    } else if human(lo) == human(hi) {
+        human(lo)
+    } else {
+        format!("{}–{}", human(lo), human(hi))
+    }
+}
+
+/// The timeline by step: capacity at day 0 in one line, each step's passes with totals, the
+/// waiting time between passes (set-up), and capacity added later.
+pub fn by_step(est: &RunEstimate) -> Table {
+    let res = &est.result;
+    let day0: Vec<&StepResult> = res
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKindName::Capacity && s.start_days == 0.0)
+        .collect();
+    let mut t = Table::new(
+        format!(
+            "Timeline by enrichment step (capacity at day 0: {} kg-SWU/yr in {} {}; every pass: --timeline full)",
+            human(day0.iter().map(|s| s.capacity_swu_per_yr).sum()),
+            day0.len(),
+            if day0.len() == 1 {
+                "kind of cascade"
+            } else {
+                "kinds of cascade"
+            }
+        ),
+        &[
+            "step",
+            "passes",
+            "days",
+            "from–to day",
+            "feed kg U @ wt-%",
+            "product kg U",
+            "kg-SWU",
+        ],
+    );
+    let blank = || String::new();
+    for s in res
+        .steps
+        .iter()
+        .filter(|s| s.kind == StepKindName::Capacity && s.start_days > 0.0)
+    {
+        t.row(vec![
+            format!(
+                "capacity +{} kg-SWU/yr: {}",
+                human(s.capacity_swu_per_yr),
+                s.what
+            ),
+            blank(),
+            blank(),
+            human(s.start_days),
+            blank(),
+            blank(),
+            blank(),
+        ]);
+    }
+    let gs = groups(est);
+    for g in &gs {
+        t.row(vec![
+            g.label.clone(),
+            g.passes.to_string(),
+            human(g.days),
+            format!(
+                "{}–{}",
+                human(g.first_day),
+                g.last_day.map_or_else(|| "never".into(), human)
+            ),
+            if g.feed_pct.0.is_finite() {
+                format!("{} @ {}", human(g.feed_kg_u), pct_range(g.feed_pct))
+            } else {
+                String::new()
+            },
+            if g.product_kg_u > 0.0 {
+                human(g.product_kg_u)
+            } else {
+                String::new()
+            },
+            human(g.swu),
+        ]);
+    }
+    let busy: f64 = gs.iter().map(|g| g.days).sum();
+    if let Some(end) = gs
+        .iter()
+        .map(|g| g.last_day)
+        .try_fold(0.0_f64, |a, d| d.map(|d| a.max(d)))
+    {
+        let idle = end - busy;
+        if idle > 1e-9 {
+            t.row(vec![
+                "set-up and waiting between passes".into(),
+                blank(),
+                human(idle),
+                blank(),
+                blank(),
+                blank(),
+                blank(),
+            ]);
+        }
+    }
+    t
+}
+
+/// The answer rows: the headline with its Monte Carlo range, the ideal bound, what dominates the
+/// time, the resources, the state and its date.
+fn answer(r: &mut Document, est: &RunEstimate) {
+    let res = &est.result;
+    let goal = est.scenario.goal;
+    let unit = goal.unit_name();
+    let goal_days = res.goal_days.or(res.first_sq_days);
+    let mut headline = match goal_days {
+        Some(d) => duration(d),
+        None => "never: no capacity comes on line".into(),
+    };
+    if let Some(mc) = &res.monte_carlo {
+        let at = |p: f64| {
+            mc.percentiles
+                .iter()
+                .find(|x| (x.percentile - p).abs() < 1e-9)
+                .map(|x| x.days.map_or_else(|| "never".into(), human))
+        };
+        if let (Some(lo), Some(hi)) = (at(5.0), at(95.0)) {
+            headline.push_str(&format!(
+                "; Monte Carlo 90 % range {lo}–{hi} days ({} samples)",
+                mc.provenance.samples
+            ));
+        }
+    }
+    headline.push_str(&format!(", {} model", res.headline_model));
+    r.answer(&format!("Time to {} {unit}", goal.count), headline);
+    if goal.count > 1 {
+        r.answer(
+            &format!("Time to the first {unit}"),
+            res.first_sq_days.map_or_else(|| "never".into(), duration),
+        );
+    }
+    r.answer(
+        &format!("Ideal lower bound, first {unit}"),
+        res.ideal_first_sq_days.map_or_else(
+            || "never".into(),
+            |d| format!("{} (every machine at rated output, no set-up)", duration(d)),
+        ),
+    );
+    let gs = groups(est);
+    let busy: f64 = gs.iter().map(|g| g.days).sum();
+    let idle = goal_days.map_or(0.0, |d| (d - busy).max(0.0));
+    let top = gs
+        .iter()
+        .filter(|g| g.days.is_finite())
+        .max_by(|a, b| a.days.total_cmp(&b.days));
+    if let (Some(g), Some(total)) = (top, goal_days) {
+        let what = if idle > g.days {
+            format!(
+                "set-up and waiting between passes: {} of {}",
+                duration(idle),
+                duration(total)
+            )
+        } else {
+            format!(
+                "{}: {} of {} ({} {})",
+                g.label,
+                duration(g.days),
+                duration(total),
+                g.passes,
+                if g.passes == 1 { "pass" } else { "passes" }
+            )
+        };
+        r.answer("What takes the time", what);
+    }
+    let mut resources = format!("{} kg-SWU/yr at day 0", human(res.capacity_swu_per_yr));
+    if let Some(c) = res.final_capacity_swu_per_yr {
+        resources.push_str(&format!(", {} kg-SWU/yr once all are on line", human(c)));
+    }
+    resources.push_str(&format!(
+        "; {} kg-SWU for {} {unit}; the stocks give {} {unit} before natural uranium is the limit",
+        human(res.separative_work_swu),
+        goal.count,
+        human(res.stock_limit_sq)
+    ));
+    r.answer("Capacity and material", resources);
+    if let Some(w) = &res.weapon {
+        r.answer("Time to a weapon", w.clone());
+    }
+    r.answer(
+        "State",
+        match &est.state {
+            Some(st) => format!("{}, as of {}", st.data.id, st.data.as_of),
+            None => "none (quick mode)".into(),
+        },
+    );
 }

@@ -4,6 +4,7 @@
 //! tornado table.
 
 use std::hash::{BuildHasher, Hasher};
+use std::str::FromStr;
 
 use breakout::{
     CascadeGroup, Domain, Goal, GoalUnit, GroupStatus, HEADLINE, Param, Scenario, StockEntry,
@@ -13,6 +14,9 @@ use clap::{Args, ValueEnum};
 use enrich::units::{DAYS_PER_MONTH, significant};
 use enrich::{Assay, MachineLibrary};
 
+use serde::{Deserialize, Serialize};
+
+use super::{MonthRange, StockSpec, TypeValue};
 use crate::document::num;
 use crate::error::{AppError, Outcome};
 use crate::states::{self, DEFAULT_STATE, Options};
@@ -21,14 +25,15 @@ use crate::{Answer, Progress};
 mod document;
 mod result;
 
-pub use document::document;
+pub use document::{assumption_label, by_step as timeline_by_step, document};
 pub use result::{
     Assumption, Bin, CurvePoint, DaysRange, FeedResult, MonteCarloResult, Percentile, Provenance,
     RunEstimate, RunResult, StepKindName, StepResult, TornadoRow, estimate,
 };
 
 /// The goal unit on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum GoalArg {
     /// IAEA significant quantity: 25 kg U-235 in HEU.
     Sq,
@@ -37,7 +42,12 @@ pub enum GoalArg {
 }
 
 /// `breakout run`: a breakout estimate.
-#[derive(Debug, Clone, Args)]
+///
+/// JSON (the workbench's `POST /api/breakout`): the flags' names in snake_case, repeatable flags
+/// as lists under their singular name (`"stock": ["408.6@60"]`), missing fields at their
+/// [`Default`], unknown fields refused.
+#[derive(Debug, Clone, PartialEq, Args, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RunArgs {
     /// A bundled state id (e.g. iran-2025-05, jcpoa-2016; see `breakout history`) or a state
     /// file [default: iran-2025-05].
@@ -47,8 +57,9 @@ pub struct RunArgs {
     /// taken from the command line (a file path does that there).
     #[arg(skip)]
     pub state_toml: Option<String>,
-    /// Production model: fixed-cascade (batch recycling through the state's cascades) or ideal
-    /// (least-SWU lower bound).
+    /// Production model: fixed-cascade (batch recycling through the state's cascades), ideal
+    /// (least-SWU lower bound) or optimum (experimental LP schedule; errs slow on long chains from
+    /// natural or low-enriched uranium, --pool-split gives the fast side).
     #[arg(long, default_value = HEADLINE.id())]
     pub model: String,
     /// Goal unit: sq (25 kg U-235 in HEU) or wgu (25 kg U at 90 wt-%).
@@ -65,6 +76,7 @@ pub struct RunArgs {
     pub count: u32,
     /// Only this site's capacity (repeatable; ids such as fep, pfep, fordow, case-insensitive).
     #[arg(long = "site", value_name = "ID")]
+    #[serde(rename = "site")]
     pub sites: Vec<String>,
     /// Ignore stocks above this assay, wt-% U-235.
     #[arg(long, value_name = "WT_PCT")]
@@ -85,22 +97,22 @@ pub struct RunArgs {
     pub setup_idles_hall: bool,
     /// Optimum model: efficiency of a machine type in HEU configurations (product ≥ 20 wt-%),
     /// × rated output (repeatable), e.g. IR-1=0.73; an operating constraint, default none.
-    #[arg(long = "heu-efficiency", value_name = "TYPE=F", value_parser = parse_type_value)]
-    pub heu_efficiency: Vec<(String, f64)>,
+    #[arg(long = "heu-efficiency", value_name = "TYPE=F", value_parser = TypeValue::from_str)]
+    pub heu_efficiency: Vec<TypeValue>,
     /// Optimum model: split each stream between the two assay pools around it (lever rule: the
     /// optimistic bound) instead of keeping it in the pool at or below (the pessimistic bound).
     #[arg(long)]
     pub pool_split: bool,
     /// Efficiency in HEU production of a machine type, × rated output (repeatable), e.g. IR-1=0.7.
-    #[arg(long = "efficiency", value_name = "TYPE=F", value_parser = parse_type_value)]
-    pub efficiency: Vec<(String, f64)>,
+    #[arg(long = "efficiency", value_name = "TYPE=F", value_parser = TypeValue::from_str)]
+    pub efficiency: Vec<TypeValue>,
     /// What-if: separative power of a machine type, kg-SWU/yr per machine (repeatable), e.g.
     /// IR-6=3.5; replaces data/machines.toml's low/central/high with this one value.
-    #[arg(long = "swu-per-machine", value_name = "TYPE=KG_SWU_PER_YR", value_parser = parse_type_value)]
-    pub swu_per_machine: Vec<(String, f64)>,
+    #[arg(long = "swu-per-machine", value_name = "TYPE=KG_SWU_PER_YR", value_parser = TypeValue::from_str)]
+    pub swu_per_machine: Vec<TypeValue>,
     /// Weaponization time after the fissile material, months, e.g. 6..18 (reported separately).
-    #[arg(long, value_name = "LO..HI", value_parser = parse_range)]
-    pub weaponization_months: Option<(f64, f64)>,
+    #[arg(long, value_name = "LO..HI", value_parser = MonthRange::from_str)]
+    pub weaponization_months: Option<MonthRange>,
     /// Monte Carlo samples over the uncertain inputs.
     #[arg(long, value_name = "N")]
     pub samples: Option<usize>,
@@ -111,11 +123,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "SWU_PER_YR", conflicts_with = "state")]
     pub capacity_swu_per_yr: Option<f64>,
     /// Quick mode: machines of a type from data/machines.toml (repeatable), e.g. IR-6=1740.
-    #[arg(long = "machines", value_name = "TYPE=N", value_parser = parse_type_value, conflicts_with = "state")]
-    pub machines: Vec<(String, f64)>,
+    #[arg(long = "machines", value_name = "TYPE=N", value_parser = TypeValue::from_str, conflicts_with = "state")]
+    pub machines: Vec<TypeValue>,
     /// A stock as KG_U@WT_PCT (repeatable), e.g. 408.6@60; added to the state's stocks.
-    #[arg(long = "stock", value_name = "KG_U@WT_PCT", value_parser = super::parse_stock)]
-    pub stocks: Vec<(f64, f64)>,
+    #[arg(long = "stock", value_name = "KG_U@WT_PCT", value_parser = StockSpec::from_str)]
+    #[serde(rename = "stock")]
+    pub stocks: Vec<StockSpec>,
     /// Fix the stock cascade's tails, wt-% U-235 (to reproduce a published estimate).
     #[arg(long, value_name = "WT_PCT", conflicts_with = "max_tails_wt_pct")]
     pub tails_wt_pct: Option<f64>,
@@ -162,39 +175,6 @@ impl Default for RunArgs {
             natural_tails_wt_pct: None,
         }
     }
-}
-
-/// Parses `TYPE=NUMBER`.
-fn parse_type_value(s: &str) -> Result<(String, f64), String> {
-    let expected = "expected TYPE=NUMBER, e.g. IR-6=1740 or IR-1=0.7";
-    let (t, v) = s
-        .split_once('=')
-        .ok_or_else(|| format!("`{s}` has no `=`: {expected}"))?;
-    let v: f64 = v
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{v}` in `{s}` is not a number: {expected}"))?;
-    if !v.is_finite() || v < 0.0 {
-        return Err(format!("`{s}`: the number must be finite and ≥ 0"));
-    }
-    Ok((t.trim().to_string(), v))
-}
-
-/// Parses `LO..HI` months.
-pub(crate) fn parse_range(s: &str) -> Result<(f64, f64), String> {
-    let expected = "expected LO..HI in months, e.g. 6..18";
-    let (lo, hi) = s
-        .split_once("..")
-        .ok_or_else(|| format!("`{s}` has no `..`: {expected}"))?;
-    let lo: f64 = lo
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{lo}`: {expected}"))?;
-    let hi: f64 = hi
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{hi}`: {expected}"))?;
-    Ok((lo, hi))
 }
 
 fn assay(flag: &'static str, pct: f64) -> Result<Assay, AppError> {
@@ -244,8 +224,16 @@ pub fn options(a: &RunArgs) -> Result<Options, AppError> {
         max_feed_wt_pct: a.max_feed_wt_pct,
         no_stocks: a.no_stocks,
         reinstall_cascades_per_month: a.reinstall_cascades_per_month,
-        efficiency: a.efficiency.clone(),
-        swu_per_machine: a.swu_per_machine.clone(),
+        efficiency: a
+            .efficiency
+            .iter()
+            .map(|t| (t.id.clone(), t.value))
+            .collect(),
+        swu_per_machine: a
+            .swu_per_machine
+            .iter()
+            .map(|t| (t.id.clone(), t.value))
+            .collect(),
         tails,
         natural_tails: assay(
             "--natural-tails-wt-pct",
@@ -263,12 +251,36 @@ pub fn resolve(
     a: &RunArgs,
     lib: &MachineLibrary,
 ) -> Result<(Scenario, Option<states::State>), AppError> {
+    // clap enforces these rules on the command line; a request built from JSON is checked here.
+    super::check_pair(
+        "seed",
+        a.seed.is_some(),
+        "samples",
+        a.samples.is_some(),
+        false,
+    )?;
+    super::check_pair(
+        "tails_wt_pct",
+        a.tails_wt_pct.is_some(),
+        "max_tails_wt_pct",
+        a.max_tails_wt_pct.is_some(),
+        true,
+    )?;
+    let has_state = a.state.is_some() || a.state_toml.is_some();
+    super::check_pair(
+        "capacity_swu_per_yr",
+        a.capacity_swu_per_yr.is_some(),
+        "state",
+        has_state,
+        true,
+    )?;
+    super::check_pair("machines", !a.machines.is_empty(), "state", has_state, true)?;
     let opts = options(a)?;
-    for (t, _) in &a.efficiency {
+    for TypeValue { id: t, .. } in &a.efficiency {
         lib.get(t)
             .map_err(|e| AppError::Usage(format!("--efficiency {t}: {e}")))?;
     }
-    for (t, f) in &a.heu_efficiency {
+    for TypeValue { id: t, value: f } in &a.heu_efficiency {
         lib.get(t)
             .map_err(|e| AppError::Usage(format!("--heu-efficiency {t}: {e}")))?;
         if !(f.is_finite() && *f > 0.0 && *f <= 1.0) {
@@ -277,7 +289,7 @@ pub fn resolve(
             )));
         }
     }
-    for (t, _) in &a.swu_per_machine {
+    for TypeValue { id: t, .. } in &a.swu_per_machine {
         lib.get(t)
             .map_err(|e| AppError::Usage(format!("--swu-per-machine {t}: {e}")))?;
     }
@@ -297,7 +309,14 @@ pub fn resolve(
         (states::scenario(&st, lib, &opts)?, Some(st))
     };
     if !a.no_stocks {
-        for (i, &(kg, pct)) in a.stocks.iter().enumerate() {
+        for (
+            i,
+            &StockSpec {
+                kg_u: kg,
+                wt_pct: pct,
+            },
+        ) in a.stocks.iter().enumerate()
+        {
             let x = assay("--stock", pct)?;
             if a.max_feed_wt_pct.is_some_and(|m| pct > m) {
                 continue;
@@ -352,7 +371,7 @@ pub fn resolve(
     sc.optimum.heu_efficiency = a
         .heu_efficiency
         .iter()
-        .map(|(t, f)| {
+        .map(|TypeValue { id: t, value: f }| {
             lib.get(t)
                 .map(|m| (m.id.clone(), *f))
                 .map_err(|e| AppError::Usage(format!("--heu-efficiency {t}: {e}")))
@@ -421,7 +440,7 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
             damage_fraction: none,
         });
     }
-    for (t, n) in &a.machines {
+    for TypeValue { id: t, value: n } in &a.machines {
         let (power, eff, id) = states::machine_inputs(&mut sc, lib, t, opts)
             .map_err(|e| AppError::Usage(format!("--machines {t}: {e}")))?;
         let machines = sc
@@ -553,6 +572,13 @@ mod tests {
             panic!("not a run command")
         };
         assert_eq!(format!("{a:?}"), format!("{:?}", RunArgs::default()));
+    }
+
+    /// An empty JSON object is the bare run too: serde's defaults are clap's.
+    #[test]
+    fn empty_json_is_a_bare_run() {
+        let a: RunArgs = serde_json::from_str("{}").unwrap();
+        assert_eq!(a, RunArgs::default());
     }
 
     /// `--swu-per-machine` replaces the library's triangular range by one value: in quick mode the

@@ -6,8 +6,8 @@
 
 use breakout::montecarlo::{self, RNG_NAME};
 use breakout::{Estimate, Model, Scenario, StepKind, Weaponization};
-use enrich::Assay;
 use enrich::units::{DAYS_PER_MONTH, significant};
+use enrich::{Assay, Days, KgU, Swu};
 use serde::Serialize;
 
 use super::{RunArgs, days_text, resolve, seed_from_os};
@@ -17,27 +17,27 @@ use crate::document::num;
 use crate::error::AppError;
 use crate::states;
 
-// The engine's days, masses and separative work are read through these few conversions only, so
-// that when `Estimate`/`Step` carry typed quantities instead of bare `f64` each is a one-line fix.
+// The engine's typed days, masses and separative work become the result's unit-named numbers
+// through these few conversions only, so each unit is unwrapped in one place.
 
-/// Days from the decision, as the engine gives them.
-fn days(d: f64) -> f64 {
-    d
+/// Days from the decision.
+fn days(d: Days) -> f64 {
+    d.days()
 }
 
 /// Days, or `None` for "never".
-fn opt_days(d: Option<f64>) -> Option<f64> {
+fn opt_days(d: Option<Days>) -> Option<f64> {
     d.map(days)
 }
 
-/// Separative work, kg-SWU (or a capacity, kg-SWU/yr).
-fn swu(x: f64) -> f64 {
-    x
+/// Separative work, kg-SWU.
+fn swu(x: Swu) -> f64 {
+    x.kg_swu()
 }
 
 /// A mass of uranium, kg U.
-fn kg_u(x: f64) -> f64 {
-    x
+fn kg_u(x: KgU) -> f64 {
+    x.kg()
 }
 
 /// An assay, wt-% U-235.
@@ -308,8 +308,8 @@ impl RunEstimate {
             out.extend(kinds.iter().enumerate().map(|(n, h)| Assumption {
                 key: format!("cascade_hardware.{}", n + 1),
                 label: format!("Cascade hardware ({} model)", self.model.id()),
-                value: swu(h.nominal_swu_per_yr),
-                distribution: num(swu(h.nominal_swu_per_yr)),
+                value: h.nominal_swu_per_yr,
+                distribution: num(h.nominal_swu_per_yr),
                 unit: "kg-SWU/yr rated (its weight; idle cascades included)".into(),
                 source: h.label.clone(),
             }));
@@ -354,9 +354,10 @@ fn steps(e: &Estimate) -> Vec<StepResult> {
             },
             what: s.what.clone(),
             cascades: s.cascades.clone(),
-            start_days: days(s.start_days),
+            // A step after one that never ends never starts: infinity, which JSON writes as null.
+            start_days: s.start_days.map_or(f64::INFINITY, days),
             end_days: opt_days(s.end_days),
-            capacity_swu_per_yr: swu(s.capacity_swu_per_yr),
+            capacity_swu_per_yr: s.capacity_swu_per_yr,
             feeds: s
                 .feeds
                 .iter()
@@ -389,7 +390,7 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
         .map_err(|e: breakout::BreakoutError| AppError::Usage(e.to_string()))?;
     let weapon = a
         .weaponization_months
-        .map(|(lo, hi)| Weaponization::new(lo, hi))
+        .map(|super::MonthRange { lo, hi }| Weaponization::new(lo, hi))
         .transpose()
         .map_err(|e| AppError::Usage(e.to_string()))?;
     if a.samples == Some(0) {
@@ -418,8 +419,8 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
     let first = opt_days(e.first_unit_days);
     let ideal_first = opt_days(ideal_first);
     let goal_days = opt_days(e.goal_days);
-    let initial = swu(e.initial_capacity_swu_per_yr);
-    let last = swu(e.final_capacity_swu_per_yr);
+    let initial = e.initial_capacity_swu_per_yr;
+    let last = e.final_capacity_swu_per_yr;
     let weapon_days = weapon.zip(goal_days).map(|(w, d)| {
         let (low, high) = w.weapon_days(d);
         DaysRange { low, high }
@@ -495,7 +496,8 @@ fn monte_carlo(
 ) -> Result<MonteCarloResult, AppError> {
     let engine = AppError::from;
     let report = |done: usize| progress.update("samples", done as u64, n as u64);
-    let sampled = montecarlo::sample_goal_days(est, sc, n, seed, &report);
+    let cancelled = || progress.cancelled();
+    let sampled = montecarlo::sample_goal_days_cancellable(est, sc, n, seed, &report, &cancelled);
     progress.finish();
     let s = montecarlo::summarize(sampled.map_err(engine)?, 20);
     let finite = |d: f64| d.is_finite().then_some(d);

@@ -1,13 +1,14 @@
 //! `breakout swu`: the binary balance and its inverse problems, least-SWU plans from several
 //! stocks, and cost-optimum tails.
 
+mod balance;
+mod cost;
+mod plan;
+
+use std::str::FromStr;
+
 use clap::{ArgGroup, Args, Subcommand, ValueEnum};
-use enrich::balance::{product_yield, tails_assay_for};
-use enrich::cost::optimum_tails;
-use enrich::{
-    Assay, Balance, ChemicalForm, Composition, CompoundMass, FeedPrice, Given, KgU, Plan, Prices,
-    ProductLimit, Stock, Swu, TailsChoice,
-};
+use enrich::{Assay, Balance, ChemicalForm, Composition, CompoundMass, KgU, TailsChoice};
 use serde_json::{Value, json};
 
 use crate::Answer;
@@ -18,17 +19,20 @@ use crate::error::{AppError, Outcome};
 const NATURAL_WT_PCT: f64 = 0.711;
 
 /// `breakout swu`: solve a balance from three assays and one of feed, product, tails or SWU.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct SwuArgs {
     #[command(subcommand)]
     command: Option<SwuCommand>,
 
     #[command(flatten)]
+    #[serde(flatten)]
     balance: BalanceArgs,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 enum SwuCommand {
     /// Least-SWU production from several stocks, each fed at its own point of an ideal cascade.
     Plan(PlanArgs),
@@ -40,7 +44,7 @@ enum SwuCommand {
     Yield(YieldArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("given").required(true).multiple(false).args(["product_kg_u", "feed_kg_u", "tails_kg_u", "swu"])))]
@@ -69,13 +73,14 @@ struct BalanceArgs {
 }
 
 /// How the tails assay is set on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 enum TailsMode {
     /// The tails assay that minimises separative work while the stocks last.
     Optimal,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("tails_spec").required(true).multiple(false).args(["tails_wt_pct", "tails"])))]
@@ -94,7 +99,8 @@ struct TailsArgsSpec {
     max_tails_wt_pct: Option<f64>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(allow_negative_numbers = true)]
 struct PlanArgs {
     /// Product mass, kg U.
@@ -104,13 +110,16 @@ struct PlanArgs {
     #[arg(long, value_name = "WT_PCT")]
     product_wt_pct: f64,
     /// A stock as KG_U@WT_PCT, e.g. 408.6@60 (repeat for several).
-    #[arg(long = "stock", value_name = "KG_U@WT_PCT", required = true, value_parser = super::parse_stock)]
-    stocks: Vec<(f64, f64)>,
+    #[arg(long = "stock", value_name = "KG_U@WT_PCT", required = true, value_parser = super::StockSpec::from_str)]
+    #[serde(rename = "stock")]
+    stocks: Vec<super::StockSpec>,
     #[command(flatten)]
+    #[serde(flatten)]
     tails: TailsArgsSpec,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(allow_negative_numbers = true)]
 #[group(skip)]
 #[command(group(ArgGroup::new("feed_price").required(true).multiple(false).args(["feed_usd_per_kg_u", "usd_per_lb_u3o8"])))]
@@ -138,7 +147,8 @@ struct CostArgs {
     product_kg_u: Option<f64>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(allow_negative_numbers = true)]
 struct TailsArgs {
     /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
@@ -155,7 +165,8 @@ struct TailsArgs {
     product_kg_u: f64,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[command(allow_negative_numbers = true)]
 struct YieldArgs {
     /// Feed assay, wt-% U-235 [default: 0.711, natural uranium].
@@ -171,17 +182,18 @@ struct YieldArgs {
     #[arg(long, value_name = "KG_U")]
     feed_kg_u: f64,
     #[command(flatten)]
+    #[serde(flatten)]
     tails: TailsArgsSpec,
 }
 
 /// Runs `breakout swu ...`.
 pub fn run(args: SwuArgs) -> Answer {
     let report = match args.command {
-        None => balance(args.balance)?,
-        Some(SwuCommand::Plan(a)) => plan(a)?,
-        Some(SwuCommand::Cost(a)) => cost(a)?,
-        Some(SwuCommand::Tails(a)) => tails(a)?,
-        Some(SwuCommand::Yield(a)) => yield_(a)?,
+        None => balance::balance(args.balance)?,
+        Some(SwuCommand::Plan(a)) => plan::plan(a)?,
+        Some(SwuCommand::Cost(a)) => cost::cost(a)?,
+        Some(SwuCommand::Tails(a)) => balance::tails(a)?,
+        Some(SwuCommand::Yield(a)) => balance::yield_(a)?,
     };
     Ok((report, Outcome::Success))
 }
@@ -295,54 +307,13 @@ fn balance_results(r: &mut Document, b: &Balance) {
     );
 }
 
-fn balance(a: BalanceArgs) -> Result<Document, AppError> {
-    let mut r = Document::new(
-        "swu",
-        "Enrichment balance (ideal cascade, value function V(x) = (2x-1)ln(x/(1-x)))",
-    );
-    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
-    let xp = assay_input(
-        &mut r,
-        "product_wt_pct",
-        "Product assay",
-        a.product_wt_pct.unwrap_or_default(),
-    )?;
-    let xt = assay_input(
-        &mut r,
-        "tails_wt_pct",
-        "Tails assay",
-        a.tails_wt_pct.unwrap_or_default(),
-    )?;
-    let given = match (a.product_kg_u, a.feed_kg_u, a.tails_kg_u, a.swu) {
-        (Some(p), ..) => {
-            r.input("product_kg_u", "Product", p, "kg U", false);
-            Given::Product(mass("product mass", p)?)
-        }
-        (_, Some(f), ..) => {
-            r.input("feed_kg_u", "Feed", f, "kg U", false);
-            Given::Feed(mass("feed mass", f)?)
-        }
-        (_, _, Some(t), _) => {
-            r.input("tails_kg_u", "Tails", t, "kg U", false);
-            Given::Tails(mass("tails mass", t)?)
-        }
-        (_, _, _, Some(s)) => {
-            r.input("separative_work_swu", "Separative work", s, "kg-SWU", false);
-            Given::Swu(Swu::new(s)?)
-        }
-        _ => {
-            return Err(AppError::Usage(
-                "give one of --product-kg-u, --feed-kg-u, --tails-kg-u, --swu".into(),
-            ));
-        }
-    };
-    let b = Balance::solve(xf, xp, xt, given)?;
-    balance_results(&mut r, &b);
-    Ok(r)
-}
-
 /// Resolves the tails flags into a [`TailsChoice`], recording them as inputs.
 fn tails_choice(r: &mut Document, t: &TailsArgsSpec) -> Result<TailsChoice, AppError> {
+    // clap enforces these rules on the command line; a request built from JSON is checked here.
+    super::exactly_one(&[
+        ("tails_wt_pct", t.tails_wt_pct.is_some()),
+        ("tails", t.tails.is_some()),
+    ])?;
     if let Some(pct) = t.tails_wt_pct {
         if t.min_tails_wt_pct.is_some() || t.max_tails_wt_pct.is_some() {
             return Err(AppError::Usage(
@@ -385,250 +356,4 @@ fn tails_choice(r: &mut Document, t: &TailsArgsSpec) -> Result<TailsChoice, AppE
         )));
     }
     Ok(TailsChoice::Optimal { floor, ceiling })
-}
-
-fn plan(a: PlanArgs) -> Result<Document, AppError> {
-    let mut r = Document::new(
-        "swu plan",
-        "Least-SWU plan from several stocks (ideal cascade, each stock fed at its matching assay)",
-    );
-    r.input("product_kg_u", "Product", a.product_kg_u, "kg U", false);
-    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
-    let mut stocks = Vec::new();
-    for &(kg, pct) in &a.stocks {
-        let assay = Assay::named_wt_pct("stock assay", pct)?;
-        stocks.push(Stock {
-            mass: mass("stock mass", kg)?,
-            assay,
-        });
-    }
-    let shown: Vec<String> = a
-        .stocks
-        .iter()
-        .map(|(kg, pct)| format!("{} kg U @ {} wt-%", num(*kg), num(*pct)))
-        .collect();
-    r.input_value(
-        "stocks",
-        "Stocks",
-        json!(
-            a.stocks
-                .iter()
-                .map(|(kg, pct)| json!({"kg_u": kg, "wt_pct": pct}))
-                .collect::<Vec<_>>()
-        ),
-        shown.join(", "),
-    );
-    let tails = tails_choice(&mut r, &a.tails)?;
-    let plan = Plan::least_swu(mass("product mass", a.product_kg_u)?, xp, &stocks, tails)?;
-    let binding = match plan.binding {
-        enrich::plan::TailsBinding::Fixed => "fixed",
-        enrich::plan::TailsBinding::StocksExhausted => "stocks exhausted",
-        enrich::plan::TailsBinding::Ceiling => "at ceiling",
-    };
-    r.result(
-        "separative_work_swu",
-        "Separative work",
-        plan.separative_work.kg_swu(),
-        "kg-SWU",
-    )
-    .result(
-        "tails_wt_pct",
-        "Tails assay",
-        plan.tails_assay.wt_pct(),
-        "wt-% U-235",
-    )
-    .result_text("tails_binding", "Tails set by", binding)
-    .result("feed_kg_u", "Feed drawn", plan.feed.kg(), "kg U")
-    .result("product_kg_u", "Product", plan.product.kg(), "kg U")
-    .result("tails_kg_u", "Tails", plan.tails.kg(), "kg U");
-    let mut t = Table::new(
-        "Draws",
-        &[
-            "stock",
-            "wt-% U-235",
-            "available kg U",
-            "drawn kg U",
-            "drawn %",
-        ],
-    );
-    let mut draws = Vec::new();
-    for (i, d) in plan.draws.iter().enumerate() {
-        let frac = d.drawn.kg() / d.stock.mass.kg();
-        t.row(vec![
-            format!("{}", i + 1),
-            num(d.stock.assay.wt_pct()),
-            num(d.stock.mass.kg()),
-            num(d.drawn.kg()),
-            num(100.0 * frac),
-        ]);
-        draws.push(json!({
-            "stock": i + 1, "wt_pct": d.stock.assay.wt_pct(), "available_kg_u": d.stock.mass.kg(),
-            "kg_u": d.drawn.kg(), "fraction_drawn": frac,
-        }));
-    }
-    r.result_json("draws", Value::Array(draws)).table(t);
-    if plan.binding == enrich::plan::TailsBinding::StocksExhausted {
-        r.note("every stock above the tails assay is drawn in full: with free tails, more feed always saves separative work");
-    }
-    Ok(r)
-}
-
-fn cost(a: CostArgs) -> Result<Document, AppError> {
-    let mut r = Document::new("swu cost", "Cost-optimum tails assay");
-    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
-    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
-    let feed = match (
-        a.feed_usd_per_kg_u,
-        a.usd_per_lb_u3o8,
-        a.conversion_usd_per_kg_u,
-    ) {
-        (Some(p), ..) => {
-            r.input("feed_usd_per_kg_u", "Feed price", p, "USD/kg U", false);
-            FeedPrice::UsdPerKgU(p)
-        }
-        (None, Some(y), Some(c)) => {
-            r.input(
-                "usd_per_lb_u3o8",
-                "Yellowcake price",
-                y,
-                "USD/lb U3O8",
-                false,
-            )
-            .input(
-                "conversion_usd_per_kg_u",
-                "Conversion price",
-                c,
-                "USD/kg U",
-                false,
-            );
-            FeedPrice::Yellowcake {
-                usd_per_lb_u3o8: y,
-                conversion_usd_per_kg_u: c,
-            }
-        }
-        _ => {
-            return Err(AppError::Usage(
-                "give --feed-usd-per-kg-u, or --usd-per-lb-u3o8 with --conversion-usd-per-kg-u"
-                    .into(),
-            ));
-        }
-    };
-    r.input(
-        "usd_per_swu",
-        "SWU price",
-        a.usd_per_swu,
-        "USD/kg-SWU",
-        false,
-    );
-    let p = a.product_kg_u.unwrap_or(1.0);
-    r.input(
-        "product_kg_u",
-        "Product",
-        p,
-        "kg U",
-        a.product_kg_u.is_none(),
-    );
-    let opt = optimum_tails(
-        xf,
-        xp,
-        Prices {
-            feed,
-            usd_per_swu: a.usd_per_swu,
-        },
-    )?;
-    let b = Balance::from_product(xf, xp, opt.tails_assay, mass("product mass", p)?)?;
-    r.result(
-        "tails_wt_pct",
-        "Optimum tails assay",
-        opt.tails_assay.wt_pct(),
-        "wt-% U-235",
-    )
-    .result(
-        "feed_price_usd_per_kg_u",
-        "Feed price used",
-        opt.feed_usd_per_kg_u,
-        "USD/kg U",
-    )
-    .result(
-        "feed_cost_usd_per_kg_product",
-        "Feed cost",
-        opt.feed_cost_usd_per_kg_product,
-        "USD/kg U product",
-    )
-    .result(
-        "swu_cost_usd_per_kg_product",
-        "Enrichment cost",
-        opt.swu_cost_usd_per_kg_product,
-        "USD/kg U product",
-    )
-    .result(
-        "total_usd_per_kg_product",
-        "Total cost",
-        opt.total_usd_per_kg_product(),
-        "USD/kg U product",
-    )
-    .result(
-        "total_usd",
-        "Total cost of the product",
-        opt.total_usd_per_kg_product() * p,
-        "USD",
-    );
-    balance_results(&mut r, &b);
-    r.note("the optimum condition c_F/c_SWU = V(x_F) - V(x_T) - (x_F - x_T)V'(x_T) does not depend on the product assay");
-    Ok(r)
-}
-
-fn tails(a: TailsArgs) -> Result<Document, AppError> {
-    let mut r = Document::new("swu tails", "Tails assay from feed and product masses");
-    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
-    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
-    r.input("feed_kg_u", "Feed", a.feed_kg_u, "kg U", false)
-        .input("product_kg_u", "Product", a.product_kg_u, "kg U", false);
-    let (f, p) = (
-        mass("feed mass", a.feed_kg_u)?,
-        mass("product mass", a.product_kg_u)?,
-    );
-    let xt = tails_assay_for(f, xf, p, xp)?;
-    let b = Balance::solve(xf, xp, xt, Given::Feed(f))?;
-    balance_results(&mut r, &b);
-    Ok(r)
-}
-
-fn yield_(a: YieldArgs) -> Result<Document, AppError> {
-    let mut r = Document::new(
-        "swu yield",
-        "Most product from an SWU budget and a feed stock",
-    );
-    let xf = feed_assay(&mut r, a.feed_wt_pct)?;
-    let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
-    r.input(
-        "swu_budget_swu",
-        "Separative work available",
-        a.swu,
-        "kg-SWU",
-        false,
-    )
-    .input(
-        "feed_stock_kg_u",
-        "Feed available",
-        a.feed_kg_u,
-        "kg U",
-        false,
-    );
-    let tails = tails_choice(&mut r, &a.tails)?;
-    let y = product_yield(
-        xf,
-        xp,
-        tails,
-        Swu::new(a.swu)?,
-        mass("feed stock", a.feed_kg_u)?,
-    )?;
-    let limit = match y.limit {
-        ProductLimit::SeparativeWork => "separative work (feed left over)",
-        ProductLimit::Feed => "feed (separative work left over)",
-        ProductLimit::Both => "both (tails assay floats to use both up)",
-    };
-    r.result_text("limited_by", "Limited by", limit);
-    balance_results(&mut r, &y.balance);
-    Ok(r)
 }

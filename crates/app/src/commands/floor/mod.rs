@@ -9,20 +9,28 @@
 //! Every change is listed. The two numbers are the headline model's time to the goal from that
 //! state with permitted capacity only, and with stored and idle cascades reinstalled at a rate.
 
+mod document;
+mod result;
+
+pub use document::{run_compare, run_floor};
+pub use result::{
+    CompareResult, FloorEstimate, FloorPoint, FloorResult, Position, WeaponDays, compare,
+    floor_estimate,
+};
+
 use breakout::date::Date;
 use breakout::deal::{ClauseKind, Deal, MachineScope, Sites, StockLimit};
-use breakout::{Estimate, HEADLINE, MachineStatus, Weaponization};
+use breakout::{Estimate, HEADLINE, MachineStatus};
 use clap::{Args, ValueEnum};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass};
-use serde_json::{Value, json};
 
-use super::deal::parse_date;
+use std::str::FromStr;
+
+use super::MonthRange;
 use super::run::{self, GoalArg};
-use crate::Answer;
 use crate::data::bundled_machines;
-use crate::deals::load;
-use crate::document::{Document, Table, num};
-use crate::error::{AppError, Outcome};
+use crate::document::num;
+use crate::error::AppError;
 use crate::states::{self, CascadeRecord, ParamRecord, State, StateFile, StockRecord};
 
 /// Reinstallation rate if the deal is broken, cascades per month: Iran deployed 3,226 machines
@@ -31,7 +39,8 @@ pub const DEFAULT_REINSTALL_CASCADES_PER_MONTH: f64 = 6.3;
 const REINSTALL_SOURCE: &str = "6.3 cascades/month: 3,226 machines in 19 cascades deployed 27 May–29 Aug 2024 (IAEA, via [D7] and ISIS [S14]; iran-program.md §2.2)";
 
 /// Options shared by `deal floor` and `deal compare`.
-#[derive(Debug, Clone, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct FloorOptions {
     /// Goal unit: sq (25 kg U-235 in HEU) or wgu (25 kg U at 90 wt-%).
     #[arg(long, value_enum, default_value_t = GoalArg::Sq)]
@@ -40,13 +49,29 @@ pub struct FloorOptions {
     #[arg(long, value_name = "R")]
     pub reinstall_cascades_per_month: Option<f64>,
     /// Weaponization after the fissile material, months, e.g. 6..18 (reported separately).
-    #[arg(long, value_name = "LO..HI", value_parser = run::parse_range)]
-    pub weaponization_months: Option<(f64, f64)>,
+    #[arg(long, value_name = "LO..HI", value_parser = MonthRange::from_str)]
+    pub weaponization_months: Option<MonthRange>,
+}
+
+/// No deal-floor flags: clap's defaults (one significant quantity, the 2024 reinstallation pace,
+/// no weaponization time).
+impl Default for FloorOptions {
+    fn default() -> Self {
+        FloorOptions {
+            goal: GoalArg::Sq,
+            reinstall_cascades_per_month: None,
+            weaponization_months: None,
+        }
+    }
 }
 
 /// Which series a floor prints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Series {
+    #[default]
     /// One point per year of the deal's life (dated deals).
     Yearly,
     /// Only the date given (or the deal's start).
@@ -473,255 +498,41 @@ pub fn floor(deal: &Deal, base: &State, date: Date, o: &FloorOptions) -> Result<
     })
 }
 
-fn days(d: Option<f64>) -> String {
-    d.map_or("never".into(), |d| {
-        format!(
-            "{} days ({} months)",
-            num(d),
-            num(d / enrich::units::DAYS_PER_MONTH)
-        )
-    })
-}
-
-fn opt(d: Option<f64>) -> Value {
-    d.map_or(Value::Null, |v| json!(v))
-}
-
-/// `breakout deal floor`.
-pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &FloorOptions) -> Answer {
-    let deal = load(deal_arg)?;
-    let base = base_state(&deal)?;
-    let base_date: Date = base
-        .data
-        .as_of
-        .parse()
-        .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))?;
-    let date = match date {
-        Some(d) => parse_date("--date", &d)?,
-        None => start_date(&deal, base_date),
-    };
-    let weapon = o
-        .weaponization_months
-        .map(|(lo, hi)| Weaponization::new(lo, hi))
-        .transpose()
-        .map_err(|e| AppError::Usage(e.to_string()))?;
-    let f = floor(&deal, &base, date, o)?;
-    let rate = o
-        .reinstall_cascades_per_month
-        .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH);
-    let mut r = Document::new(
-        "deal floor",
-        format!("Breakout floor of {} on {}", deal.name, date),
-    );
-    r.input_value("deal", "Deal", json!(deal.id), deal.id.clone())
-        .input_value("date", "Date", json!(date.to_string()), date.to_string())
-        .input_value(
-            "base_state",
-            "Facility state the limits apply to",
-            json!(f.base),
-            f.base.clone(),
-        )
-        .input_value(
-            "goal",
-            "Goal",
-            json!(f.broken.goal.describe()),
-            f.broken.goal.describe(),
-        )
-        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe())
-        .input(
-            "reinstall_cascades_per_month",
-            "Reinstallation if broken",
-            rate,
-            "cascades/month",
-            o.reinstall_cascades_per_month.is_none(),
-        );
-    r.result_text(
-        "permitted_first_sq_days",
-        "Breakout with permitted capacity only (deal holds)",
-        &days(f.permitted.first_unit_days),
-    )
-    .result_json("permitted_first_sq_days", opt(f.permitted.first_unit_days))
-    .result_text(
-        "first_sq_days",
-        "Breakout if the deal is broken that day (reinstalling)",
-        &days(f.broken.first_unit_days),
-    )
-    .result_json("first_sq_days", opt(f.broken.first_unit_days))
-    .result(
-        "permitted_capacity_swu_per_yr",
-        "Permitted capacity",
-        f.permitted.initial_capacity_swu_per_yr,
-        "kg-SWU/yr",
-    )
-    .result(
-        "capacity_if_broken_swu_per_yr",
-        "Capacity once everything is reinstalled",
-        f.broken.final_capacity_swu_per_yr,
-        "kg-SWU/yr",
-    );
-    if let Some(w) = weapon
-        && let Some(d) = f.broken.first_unit_days
-    {
-        let (lo, hi) = w.weapon_days(d);
-        r.result_text(
-            "weapon_if_broken",
-            "Time to a weapon if broken (separate range)",
-            &format!("{}–{} days", num(lo), num(hi)),
-        );
-        r.result_json("weapon_days", json!({"low": lo, "high": hi}));
-    }
-    let mut t = Table::new("What the deal changes in the base state", &["change"]);
-    for c in &f.changes {
-        t.row(vec![c.clone()]);
-    }
-    r.result_json("changes", json!(f.changes)).table(t);
-    let mut steps = Table::new(
-        "Timeline if broken (fixed-cascade model; `breakout run` shows the cascades)",
-        &["from day", "to day", "step"],
-    );
-    for s in f.broken.steps.iter().take(30) {
-        steps.row(vec![
-            num(s.start_days),
-            s.end_days.map_or("never".into(), num),
-            s.what.clone(),
-        ]);
-    }
-    r.table(steps);
-    // The deal's life: yearly until every dated limit has ended.
-    if series == Series::Yearly
-        && let Some(end) = end_date(&deal)
-    {
-        let mut t = Table::new(
-            "Over the deal's life (limits sunset)",
-            &["date", "deal holds, days", "if broken, days"],
-        );
-        let mut rows = Vec::new();
-        let mut d = date;
-        while d <= end {
-            let fl = floor(&deal, &base, d, o)?;
-            t.row(vec![
-                d.to_string(),
-                fl.permitted.first_unit_days.map_or("never".into(), num),
-                fl.broken.first_unit_days.map_or("never".into(), num),
-            ]);
-            rows.push(json!({"date": d.to_string(), "permitted_first_sq_days": opt(fl.permitted.first_unit_days), "first_sq_days": opt(fl.broken.first_unit_days)}));
-            d = d.plus(1, 0, 0);
-        }
-        r.result_json("series", Value::Array(rows)).table(t);
-    }
-    r.note(format!("reinstallation default: {REINSTALL_SOURCE}"));
-    r.note(format!(
-        "deal holds: {}; if broken: {}",
-        days(f.permitted.first_unit_days),
-        days(f.broken.first_unit_days)
-    ));
-    Ok((r, Outcome::Success))
-}
-
-/// `breakout deal compare DEAL...`: the floors side by side, with "no deal" (the latest state as
-/// it is) and the post-strike state for reference.
-pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
-    let weapon = o
-        .weaponization_months
-        .map(|(lo, hi)| Weaponization::new(lo, hi))
-        .transpose()
-        .map_err(|e| AppError::Usage(e.to_string()))?;
-    let lib = bundled_machines()?;
-    let mut r = Document::new(
-        "deal compare",
-        "Deals side by side: breakout floor and breakout if broken",
-    );
-    r.input_value("deals", "Deals", json!(deals), deals.join(", "))
-        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe());
-    let mut t = Table::new(
-        "Time to the goal (days; months in brackets)",
-        &[
-            "position",
-            "clauses (numeric / text)",
-            "deal holds",
-            "if broken",
-            "time to a weapon if broken",
-        ],
-    );
-    let mut rows = Vec::new();
-    let fmt = |d: Option<f64>| {
-        d.map_or("never".into(), |d| {
-            format!("{} ({})", num(d), num(d / enrich::units::DAYS_PER_MONTH))
-        })
-    };
-    let weapon_text = |d: Option<f64>| match (weapon, d) {
-        (Some(w), Some(d)) => {
-            let (lo, hi) = w.weapon_days(d);
-            format!("{}–{} days", num(lo), num(hi))
-        }
-        _ => "—".into(),
-    };
-    for id in deals {
-        let deal = load(id)?;
-        let base = base_state(&deal)?;
-        let base_date: Date = base
-            .data
-            .as_of
-            .parse()
-            .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))?;
-        let f = floor(&deal, &base, start_date(&deal, base_date), o)?;
-        let numeric = deal
-            .clauses
-            .iter()
-            .filter(|c| !matches!(c.kind, ClauseKind::Text))
-            .count();
-        t.row(vec![
-            deal.id.clone(),
-            format!("{numeric} / {}", deal.clauses.len() - numeric),
-            fmt(f.permitted.first_unit_days),
-            fmt(f.broken.first_unit_days),
-            weapon_text(f.broken.first_unit_days),
-        ]);
-        rows.push(json!({
-            "position": deal.id, "name": deal.name, "date": f.date.to_string(), "base_state": f.base,
-            "permitted_first_sq_days": opt(f.permitted.first_unit_days),
-            "first_sq_days": opt(f.broken.first_unit_days), "changes": f.changes,
-        }));
-    }
-    // References: no deal (the latest state as it is) and the strikes.
-    let args = run::RunArgs {
-        goal: o.goal,
-        ..Default::default()
-    };
-    for (label, state) in [
-        ("no deal (iran-2025-05 as it is)", "iran-2025-05"),
-        ("after the June 2025 strikes", "iran-2025-06-strikes"),
-    ] {
-        let st = states::load(state)?;
-        let opts = run::options(&args)?;
-        let sc = states::scenario(&st, &lib, &opts)?;
-        let e = HEADLINE
-            .prepare(&sc)
-            .and_then(|m| m.estimate(&sc.central_values()))
-            .map_err(AppError::from)?;
-        t.row(vec![
-            label.into(),
-            "—".into(),
-            fmt(e.first_unit_days),
-            fmt(e.first_unit_days),
-            weapon_text(e.first_unit_days),
-        ]);
-        rows.push(json!({"position": label, "state": state, "permitted_first_sq_days": opt(e.first_unit_days), "first_sq_days": opt(e.first_unit_days)}));
-    }
-    r.result_json("positions", Value::Array(rows)).table(t);
-    r.note("each deal at its start (Implementation Day for the JCPOA; for the 2025 proposals, the base state's date, since their start is unspecified); `deal floor DEAL` shows the changes, the timeline and the series over the deal's life");
-    r.note(format!(
-        "if broken: stored and idle cascades reinstalled at {} cascades/month ({REINSTALL_SOURCE})",
-        num(o
-            .reinstall_cascades_per_month
-            .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH))
-    ));
-    Ok((r, Outcome::Success))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deals::load;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(subcommand)]
+        command: crate::Request,
+    }
+
+    /// `FloorOptions::default()` is what `breakout deal compare` without flags parses to, and
+    /// what a request without those fields reads as.
+    #[test]
+    fn default_is_a_bare_compare() {
+        let cli = <Cli as clap::Parser>::try_parse_from(["breakout", "deal", "compare"]).unwrap();
+        let json = serde_json::to_value(&cli.command).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"deal": {"command": {"compare": {
+                "deals": [],
+                "goal": "sq",
+                "reinstall_cascades_per_month": null,
+                "weaponization_months": null,
+            }}}})
+        );
+        let d = serde_json::to_value(FloorOptions::default()).unwrap();
+        assert_eq!(
+            d,
+            serde_json::json!({"goal": "sq", "reinstall_cascades_per_month": null, "weaponization_months": null})
+        );
+        let back: crate::Request =
+            serde_json::from_str(r#"{"deal": {"command": {"compare": {}}}}"#).unwrap();
+        assert_eq!(serde_json::to_value(&back).unwrap(), json);
+    }
 
     fn operating(st: &StateFile, machine: &str, site: &str) -> f64 {
         st.sites

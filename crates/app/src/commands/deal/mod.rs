@@ -1,5 +1,8 @@
 //! `breakout deal`: deals as data — list them, show their clauses and windows.
 
+pub mod check;
+mod history;
+
 use breakout::date::Date;
 use breakout::deal::{ClauseKind, Deal, InForce, MachineScope, Sites, StockLimit};
 use clap::{Args, Subcommand};
@@ -9,12 +12,11 @@ use crate::Answer;
 use crate::deals::{BUNDLED, load};
 use crate::document::{Document, Table, num};
 use crate::error::{AppError, Outcome};
-use crate::histories::{STOCKPILE_CSV, stockpile_from_csv};
-use crate::states;
-use breakout::deal::compliance::{Facts, Finding, Verdict, check};
+use breakout::deal::compliance::Verdict;
 
 /// `breakout deal ...`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DealArgs {
     /// Which deal subcommand.
     #[command(subcommand)]
@@ -22,7 +24,8 @@ pub struct DealArgs {
 }
 
 /// A `breakout deal` subcommand, with its arguments.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Subcommand, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub enum DealCommand {
     /// List the bundled deals.
     List,
@@ -47,18 +50,22 @@ pub enum DealCommand {
         date: Option<String>,
         /// Also compute one point per year of the deal's life (dated deals).
         #[arg(long, value_enum, default_value_t = super::floor::Series::Yearly)]
+        #[serde(default)]
         series: super::floor::Series,
         /// Goal, reinstallation rate and weaponization.
         #[command(flatten)]
+        #[serde(flatten)]
         options: super::floor::FloorOptions,
     },
     /// Deals side by side: breakout floor and breakout if broken, with "no deal" and the
     /// post-strike state for reference.
     Compare {
         /// Bundled deal ids or deal files [default: the four bundled deals].
+        #[serde(default)]
         deals: Vec<String>,
         /// Goal, reinstallation rate and weaponization.
         #[command(flatten)]
+        #[serde(flatten)]
         options: super::floor::FloorOptions,
     },
     /// Check every bundled state and the stockpile history: when each limit was first exceeded.
@@ -256,9 +263,9 @@ pub fn run(args: DealArgs) -> Answer {
             r
         }
         DealCommand::Check { deal, state, date } => {
-            return check_state(&load(&deal)?, &state, date);
+            return check::check_state(&deal, &state, date.as_deref());
         }
-        DealCommand::History { deal } => history(&load(&deal)?)?,
+        DealCommand::History { deal } => history::history(&load(&deal)?)?,
         DealCommand::Floor {
             deal,
             date,
@@ -311,230 +318,4 @@ fn found_text(v: &Verdict) -> String {
         Verdict::Unverifiable { reason } => reason.clone(),
         Verdict::NotInForce | Verdict::TextOnly => String::new(),
     }
-}
-
-fn finding_json(deal: &Deal, f: &Finding) -> Value {
-    let c = &deal.clauses[f.clause];
-    let (value, limit, unit, excess) = match &f.verdict {
-        Verdict::Complies { value, limit, unit } => (Some(*value), Some(*limit), Some(*unit), None),
-        Verdict::Violates { value, limit, unit } => {
-            (Some(*value), Some(*limit), Some(*unit), Some(value - limit))
-        }
-        _ => (None, None, None, None),
-    };
-    json!({
-        "clause": c.id, "reference": c.reference, "requires": limit_text(&c.kind),
-        "verdict": verdict_name(&f.verdict), "in_force": in_force_text(f.in_force),
-        "value": value, "limit": limit, "unit": unit, "excess": excess,
-        "reason": match &f.verdict { Verdict::Unverifiable { reason } => Some(reason.clone()), _ => None },
-        "source": c.source,
-    })
-}
-
-fn check_state(deal: &Deal, state_arg: &str, date: Option<String>) -> Answer {
-    let state = states::load(state_arg)?;
-    let facts = states::facts(&state)?;
-    let date = match date {
-        Some(d) => parse_date("--date", &d)?,
-        None => facts.date,
-    };
-    let findings = check(deal, &facts, date);
-    let mut r = Document::new(
-        "deal check",
-        format!("{} — against {}", deal.name, state.data.title),
-    );
-    r.input_value("deal", "Deal", json!(deal.id), deal.id.clone())
-        .input_value(
-            "state",
-            "State",
-            json!(state.data.id),
-            format!(
-                "{} ({}, as of {})",
-                state.data.id, state.file, state.data.as_of
-            ),
-        )
-        .input_value(
-            "date",
-            "Checked on",
-            json!(date.to_string()),
-            date.to_string(),
-        );
-    let count = |name: &str| {
-        findings
-            .iter()
-            .filter(|f| verdict_name(&f.verdict) == name)
-            .count()
-    };
-    let violations = count("violates");
-    r.result("violations", "Clauses violated", violations as f64, "")
-        .result(
-            "complies",
-            "Clauses complied with",
-            count("complies") as f64,
-            "",
-        )
-        .result(
-            "unverifiable",
-            "Clauses that cannot be verified from the state",
-            count("cannot be verified") as f64,
-            "",
-        )
-        .result(
-            "not_in_force",
-            "Clauses not in force that day",
-            count("not in force") as f64,
-            "",
-        )
-        .result(
-            "text_only",
-            "Clauses without a number (shown, not checked)",
-            count("text only") as f64,
-            "",
-        );
-    let mut t = Table::new(
-        "Findings (every clause, in the deal's order)",
-        &["clause", "requires", "verdict", "found", "reference"],
-    );
-    for f in &findings {
-        let c = &deal.clauses[f.clause];
-        t.row(vec![
-            c.id.clone(),
-            limit_text(&c.kind),
-            verdict_name(&f.verdict).into(),
-            found_text(&f.verdict),
-            c.reference.clone(),
-        ]);
-    }
-    r.result_json(
-        "findings",
-        Value::Array(findings.iter().map(|f| finding_json(deal, f)).collect()),
-    )
-    .table(t);
-    if findings.iter().any(|f| f.in_force == InForce::Assumed) {
-        r.note("this deal's start date is unspecified: its clauses are taken to be in force on the day checked");
-    }
-    r.note("uncertain state figures are checked at their central value; cascades under construction are not counted as installed; the state files carry no R&D or manufacturing records, so those clauses cannot be verified from them");
-    let outcome = if violations > 0 {
-        Outcome::Finding
-    } else {
-        Outcome::Success
-    };
-    Ok((r, outcome))
-}
-
-/// One dated set of facts for the history: a bundled state or a row of the stockpile history.
-struct Dated {
-    label: String,
-    source: String,
-    /// The stock figure is a lower bound ("more than").
-    lower_bound: bool,
-    facts: Facts,
-}
-
-fn history(deal: &Deal) -> Result<Document, AppError> {
-    let mut timeline = Vec::new();
-    for (id, _) in states::BUNDLED {
-        let st = states::load(id)?;
-        timeline.push(Dated {
-            label: format!("state {id}"),
-            source: st.data.title.clone(),
-            lower_bound: false,
-            facts: states::facts(&st)?,
-        });
-    }
-    for e in stockpile_from_csv(STOCKPILE_CSV, "data/histories/iran-stockpile.csv")? {
-        timeline.push(Dated {
-            label: format!("stockpile report {}", e.label),
-            source: e.source,
-            lower_bound: e.lower_bound,
-            facts: e.facts,
-        });
-    }
-    timeline.sort_by_key(|d| d.facts.date);
-    let mut r = Document::new(
-        "deal history",
-        format!("{}: when each limit was first exceeded", deal.name),
-    );
-    r.input_value("deal", "Deal", json!(deal.id), deal.id.clone())
-        .input_value(
-            "timeline",
-            "Checked against",
-            json!(
-                timeline
-                    .iter()
-                    .map(|d| json!({"date": d.facts.date.to_string(), "what": d.label}))
-                    .collect::<Vec<_>>()
-            ),
-            format!(
-                "{} bundled states and {} stockpile reports, {} to {}",
-                states::BUNDLED.len(),
-                timeline.len() - states::BUNDLED.len(),
-                timeline
-                    .first()
-                    .map_or(String::new(), |d| d.facts.date.to_string()),
-                timeline
-                    .last()
-                    .map_or(String::new(), |d| d.facts.date.to_string())
-            ),
-        );
-    let mut t = Table::new(
-        "First exceedance of each limit",
-        &[
-            "clause",
-            "requires",
-            "first exceeded",
-            "by",
-            "last seen complying",
-        ],
-    );
-    let mut rows = Vec::new();
-    for (i, c) in deal.clauses.iter().enumerate() {
-        if matches!(c.kind, ClauseKind::Text) {
-            continue;
-        }
-        let mut last_ok: Option<&Dated> = None;
-        let mut first_bad: Option<(&Dated, Verdict)> = None;
-        for d in &timeline {
-            let f = check(deal, &d.facts, d.facts.date).swap_remove(i);
-            match f.verdict {
-                Verdict::Complies { .. } if first_bad.is_none() => last_ok = Some(d),
-                v @ Verdict::Violates { .. } => {
-                    first_bad = Some((d, v));
-                    break;
-                }
-                _ => {}
-            }
-        }
-        let when = first_bad
-            .as_ref()
-            .map(|(d, _)| format!("{} ({})", d.facts.date, d.label));
-        let by = first_bad.as_ref().map(|(d, v)| match v {
-            Verdict::Violates { limit, unit, .. } if d.lower_bound => {
-                format!(
-                    "more than {} {unit} (reported exceeded; no figure)",
-                    num(*limit)
-                )
-            }
-            _ => found_text(v),
-        });
-        t.row(vec![
-            c.id.clone(),
-            limit_text(&c.kind),
-            when.clone().unwrap_or_else(|| "never, in the data".into()),
-            by.clone().unwrap_or_default(),
-            last_ok.map_or("—".into(), |d| format!("{} ({})", d.facts.date, d.label)),
-        ]);
-        rows.push(json!({
-            "clause": c.id, "requires": limit_text(&c.kind),
-            "first_exceeded": first_bad.as_ref().map(|(d, _)| d.facts.date.to_string()),
-            "first_exceeded_in": first_bad.as_ref().map(|(d, _)| d.label.clone()),
-            "first_exceeded_source": first_bad.as_ref().map(|(d, _)| d.source.clone()),
-            "found": by,
-            "last_complying": last_ok.map(|d| d.facts.date.to_string()),
-        }));
-    }
-    r.result_json("clauses", Value::Array(rows)).table(t).note(
-        "a limit is dated to the first report or state that shows it exceeded; the true date lies between that and the last one seen complying. Clauses a state cannot show (R&D, manufacturing) never appear exceeded",
-    );
-    Ok(r)
 }

@@ -1,0 +1,188 @@
+//! The documents of `deal floor` and `deal compare`, built from their typed results.
+
+use super::super::MonthRange;
+use super::result::*;
+use super::*;
+use crate::Answer;
+use crate::document::{Document, Table, num};
+use crate::error::{AppError, Outcome};
+use breakout::{HEADLINE, Weaponization};
+use serde_json::json;
+
+pub(super) fn days(d: Option<f64>) -> String {
+    d.map_or("never".into(), |d| {
+        format!(
+            "{} days ({} months)",
+            num(d),
+            num(d / enrich::units::DAYS_PER_MONTH)
+        )
+    })
+}
+
+/// `breakout deal floor`: the document of [`floor_estimate`].
+pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &FloorOptions) -> Answer {
+    let FloorEstimate {
+        deal,
+        floor: f,
+        rate,
+        result: res,
+    } = floor_estimate(deal_arg, date.as_deref(), series, o)?;
+    let date = f.date;
+    let mut r = Document::new(
+        "deal floor",
+        format!("Breakout floor of {} on {}", deal.name, date),
+    );
+    r.input_value("deal", "Deal", json!(deal.id), deal.id.clone())
+        .input_value("date", "Date", json!(date.to_string()), date.to_string())
+        .input_value(
+            "base_state",
+            "Facility state the limits apply to",
+            json!(f.base),
+            f.base.clone(),
+        )
+        .input_value(
+            "goal",
+            "Goal",
+            json!(f.broken.goal.describe()),
+            f.broken.goal.describe(),
+        )
+        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe())
+        .input(
+            "reinstall_cascades_per_month",
+            "Reinstallation if broken",
+            rate,
+            "cascades/month",
+            o.reinstall_cascades_per_month.is_none(),
+        );
+    r.result_text(
+        "permitted_first_sq_days",
+        "Breakout with permitted capacity only (deal holds)",
+        &days(res.permitted_first_sq_days),
+    )
+    .result_json(
+        "permitted_first_sq_days",
+        json!(res.permitted_first_sq_days),
+    )
+    .result_text(
+        "first_sq_days",
+        "Breakout if the deal is broken that day (reinstalling)",
+        &days(res.first_sq_days),
+    )
+    .result_json("first_sq_days", json!(res.first_sq_days))
+    .result(
+        "permitted_capacity_swu_per_yr",
+        "Permitted capacity",
+        res.permitted_capacity_swu_per_yr,
+        "kg-SWU/yr",
+    )
+    .result(
+        "capacity_if_broken_swu_per_yr",
+        "Capacity once everything is reinstalled",
+        res.capacity_if_broken_swu_per_yr,
+        "kg-SWU/yr",
+    );
+    if let (Some(text), Some(w)) = (&res.weapon_if_broken, res.weapon_days) {
+        r.result_text(
+            "weapon_if_broken",
+            "Time to a weapon if broken (separate range)",
+            text,
+        );
+        r.result_json("weapon_days", json!(w));
+    }
+    let mut t = Table::new("What the deal changes in the base state", &["change"]);
+    for c in &res.changes {
+        t.row(vec![c.clone()]);
+    }
+    r.result_json("changes", json!(res.changes)).table(t);
+    let mut steps = Table::new(
+        "Timeline if broken (fixed-cascade model; `breakout run` shows the cascades)",
+        &["from day", "to day", "step"],
+    );
+    for s in f.broken.steps.iter().take(30) {
+        steps.row(vec![
+            s.start_days.map_or("never".into(), |d| num(d.days())),
+            s.end_days.map_or("never".into(), |d| num(d.days())),
+            s.what.clone(),
+        ]);
+    }
+    r.table(steps);
+    if let Some(points) = &res.series {
+        let mut t = Table::new(
+            "Over the deal's life (limits sunset)",
+            &["date", "deal holds, days", "if broken, days"],
+        );
+        for p in points {
+            t.row(vec![
+                p.date.clone(),
+                p.permitted_first_sq_days.map_or("never".into(), num),
+                p.first_sq_days.map_or("never".into(), num),
+            ]);
+        }
+        r.result_json("series", json!(points)).table(t);
+    }
+    r.note(format!("reinstallation default: {REINSTALL_SOURCE}"));
+    r.note(format!(
+        "deal holds: {}; if broken: {}",
+        days(res.permitted_first_sq_days),
+        days(res.first_sq_days)
+    ));
+    Ok((r, Outcome::Success))
+}
+
+/// `breakout deal compare DEAL...`: the document of [`compare`].
+pub fn run_compare(deals: &[String], o: &FloorOptions) -> Answer {
+    let weapon = o
+        .weaponization_months
+        .map(|MonthRange { lo, hi }| Weaponization::new(lo, hi))
+        .transpose()
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let res = compare(deals, o)?;
+    let mut r = Document::new(
+        "deal compare",
+        "Deals side by side: breakout floor and breakout if broken",
+    );
+    r.input_value("deals", "Deals", json!(deals), deals.join(", "))
+        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe());
+    let mut t = Table::new(
+        "Time to the goal (days; months in brackets)",
+        &[
+            "position",
+            "clauses (numeric / text)",
+            "deal holds",
+            "if broken",
+            "time to a weapon if broken",
+        ],
+    );
+    let fmt = |d: Option<f64>| {
+        d.map_or("never".into(), |d| {
+            format!("{} ({})", num(d), num(d / enrich::units::DAYS_PER_MONTH))
+        })
+    };
+    let weapon_text = |d: Option<f64>| match (weapon, d) {
+        (Some(w), Some(d)) => {
+            let (lo, hi) = w.weapon_days(d);
+            format!("{}–{} days", num(lo), num(hi))
+        }
+        _ => "—".into(),
+    };
+    for p in &res.positions {
+        t.row(vec![
+            p.position.clone(),
+            p.clauses.map_or("—".into(), |(numeric, text)| {
+                format!("{numeric} / {text}")
+            }),
+            fmt(p.permitted_first_sq_days),
+            fmt(p.first_sq_days),
+            weapon_text(p.first_sq_days),
+        ]);
+    }
+    r.result_json("positions", json!(res.positions)).table(t);
+    r.note("each deal at its start (Implementation Day for the JCPOA; for the 2025 proposals, the base state's date, since their start is unspecified); `deal floor DEAL` shows the changes, the timeline and the series over the deal's life");
+    r.note(format!(
+        "if broken: stored and idle cascades reinstalled at {} cascades/month ({REINSTALL_SOURCE})",
+        num(o
+            .reinstall_cascades_per_month
+            .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH))
+    ));
+    Ok((r, Outcome::Success))
+}

@@ -1,0 +1,246 @@
+//! The typed results of `deal floor` ([`FloorResult`], by [`floor_estimate`]) and `deal compare`
+//! ([`CompareResult`], by [`compare`]): what their JSON `results` serialise.
+
+use super::super::MonthRange;
+use super::super::deal::parse_date;
+use super::super::run;
+use super::*;
+use crate::data::bundled_machines;
+use crate::deals::load;
+use crate::document::num;
+use crate::error::AppError;
+use crate::states;
+use breakout::date::Date;
+use breakout::deal::{ClauseKind, Deal};
+use breakout::{HEADLINE, Weaponization};
+use enrich::Days;
+
+/// The `results` of `deal floor`: breakout while the deal holds and if it is broken that day.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FloorResult {
+    /// Days to the first goal unit with permitted capacity only (`None`: never).
+    pub permitted_first_sq_days: Option<f64>,
+    /// Days to the first goal unit if the deal is broken that day, reinstalling (`None`: never).
+    pub first_sq_days: Option<f64>,
+    /// Capacity the deal permits, kg-SWU/yr.
+    pub permitted_capacity_swu_per_yr: f64,
+    /// Capacity once everything is reinstalled, kg-SWU/yr.
+    pub capacity_if_broken_swu_per_yr: f64,
+    /// Time to a weapon if broken, in words (with `--weaponization-months`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weapon_if_broken: Option<String>,
+    /// Time to a weapon if broken, days (with `--weaponization-months`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weapon_days: Option<WeaponDays>,
+    /// What the deal changed in the base state.
+    pub changes: Vec<String>,
+    /// One point a year over the deal's life (`--series yearly`, dated deals).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<Vec<FloorPoint>>,
+}
+
+/// A range of days to a weapon.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct WeaponDays {
+    /// Fastest, days.
+    pub low: f64,
+    /// Slowest, days.
+    pub high: f64,
+}
+
+/// The floor on one day of the deal's life.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FloorPoint {
+    /// The day, YYYY-MM-DD.
+    pub date: String,
+    /// Days to the first unit while the deal holds (`None`: never).
+    pub permitted_first_sq_days: Option<f64>,
+    /// Days to the first unit if broken that day (`None`: never).
+    pub first_sq_days: Option<f64>,
+}
+
+/// A deal's floor: the typed result and what its document also shows.
+pub struct FloorEstimate {
+    /// The deal.
+    pub deal: Deal,
+    /// Both estimates on the day.
+    pub floor: Floor,
+    /// Reinstallation rate if broken, cascades/month.
+    pub rate: f64,
+    /// The typed `results`.
+    pub result: FloorResult,
+}
+
+/// The breakout floor of `deal_arg` on `date` (the deal's start if `None`), and over its life
+/// with [`Series::Yearly`]: the typed result of `breakout deal floor`.
+///
+/// # Errors
+/// [`AppError`] for a deal, state, date or estimate that cannot be made.
+pub fn floor_estimate(
+    deal_arg: &str,
+    date: Option<&str>,
+    series: Series,
+    o: &FloorOptions,
+) -> Result<FloorEstimate, AppError> {
+    let deal = load(deal_arg)?;
+    let base = base_state(&deal)?;
+    let base_date: Date = base
+        .data
+        .as_of
+        .parse()
+        .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))?;
+    let date = match date {
+        Some(d) => parse_date("--date", d)?,
+        None => start_date(&deal, base_date),
+    };
+    let weapon = o
+        .weaponization_months
+        .map(|MonthRange { lo, hi }| Weaponization::new(lo, hi))
+        .transpose()
+        .map_err(|e| AppError::Usage(e.to_string()))?;
+    let f = floor(&deal, &base, date, o)?;
+    let rate = o
+        .reinstall_cascades_per_month
+        .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH);
+    let weapon_days = weapon.zip(f.broken.first_unit_days).map(|(w, d)| {
+        let (low, high) = w.weapon_days(d.days());
+        WeaponDays { low, high }
+    });
+    // The deal's life: yearly until every dated limit has ended.
+    let series = match (series, end_date(&deal)) {
+        (Series::Yearly, Some(end)) => {
+            let mut points = Vec::new();
+            let mut d = date;
+            while d <= end {
+                crate::cancel::checkpoint()?;
+                let fl = floor(&deal, &base, d, o)?;
+                points.push(FloorPoint {
+                    date: d.to_string(),
+                    permitted_first_sq_days: fl.permitted.first_unit_days.map(Days::days),
+                    first_sq_days: fl.broken.first_unit_days.map(Days::days),
+                });
+                d = d.plus(1, 0, 0);
+            }
+            Some(points)
+        }
+        _ => None,
+    };
+    let result = FloorResult {
+        permitted_first_sq_days: f.permitted.first_unit_days.map(Days::days),
+        first_sq_days: f.broken.first_unit_days.map(Days::days),
+        permitted_capacity_swu_per_yr: f.permitted.initial_capacity_swu_per_yr,
+        capacity_if_broken_swu_per_yr: f.broken.final_capacity_swu_per_yr,
+        weapon_if_broken: weapon_days.map(|w| format!("{}–{} days", num(w.low), num(w.high))),
+        weapon_days,
+        changes: f.changes.clone(),
+        series,
+    };
+    Ok(FloorEstimate {
+        deal,
+        floor: f,
+        rate,
+        result,
+    })
+}
+
+/// The `results` of `deal compare`: each deal's floor and the reference states.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CompareResult {
+    /// The deals at their start, then "no deal" and the post-strike state.
+    pub positions: Vec<Position>,
+}
+
+/// One row of `deal compare`: a deal at its start, or a reference state as it is.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Position {
+    /// The deal id, or what the reference state stands for.
+    pub position: String,
+    /// The deal's name (deals only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The day of the floor, YYYY-MM-DD (deals only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The state the deal's limits apply to (deals only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_state: Option<String>,
+    /// The reference state (references only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// Days to the first unit while the deal holds (a reference: as it is; `None`: never).
+    pub permitted_first_sq_days: Option<f64>,
+    /// Days to the first unit if broken (a reference: as it is; `None`: never).
+    pub first_sq_days: Option<f64>,
+    /// What the deal changed in the base state (deals only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<String>>,
+    /// Numeric and text-only clauses of a deal: shown in the table, not part of `results`.
+    #[serde(skip)]
+    pub clauses: Option<(usize, usize)>,
+}
+
+/// The floors of `deals` side by side with the reference states: the typed result of
+/// `breakout deal compare`.
+///
+/// # Errors
+/// [`AppError`] for a deal, state or estimate that cannot be made.
+pub fn compare(deals: &[String], o: &FloorOptions) -> Result<CompareResult, AppError> {
+    let lib = bundled_machines()?;
+    let mut positions = Vec::new();
+    for id in deals {
+        crate::cancel::checkpoint()?;
+        let deal = load(id)?;
+        let base = base_state(&deal)?;
+        let base_date: Date = base
+            .data
+            .as_of
+            .parse()
+            .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))?;
+        let f = floor(&deal, &base, start_date(&deal, base_date), o)?;
+        let numeric = deal
+            .clauses
+            .iter()
+            .filter(|c| !matches!(c.kind, ClauseKind::Text))
+            .count();
+        positions.push(Position {
+            position: deal.id.clone(),
+            name: Some(deal.name.clone()),
+            date: Some(f.date.to_string()),
+            base_state: Some(f.base),
+            state: None,
+            permitted_first_sq_days: f.permitted.first_unit_days.map(Days::days),
+            first_sq_days: f.broken.first_unit_days.map(Days::days),
+            changes: Some(f.changes),
+            clauses: Some((numeric, deal.clauses.len() - numeric)),
+        });
+    }
+    // References: no deal (the latest state as it is) and the strikes.
+    let args = run::RunArgs {
+        goal: o.goal,
+        ..Default::default()
+    };
+    for (label, state) in [
+        ("no deal (iran-2025-05 as it is)", "iran-2025-05"),
+        ("after the June 2025 strikes", "iran-2025-06-strikes"),
+    ] {
+        let st = states::load(state)?;
+        let opts = run::options(&args)?;
+        let sc = states::scenario(&st, &lib, &opts)?;
+        let e = HEADLINE
+            .prepare(&sc)
+            .and_then(|m| m.estimate(&sc.central_values()))
+            .map_err(AppError::from)?;
+        positions.push(Position {
+            position: label.into(),
+            name: None,
+            date: None,
+            base_state: None,
+            state: Some(state.into()),
+            permitted_first_sq_days: e.first_unit_days.map(Days::days),
+            first_sq_days: e.first_unit_days.map(Days::days),
+            changes: None,
+            clauses: None,
+        });
+    }
+    Ok(CompareResult { positions })
+}

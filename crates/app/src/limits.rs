@@ -1,0 +1,54 @@
+//! The bounds on what one request may ask for: one place for the numbers, used by the CLI, the
+//! web server and any program linking this crate (see `docs/workbench.md` for the table).
+//!
+//! Two kinds of numbers live here. The **absolute maxima** bound every count that sizes an
+//! allocation or a loop, whatever the front end: [`crate::execute`] refuses a request above
+//! them with a usage error naming the field, the value and the maximum, before anything is
+//! allocated. The **server caps** are tighter: what one HTTP request may cost on a shared
+//! machine (the CLI allows larger runs up to the absolute maxima).
+//!
+//! Keep this a plain list of documented `pub const`s.
+
+/// Absolute maximum of balance periods in a sequence or a Page threshold (`periods`, and the
+/// number of values in `muf`, `sigma_inventory_kg`, `sigma_transfer_kg` and loss patterns):
+/// 10,000 periods is 27 years of daily balances.
+pub const MAX_PERIODS: u64 = 10_000;
+/// Absolute maximum of balance periods per year of the quick-mode plant (`periods_per_year`):
+/// one a day.
+pub const MAX_PERIODS_PER_YEAR: u64 = 366;
+/// Absolute maximum of Monte Carlo samples of `breakout run` (`samples`).
+pub const MAX_SAMPLES: u64 = 10_000_000;
+/// Absolute maximum of simulated balance sequences (`sequences`).
+pub const MAX_SEQUENCES: u64 = 100_000_000;
+/// Absolute maximum of items in a sampled stratum (`items`, `defects`).
+pub const MAX_ITEMS: u64 = 100_000_000;
+/// Absolute maximum of cascade stages (`stages`, `feed_stage`, values in `cuts` and
+/// `machines_per_stage`).
+pub const MAX_STAGES: u64 = 10_000;
+/// Absolute maximum of batch-recycling passes (`recycle`).
+pub const MAX_RECYCLE: u64 = 1_000;
+/// Absolute maximum of goal units (`count`).
+pub const MAX_GOAL_COUNT: u64 = 10_000;
+
+/// Server cap: Monte Carlo samples one HTTP request may ask for.
+pub const SERVER_MAX_SAMPLES: u64 = 20_000;
+/// Server cap: simulated balance sequences one HTTP request may ask for.
+pub const SERVER_MAX_SEQUENCES: u64 = 200_000;
+/// Server cap: the memory one HTTP request may need, estimated from the request before it runs
+/// (the n × n MUF covariance and its factors for n periods, the per-sample and per-sequence
+/// results): 64 MiB.
+pub const SERVER_MEMORY_BUDGET_BYTES: u64 = 64 * 1024 * 1024;
+/// Server cap: largest request body, bytes.
+pub const SERVER_MAX_BODY_BYTES: usize = 64 * 1024;
+/// Server cap: longest one request may compute, seconds; past it the computation is cancelled
+/// and the request answered 503.
+pub const SERVER_REQUEST_TIMEOUT_SECS: u64 = 10;
+/// Server cap: longest a client may take to send a request's headers, seconds, counted from
+/// when the connection is ready for a request — so it is also the longest a connection may sit
+/// idle (new, or kept alive after an answer) before it is closed.
+pub const SERVER_HEADER_READ_TIMEOUT_SECS: u64 = 5;
+/// Server cap: longest one connection may stay open, however busy, seconds (a backstop against
+/// clients that trickle a body or read an answer very slowly).
+pub const SERVER_CONNECTION_MAX_SECS: u64 = 300;
+/// Server cap: open connections at once; further connections wait to be accepted.
+pub const SERVER_MAX_CONNECTIONS: usize = 256;
