@@ -749,6 +749,55 @@ pub fn attach_hardware(
     Ok(())
 }
 
+/// Machines per cascade of a type's usual cascade (the bundled IR-1, IR-2m and IR-6 profiles
+/// of 174 machines).
+pub const USUAL_CASCADE_MACHINES: u32 = 174;
+
+/// The optimum model's hardware when no cascade layout is given (quick mode): each machine
+/// type's machines as cascades of its usual size ([`USUAL_CASCADE_MACHINES`], the bundled
+/// profile of that type where there is one, else a 15-stage ideal design for natural feed of
+/// that type), weighted by rated output at central values. Never a profile of another type:
+/// groups without a machine type (capacity in SWU/yr) give none.
+///
+/// # Errors
+/// [`AppError::Input`] if a design fails.
+pub fn usual_size_hardware(
+    sc: &Scenario,
+    library: &MachineLibrary,
+) -> Result<Option<Arc<CascadeHardware>>, AppError> {
+    let values = sc.central_values();
+    let mut kinds: Vec<(String, f64)> = Vec::new();
+    for g in &sc.groups {
+        let weight = values[g.machines]
+            * values[g.swu_per_machine_yr]
+            * values[g.efficiency]
+            * (1.0 - values[g.damage_fraction]);
+        let Ok(m) = library.get(&g.machine) else {
+            continue;
+        };
+        if weight <= 0.0 {
+            continue;
+        }
+        match kinds.iter_mut().find(|k| k.0 == m.id) {
+            Some(k) => k.1 += weight,
+            None => kinds.push((m.id.clone(), weight)),
+        }
+    }
+    if kinds.is_empty() {
+        return Ok(None);
+    }
+    let mut hardware = Vec::new();
+    for (machine, weight) in kinds {
+        let (cascade, label) = design(library, &machine, USUAL_CASCADE_MACHINES, None)?;
+        hardware.push(Hardware {
+            cascade,
+            nominal_swu_per_yr: weight,
+            label,
+        });
+    }
+    Ok(Some(tabulated(hardware)?))
+}
+
 /// Most kinds of hardware kept tabulated; past this the memo is emptied and refills.
 const HARDWARE_MEMO_ENTRIES: usize = 64;
 

@@ -25,6 +25,9 @@ pub enum Model {
     Ideal,
     /// Batch recycling through the scenario's real cascade hardware run off-design.
     FixedCascade,
+    /// The operator's best schedule: a time-indexed linear program over material flows between
+    /// assay pools through the scenario's cascade hardware.
+    Optimum,
 }
 
 /// The model behind the headline figure (`results.first_sq_days`).
@@ -32,13 +35,14 @@ pub const HEADLINE: Model = Model::FixedCascade;
 
 impl Model {
     /// Every model, in the order reports list them.
-    pub const ALL: [Model; 2] = [Model::FixedCascade, Model::Ideal];
+    pub const ALL: [Model; 3] = [Model::FixedCascade, Model::Optimum, Model::Ideal];
 
     /// The id used by `--model`.
     pub fn id(self) -> &'static str {
         match self {
             Model::Ideal => "ideal",
             Model::FixedCascade => "fixed-cascade",
+            Model::Optimum => "optimum",
         }
     }
 
@@ -56,6 +60,13 @@ impl Model {
                  richer than natural uranium recycled, goal-grade product blended down with natural \
                  uranium; a set-up time per pass; capacity pooled as in the ideal model"
             }
+            Model::Optimum => {
+                "optimum (experimental, not the headline): the operator's best schedule through \
+                 the state's cascade hardware, a linear program over flows between assay pools in \
+                 time buckets; known bias: the assay-pool grid rounds streams down, so it errs \
+                 slow on long chains from natural or low-enriched uranium (--pool-split gives the \
+                 fast side)"
+            }
         }
     }
 
@@ -69,6 +80,7 @@ impl Model {
             Model::FixedCascade => Ok(Box::new(crate::fixed::FixedCascadeEstimator::new(
                 scenario,
             )?)),
+            Model::Optimum => Ok(Box::new(crate::optimum::OptimumEstimator::new(scenario)?)),
         }
     }
 }

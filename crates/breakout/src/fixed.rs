@@ -232,7 +232,10 @@ impl Transfer {
     /// stage cuts re-tuned to those of the symmetric ideal cascade with that feed point. Valves
     /// and pressures set the cuts, and the feed header can be moved; the machine counts per
     /// stage are the hardware and stay. At its design feed this is the hardware unchanged.
-    fn retuned(cascade: &FixedCascade, feed: Assay) -> Result<CascadeRun, BreakoutError> {
+    pub(crate) fn retuned(
+        cascade: &FixedCascade,
+        feed: Assay,
+    ) -> Result<CascadeRun, BreakoutError> {
         let n = cascade.stages();
         let mut best: Option<CascadeRun> = None;
         for k in 1..=n {

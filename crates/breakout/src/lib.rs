@@ -23,6 +23,7 @@ pub mod fixed;
 pub mod goal;
 pub mod ideal;
 pub mod montecarlo;
+pub mod optimum;
 pub mod param;
 pub mod scenario;
 pub mod weaponization;

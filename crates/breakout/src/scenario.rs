@@ -202,6 +202,8 @@ pub struct Scenario {
     /// The kinds of cascade the fixed-cascade model recycles material through, weighted by
     /// their rated output and tabulated (none: the fixed-cascade model is unavailable).
     pub hardware: Option<Arc<CascadeHardware>>,
+    /// Operating constraints of the optimum model (docs/models.md, 'Optimum model').
+    pub optimum: crate::optimum::OptimumOptions,
 }
 
 /// Default set-up time per new step, days: see [`Scenario::new`].
@@ -227,6 +229,7 @@ impl Scenario {
             setup_days_per_step: 1,
             hardware: None,
             set_up_wt_pct: Vec::new(),
+            optimum: crate::optimum::OptimumOptions::default(),
         };
         s.inputs.push(Input {
             key: "reinstall_cascades_per_month".into(),

@@ -57,8 +57,9 @@ pub struct RunArgs {
     /// taken from the command line (a file path does that there).
     #[arg(skip)]
     pub state_toml: Option<String>,
-    /// Production model: fixed-cascade (batch recycling through the state's cascades) or ideal
-    /// (least-SWU lower bound).
+    /// Production model: fixed-cascade (batch recycling through the state's cascades), ideal
+    /// (least-SWU lower bound) or optimum (experimental LP schedule; errs slow on long chains from
+    /// natural or low-enriched uranium, --pool-split gives the fast side).
     #[arg(long, default_value = HEADLINE.id())]
     pub model: String,
     /// Goal unit: sq (25 kg U-235 in HEU) or wgu (25 kg U at 90 wt-%).
@@ -90,6 +91,18 @@ pub struct RunArgs {
     /// handle [default: 21, three weeks: Physics Today's "several weeks or months"].
     #[arg(long, value_name = "DAYS")]
     pub setup_days_per_step: Option<f64>,
+    /// Optimum model: re-piping idles every cascade of the kind for the set-up time, not only the
+    /// cascades being re-piped (an operating constraint; docs/models.md, 'Optimum model').
+    #[arg(long)]
+    pub setup_idles_hall: bool,
+    /// Optimum model: efficiency of a machine type in HEU configurations (product ≥ 20 wt-%),
+    /// × rated output (repeatable), e.g. IR-1=0.73; an operating constraint, default none.
+    #[arg(long = "heu-efficiency", value_name = "TYPE=F", value_parser = TypeValue::from_str)]
+    pub heu_efficiency: Vec<TypeValue>,
+    /// Optimum model: split each stream between the two assay pools around it (lever rule: the
+    /// optimistic bound) instead of keeping it in the pool at or below (the pessimistic bound).
+    #[arg(long)]
+    pub pool_split: bool,
     /// Efficiency in HEU production of a machine type, × rated output (repeatable), e.g. IR-1=0.7.
     #[arg(long = "efficiency", value_name = "TYPE=F", value_parser = TypeValue::from_str)]
     pub efficiency: Vec<TypeValue>,
@@ -146,6 +159,9 @@ impl Default for RunArgs {
             no_stocks: false,
             reinstall_cascades_per_month: None,
             setup_days_per_step: None,
+            setup_idles_hall: false,
+            heu_efficiency: Vec::new(),
+            pool_split: false,
             efficiency: Vec::new(),
             swu_per_machine: Vec::new(),
             weaponization_months: None,
@@ -264,6 +280,15 @@ pub fn resolve(
         lib.get(t)
             .map_err(|e| AppError::Usage(format!("--efficiency {t}: {e}")))?;
     }
+    for TypeValue { id: t, value: f } in &a.heu_efficiency {
+        lib.get(t)
+            .map_err(|e| AppError::Usage(format!("--heu-efficiency {t}: {e}")))?;
+        if !(f.is_finite() && *f > 0.0 && *f <= 1.0) {
+            return Err(AppError::Usage(format!(
+                "--heu-efficiency {t}={f}: expected a factor in (0, 1]"
+            )));
+        }
+    }
     for TypeValue { id: t, .. } in &a.swu_per_machine {
         lib.get(t)
             .map_err(|e| AppError::Usage(format!("--swu-per-machine {t}: {e}")))?;
@@ -341,6 +366,17 @@ pub fn resolve(
         )
         .map_err(|e| AppError::Usage(format!("--setup-days-per-step: {e}")))?;
     }
+    sc.optimum.setup_idles_hall = a.setup_idles_hall;
+    sc.optimum.split_streams = a.pool_split;
+    sc.optimum.heu_efficiency = a
+        .heu_efficiency
+        .iter()
+        .map(|TypeValue { id: t, value: f }| {
+            lib.get(t)
+                .map(|m| (m.id.clone(), *f))
+                .map_err(|e| AppError::Usage(format!("--heu-efficiency {t}: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
     Ok((sc, state))
 }
 
@@ -431,6 +467,10 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
     states::set_reinstall(&mut sc, opts)?;
     let designs = vec![None; sc.groups.len()];
     states::attach_hardware(&mut sc, lib, &designs)?;
+    // No cascade layout is given: the optimum model takes the machines as cascades designed for
+    // the steps they run (no re-piping delay).
+    sc.optimum.hardware_built = false;
+    sc.optimum.hardware = states::usual_size_hardware(&sc, lib)?;
     Ok(sc)
 }
 
@@ -481,6 +521,47 @@ mod tests {
             panic!("not a run command: {args:?}")
         };
         run(*a, &crate::progress::Silent).map(|(r, _)| r.to_json())
+    }
+
+    /// Issue 11's quick-mode cases, non-monotone under the fixed-cascade heuristic, are monotone
+    /// under the optimum model: 500 IR-6 never slower than 400, 50 kg of 60 % never slower
+    /// than 30 kg; and the ideal bound stays below.
+    #[test]
+    fn quick_mode_cases_are_monotone_under_the_optimum() {
+        let days = |args: &[&str]| {
+            let mut all = vec!["breakout", "run", "--model", "optimum"];
+            all.extend_from_slice(args);
+            let v = run_json(&all).unwrap();
+            let r = &v["results"];
+            (
+                r["first_sq_days"].as_f64().unwrap(),
+                r["ideal_first_sq_days"].as_f64().unwrap(),
+            )
+        };
+        let tol = 1.0 + 1e-3;
+        let m400 = days(&[
+            "--machines",
+            "IR-6=400",
+            "--stock",
+            "100@60",
+            "--goal",
+            "wgu",
+        ]);
+        let m500 = days(&[
+            "--machines",
+            "IR-6=500",
+            "--stock",
+            "100@60",
+            "--goal",
+            "wgu",
+        ]);
+        assert!(m500.0 <= m400.0 * tol, "{m400:?} {m500:?}");
+        let s30 = days(&["--machines", "IR-6=1740", "--stock", "30@60"]);
+        let s50 = days(&["--machines", "IR-6=1740", "--stock", "50@60"]);
+        assert!(s50.0 <= s30.0 * tol, "{s30:?} {s50:?}");
+        for (t, ideal) in [m400, m500, s30, s50] {
+            assert!(ideal <= t * 1.02, "{ideal} {t}");
+        }
     }
 
     /// `RunArgs::default()` is what a bare `breakout run` parses to: one set of defaults.

@@ -293,20 +293,51 @@ impl RunEstimate {
                 source: i.source.clone(),
             })
             .collect();
-        if self.model == Model::FixedCascade {
+        if matches!(self.model, Model::FixedCascade | Model::Optimum) {
             // Same shape as the other inputs, so every consumer of `assumptions` reads them alike.
-            let kinds = self
-                .scenario
-                .hardware
-                .as_deref()
-                .map_or(&[][..], |h| h.kinds());
+            let hardware = match self.model {
+                Model::Optimum => self
+                    .scenario
+                    .optimum
+                    .hardware
+                    .as_deref()
+                    .or(self.scenario.hardware.as_deref()),
+                _ => self.scenario.hardware.as_deref(),
+            };
+            let kinds = hardware.map_or(&[][..], |h| h.kinds());
             out.extend(kinds.iter().enumerate().map(|(n, h)| Assumption {
                 key: format!("cascade_hardware.{}", n + 1),
-                label: "Cascade hardware (fixed-cascade model)".into(),
+                label: format!("Cascade hardware ({} model)", self.model.id()),
                 value: h.nominal_swu_per_yr,
                 distribution: num(h.nominal_swu_per_yr),
                 unit: "kg-SWU/yr rated (its weight; idle cascades included)".into(),
                 source: h.label.clone(),
+            }));
+        }
+        if self.model == Model::Optimum {
+            let o = &self.scenario.optimum;
+            out.push(Assumption {
+                key: "optimum.setup_idles_hall".into(),
+                label: "Re-piping idles the whole hall (optimum model)".into(),
+                value: if o.setup_idles_hall { 1.0 } else { 0.0 },
+                distribution: if o.setup_idles_hall { "yes" } else { "no" }.into(),
+                unit: "yes/no".into(),
+                source: if !o.hardware_built {
+                    "no cascade layout given: cascades designed for the steps they run, no set-up"
+                        .into()
+                } else if o.setup_idles_hall {
+                    "--setup-idles-hall (operating constraint)".into()
+                } else {
+                    "default: only the cascades being re-piped are idle during the set-up".into()
+                },
+            });
+            out.extend(o.heu_efficiency.iter().map(|(t, f)| Assumption {
+                key: format!("optimum.heu_efficiency.{t}"),
+                label: format!("{t} efficiency in HEU configurations (optimum model)"),
+                value: *f,
+                distribution: num(*f),
+                unit: "× rated output".into(),
+                source: "--heu-efficiency (operating constraint)".into(),
             }));
         }
         out
