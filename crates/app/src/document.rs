@@ -268,6 +268,33 @@ impl Document {
         })
     }
 
+    /// The first number shown that is not finite (a NaN or an infinity in a numeric row, or
+    /// the word `NaN`/`inf` in any shown text or table cell), by its label: `execute` refuses
+    /// such a document, so no front end ever prints one.
+    pub fn non_finite(&self) -> Option<String> {
+        let bad_word = |text: &str| {
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+                .any(|w| matches!(w, "NaN" | "inf" | "-inf" | "infinity"))
+        };
+        let rows = self.inputs.iter().chain(&self.results);
+        if let Some(r) = rows.into_iter().find(|r| bad_word(&r.shown)) {
+            return Some(format!("{} = {}", r.label, r.shown));
+        }
+        for t in &self.tables {
+            for (row, cells) in t.rows.iter().enumerate() {
+                if let Some((col, cell)) = cells.iter().enumerate().find(|(_, c)| bad_word(c)) {
+                    let column = t.header.get(col).map_or("?", String::as_str);
+                    return Some(format!(
+                        "{} (row {}, column {column}) = {cell}",
+                        t.title,
+                        row + 1
+                    ));
+                }
+            }
+        }
+        None
+    }
+
     /// The human title.
     pub fn title(&self) -> &str {
         &self.title
@@ -326,6 +353,25 @@ mod tests {
         assert_eq!(duration(1.484_99), "1.48 days");
         assert_eq!(duration(35.8), "35.8 days (5.11 weeks)");
         assert_eq!(duration(465.4), "15.3 months (465 days)");
+    }
+
+    /// A NaN or an infinity anywhere a reader would see it is found, by its label.
+    #[test]
+    fn non_finite_numbers_are_found() {
+        let cases: [(f64, &str, Option<&str>); 4] = [
+            (1.5, "information", None),
+            (f64::NAN, "ok", Some("Feed = NaN kg U")),
+            (f64::INFINITY, "ok", Some("Feed = inf kg U")),
+            (2.0, "inf", Some("Draws (row 1, column kg U) = inf")),
+        ];
+        for (value, cell, want) in cases {
+            let mut r = Document::new("swu", "Balance");
+            r.result("feed_kg_u", "Feed", value, "kg U");
+            let mut t = Table::new("Draws", &["stock", "kg U"]);
+            t.row(vec!["1".into(), cell.into()]);
+            r.table(t);
+            assert_eq!(r.non_finite().as_deref(), want, "{value} {cell}");
+        }
     }
 
     #[test]

@@ -99,7 +99,7 @@ pub fn execute_cancellable(request: Request, progress: &dyn Progress, cancel: &C
         inner: progress,
         cancel,
     };
-    cancel::scope(cancel, || match request {
+    let (doc, outcome) = cancel::scope(cancel, || match request {
         Request::Swu(args) => commands::swu::run(args),
         Request::Convert(args) => commands::convert::run(args),
         Request::Deal(args) => commands::deal::run(args, &both),
@@ -108,7 +108,16 @@ pub fn execute_cancellable(request: Request, progress: &dyn Progress, cancel: &C
         Request::Safeguards(args) => commands::safeguards::run(args),
         Request::Run(args) => commands::run::run(*args, &both),
         Request::History(args) => commands::history::run(args, &both),
-    })
+    })?;
+    // The last guard of "every printed number is finite": inputs far outside what the models
+    // compute in (1e308 kg, a cut of 1e-320) can overflow where no single check saw it coming.
+    if let Some(what) = doc.non_finite() {
+        return Err(AppError::Input(format!(
+            "the inputs give a result that is not a finite number ({what}): they lie outside \
+             the range the model computes in; check the magnitudes given"
+        )));
+    }
+    Ok((doc, outcome))
 }
 
 /// Fields whose value is a count bounded by [`limits`], with their maxima.

@@ -90,9 +90,22 @@ impl From<enrich::EnrichError> for SafeguardsError {
     }
 }
 
-fn items(total_kg_u: f64, cylinder_kg_u: f64) -> Vec<f64> {
-    let count = ((total_kg_u / cylinder_kg_u) - 1e-9).ceil().max(1.0) as usize;
-    vec![total_kg_u / count as f64; count]
+/// Most cylinders one stratum of a generated balance may hold: far above any real plant
+/// (a 10⁶ kg-SWU/yr plant fills a few thousand a year), and a bound on what one balance
+/// allocates.
+pub const MAX_CYLINDERS_PER_STRATUM: f64 = 1e7;
+
+/// A stratum of `total_kg_u` in cylinders of `cylinder_kg_u`, checked before it is allocated.
+fn items(total_kg_u: f64, cylinder_kg_u: f64) -> Result<Vec<f64>, SafeguardsError> {
+    let count = ((total_kg_u / cylinder_kg_u) - 1e-9).ceil().max(1.0);
+    if !(count.is_finite() && count <= MAX_CYLINDERS_PER_STRATUM) {
+        return Err(SafeguardsError::Inconsistent(format!(
+            "{count:.3e} cylinders in one stratum (throughput over cylinder mass): expected at \
+             most {MAX_CYLINDERS_PER_STRATUM:e}; a smaller plant or larger cylinders"
+        )));
+    }
+    let count = count as usize;
+    Ok(vec![total_kg_u / count as f64; count])
 }
 
 /// Generates the plant's strata and error groups for one year.
@@ -175,7 +188,7 @@ pub fn generate(spec: &PlantSpec) -> Result<Plant, SafeguardsError> {
         let cyl_u = fill_uf6 * ChemicalForm::Uf6.uranium_mass_fraction(&Composition::binary(assay));
         let per_period = annual / n as f64;
         for p in 1..=n {
-            let its = items(per_period, cyl_u);
+            let its = items(per_period, cyl_u)?;
             cylinders[s] += its.len();
             strata.push(Stratum {
                 name: format!("{name} cylinders, period {p}"),
@@ -195,7 +208,7 @@ pub fn generate(spec: &PlantSpec) -> Result<Plant, SafeguardsError> {
                 strata.push(Stratum {
                     name: format!("{name} stock after period {t}"),
                     role: Role::Inventory { after_period: t },
-                    items_kg_u: items(stock, cyl_u),
+                    items_kg_u: items(stock, cyl_u)?,
                     wt_pct: assay.wt_pct(),
                     errors: sources(ms),
                 });
