@@ -459,6 +459,17 @@ pub fn base_state(deal: &Deal) -> Result<State, AppError> {
     states::load(id)
 }
 
+/// The date of a deal's base state (the state a floor's limits apply to).
+///
+/// # Errors
+/// [`AppError::Input`] if the state's `as_of` is not a date.
+pub fn base_date(base: &State) -> Result<Date, AppError> {
+    base.data
+        .as_of
+        .parse()
+        .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))
+}
+
 /// The floor of `deal` on `date` (the base state's date if `None`).
 ///
 /// # Errors

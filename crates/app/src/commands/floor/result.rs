@@ -10,7 +10,6 @@ use crate::deals::load;
 use crate::document::num;
 use crate::error::AppError;
 use crate::states;
-use breakout::date::Date;
 use breakout::deal::{ClauseKind, Deal};
 use breakout::{HEADLINE, Weaponization};
 use enrich::Days;
@@ -84,14 +83,9 @@ pub fn floor_estimate(
 ) -> Result<FloorEstimate, AppError> {
     let deal = load(deal_arg)?;
     let base = base_state(&deal)?;
-    let base_date: Date = base
-        .data
-        .as_of
-        .parse()
-        .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))?;
     let date = match date {
         Some(d) => parse_date("--date", d)?,
-        None => start_date(&deal, base_date),
+        None => start_date(&deal, base_date(&base)?),
     };
     let weapon = o
         .weaponization_months
@@ -198,12 +192,7 @@ pub fn compare(
         progress.update("positions", done as u64, total);
         let deal = load(id)?;
         let base = base_state(&deal)?;
-        let base_date: Date = base
-            .data
-            .as_of
-            .parse()
-            .map_err(|e: breakout::date::DateError| AppError::Input(e.to_string()))?;
-        let f = floor(&deal, &base, start_date(&deal, base_date), o)?;
+        let f = floor(&deal, &base, start_date(&deal, base_date(&base)?), o)?;
         let numeric = deal
             .clauses
             .iter()
