@@ -1,7 +1,7 @@
 //! The linear solves the cascade models need, without allocation in the inner loops: a
 //! tridiagonal system with unit diagonal (stage balances, factored once and reused for many
-//! right-hand sides) and a block-tridiagonal system with small dense blocks (the Newton step of a
-//! fixed cascade, O(stages)); the tests keep a dense solve as the reference for both.
+//! right-hand sides), a block-tridiagonal system with small dense blocks (the Newton step of a
+//! long fixed cascade, O(stages)) and a small dense system (that of a short one).
 
 /// Factors in place a tridiagonal matrix with unit diagonal, `sub(s)` at (s, s−1) and `sup[s]`
 /// at (s, s+1): `mult[s]` = sub(s)/pivot[s−1] and the pivots. Stage-balance matrices are column
@@ -23,11 +23,10 @@ pub(crate) fn factor_tridiagonal(
     }
 }
 
-/// Solves for `cols` right-hand sides at once (the dense Jacobian of the tests' reference
-/// Newton step): `b` is n×`cols`, row-major (row s = unknown s),
+/// Solves for `cols` right-hand sides at once (the columns of a short cascade's dense Newton
+/// Jacobian): `b` is n×`cols`, row-major (row s = unknown s),
 /// right-hand sides on entry, solutions on exit. Row operations run across all columns, so the
 /// inner loop has no serial dependency and vectorises.
-#[cfg(test)]
 pub(crate) fn solve_tridiagonal_many(
     mult: &[f64],
     pivot: &[f64],
@@ -195,9 +194,8 @@ pub(crate) fn solve_block_tridiagonal(
     rhs[..n * b].iter().all(|v| v.is_finite())
 }
 
-/// Solves the dense n×n system (the tests' reference for the block solve and the Newton step) `a`·x = `b` (row-major `a`, overwritten) by Gaussian elimination
+/// Solves the dense n×n system (a short cascade's Newton step) `a`·x = `b` (row-major `a`, overwritten) by Gaussian elimination
 /// with partial pivoting; `b` holds x on exit. Returns false for a singular or non-finite matrix.
-#[cfg(test)]
 pub(crate) fn solve_dense(a: &mut [f64], b: &mut [f64]) -> bool {
     let n = b.len();
     for col in 0..n {
