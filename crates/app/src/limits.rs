@@ -23,8 +23,9 @@ pub const MAX_SEQUENCES: u64 = 100_000_000;
 /// Absolute maximum of items in a sampled stratum (`items`, `defects`).
 pub const MAX_ITEMS: u64 = 100_000_000;
 /// Absolute maximum of cascade stages (`stages`, `feed_stage`, values in `cuts` and
-/// `machines_per_stage`).
-pub const MAX_STAGES: u64 = 10_000;
+/// `machines_per_stage`): the engine's own bound on a fixed or designed cascade, so a request
+/// the engine would refuse is refused here first, with the same number.
+pub const MAX_STAGES: u64 = enrich::cascade::fixed::MAX_STAGES as u64;
 /// Absolute maximum of batch-recycling passes (`recycle`).
 pub const MAX_RECYCLE: u64 = 1_000;
 /// Absolute maximum of goal units (`count`).
