@@ -1,10 +1,12 @@
 //! `breakout history`: the breakout estimate for every bundled dated state, as one table.
+//! [`estimate`] computes the typed [`HistoryResult`], which serialises to exactly the `results`
+//! object of `breakout history --json`; the document is rendered from it.
 
-use breakout::{HEADLINE, Model};
+use breakout::{Goal, HEADLINE, Model};
 use clap::Args;
-use enrich::Days;
 use enrich::units::{DAYS_PER_MONTH, significant};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use super::run::{GoalArg, RunArgs, options};
 use crate::Answer;
@@ -19,13 +21,13 @@ use crate::states::{self, BUNDLED};
 pub struct HistoryArgs {
     /// Production model.
     #[arg(long, default_value = HEADLINE.id())]
-    model: String,
+    pub model: String,
     /// Goal unit: sq or wgu.
     #[arg(long, value_enum, default_value_t = GoalArg::Sq)]
-    goal: GoalArg,
+    pub goal: GoalArg,
     /// Number of goal units.
     #[arg(long, value_name = "N", default_value_t = 1)]
-    count: u32,
+    pub count: u32,
 }
 
 /// A bare `breakout history`: the headline model, one significant quantity.
@@ -39,14 +41,61 @@ impl Default for HistoryArgs {
     }
 }
 
-/// Runs `breakout history`, reporting each state done to `progress`.
-pub fn run(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
-    let answer = history(a, progress);
-    progress.finish();
-    answer
+/// One bundled state at its central values: a row of the history. The names and units are
+/// those of the same figures in [`super::run::RunResult`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StateEstimate {
+    /// The bundled state's id.
+    pub state: String,
+    /// The state's as-of date, YYYY-MM-DD.
+    pub as_of: String,
+    /// The state's title.
+    pub title: String,
+    /// Declared operating capacity at day 0, kg-SWU/yr.
+    pub capacity_swu_per_yr: f64,
+    /// Days to all `count` goal units (`None`: never).
+    pub goal_days: Option<f64>,
+    /// Days to the first goal unit (`None`: never).
+    pub first_sq_days: Option<f64>,
+    /// The ideal model's lower bound on days to the first unit (`None`: never).
+    pub ideal_first_sq_days: Option<f64>,
+    /// Separative work for all `count` goal units, kg-SWU.
+    pub separative_work_swu: f64,
+    /// Goal units the stocks give before natural uranium is the limit.
+    pub stock_limit_sq: f64,
 }
 
-fn history(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
+/// Everything `breakout history` finds, typed; serialises to the `results` object of its JSON.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryResult {
+    /// Every bundled state, oldest first.
+    pub states: Vec<StateEstimate>,
+}
+
+/// The resolved inputs of a history and its typed result.
+#[derive(Debug)]
+pub struct HistoryEstimate {
+    /// The production model.
+    pub model: Model,
+    /// One goal unit (the estimates are for `count` of them).
+    pub goal: Goal,
+    /// Number of goal units.
+    pub count: u32,
+    /// The answer.
+    pub result: HistoryResult,
+}
+
+/// Estimates breakout for every bundled state with the model and goal of `a`, reporting each
+/// state done to `progress`.
+///
+/// # Errors
+/// [`AppError::Usage`] for an unknown model or goal, [`AppError::Input`] for a state the engine
+/// rejects (named by its id), [`AppError::Internal`] when a solver fails,
+/// [`AppError::Cancelled`] when cancelled between states.
+pub fn estimate(
+    a: &HistoryArgs,
+    progress: &dyn crate::Progress,
+) -> Result<HistoryEstimate, AppError> {
     let model: Model = a
         .model
         .parse()
@@ -55,33 +104,9 @@ fn history(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
     let run_args = RunArgs {
         goal: a.goal,
         count: a.count,
-        ..super::run::RunArgs::default()
+        ..RunArgs::default()
     };
     let opts = options(&run_args)?;
-    let unit = opts.goal.unit_name();
-    let mut r = Document::new(
-        "history",
-        "Breakout estimates for every bundled state (declared capacity, all stocks)",
-    );
-    r.input_value("model", "Model", json!(model.id()), model.describe());
-    r.input_value(
-        "goal",
-        "Goal",
-        json!({"unit": unit, "count": a.count}),
-        format!("{} × {}", a.count, opts.goal.describe()),
-    );
-    let mut t = Table::new(
-        "History",
-        &[
-            "state",
-            "as of",
-            "capacity kg-SWU/yr",
-            &format!("days to {} {unit}", a.count),
-            "months",
-            &format!("ideal days, first {unit}"),
-            &format!("{unit} from stocks"),
-        ],
-    );
     let mut rows = Vec::new();
     let total = BUNDLED.len() as u64;
     for (done, (id, _)) in BUNDLED.iter().enumerate() {
@@ -104,32 +129,77 @@ fn history(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
             .map_err(engine)?
             .estimate(&values)
             .map_err(engine)?;
-        let d = e.goal_days.map(Days::days);
-        t.row(vec![
-            id.to_string(),
-            st.data.as_of.clone(),
-            significant(e.initial_capacity_swu_per_yr, 5),
-            d.map_or_else(|| "never".into(), |d| significant(d, 4)),
-            d.map_or_else(String::new, |d| significant(d / DAYS_PER_MONTH, 3)),
-            ideal
-                .first_unit_days
-                .map_or_else(|| "never".into(), |d| significant(d.days(), 4)),
-            significant(e.stock_limit_units, 3),
-        ]);
-        rows.push(json!({
-            "state": id, "as_of": st.data.as_of, "title": st.data.title,
-            "capacity_swu_per_yr": e.initial_capacity_swu_per_yr,
-            "goal_days": d.map_or(Value::Null, |d| json!(d)),
-            "first_sq_days": e.first_unit_days.map_or(Value::Null, |d| json!(d.days())),
-            "ideal_first_sq_days": ideal.first_unit_days.map_or(Value::Null, |d| json!(d.days())),
-            "separative_work_swu": e.goal_swu.kg_swu(),
-            "stock_limit_sq": e.stock_limit_units,
-        }));
+        rows.push(StateEstimate {
+            state: id.to_string(),
+            as_of: st.data.as_of,
+            title: st.data.title,
+            capacity_swu_per_yr: e.initial_capacity_swu_per_yr,
+            goal_days: e.goal_days.map(|d| d.days()),
+            first_sq_days: e.first_unit_days.map(|d| d.days()),
+            ideal_first_sq_days: ideal.first_unit_days.map(|d| d.days()),
+            separative_work_swu: e.goal_swu.kg_swu(),
+            stock_limit_sq: e.stock_limit_units,
+        });
     }
-    r.result_json("states", Value::Array(rows));
+    Ok(HistoryEstimate {
+        model,
+        goal: opts.goal,
+        count: a.count,
+        result: HistoryResult { states: rows },
+    })
+}
+
+/// Runs `breakout history`, reporting each state done to `progress`.
+pub fn run(a: HistoryArgs, progress: &dyn crate::Progress) -> Answer {
+    let answer = estimate(&a, progress).map(|h| (document(&h), Outcome::Success));
+    progress.finish();
+    answer
+}
+
+/// The document of a history: the inputs, one table row per state, the typed result as JSON.
+fn document(h: &HistoryEstimate) -> Document {
+    let unit = h.goal.unit_name();
+    let mut r = Document::new(
+        "history",
+        "Breakout estimates for every bundled state (declared capacity, all stocks)",
+    );
+    r.input_value("model", "Model", json!(h.model.id()), h.model.describe());
+    r.input_value(
+        "goal",
+        "Goal",
+        json!({"unit": unit, "count": h.count}),
+        format!("{} × {}", h.count, h.goal.describe()),
+    );
+    let mut t = Table::new(
+        "History",
+        &[
+            "state",
+            "as of",
+            "capacity kg-SWU/yr",
+            &format!("days to {} {unit}", h.count),
+            "months",
+            &format!("ideal days, first {unit}"),
+            &format!("{unit} from stocks"),
+        ],
+    );
+    for s in &h.result.states {
+        t.row(vec![
+            s.state.clone(),
+            s.as_of.clone(),
+            significant(s.capacity_swu_per_yr, 5),
+            s.goal_days
+                .map_or_else(|| "never".into(), |d| significant(d, 4)),
+            s.goal_days
+                .map_or_else(String::new, |d| significant(d / DAYS_PER_MONTH, 3)),
+            s.ideal_first_sq_days
+                .map_or_else(|| "never".into(), |d| significant(d, 4)),
+            significant(s.stock_limit_sq, 3),
+        ]);
+    }
+    r.result_json("states", json!(h.result.states));
     r.table(t);
     r.note("Each state at its central values: declared operating capacity only (no reinstallation), all stocks pooled. `breakout run STATE` shows the timeline, the curve and every assumption with its source.");
-    Ok((r, Outcome::Success))
+    r
 }
 
 #[cfg(test)]
@@ -153,5 +223,28 @@ mod tests {
         assert_eq!(format!("{a:?}"), format!("{:?}", HistoryArgs::default()));
         let j: HistoryArgs = serde_json::from_str("{}").unwrap();
         assert_eq!(format!("{j:?}"), format!("{:?}", HistoryArgs::default()));
+    }
+
+    /// The typed result serialises to exactly the `results` of the document, for the default
+    /// history and for a multi-unit goal in another unit with another model.
+    #[test]
+    fn result_is_the_json_results() {
+        let cases = [
+            HistoryArgs::default(),
+            HistoryArgs {
+                model: "ideal".into(),
+                goal: GoalArg::Wgu,
+                count: 3,
+            },
+        ];
+        for a in cases {
+            let h = estimate(&a, &crate::progress::Silent).unwrap();
+            assert_eq!(h.result.states.len(), BUNDLED.len(), "{a:?}");
+            let (doc, _) = run(a, &crate::progress::Silent).unwrap();
+            assert_eq!(
+                serde_json::to_value(&h.result).unwrap(),
+                doc.to_json()["results"]
+            );
+        }
     }
 }

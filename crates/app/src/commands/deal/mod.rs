@@ -1,12 +1,16 @@
-//! `breakout deal`: deals as data — list them, show their clauses and windows.
+//! `breakout deal`: deals as data — list them, show their clauses and windows, check a state
+//! against them, date their first exceedance. `deal list` and `deal show` have their typed
+//! results here ([`DealListResult`] from [`list`], [`ShowResult`] from [`show_deal`]); `deal
+//! check` and `deal history` have theirs in their modules.
 
 pub mod check;
-mod history;
+pub mod history;
 
 use breakout::date::Date;
 use breakout::deal::{ClauseKind, Deal, InForce, MachineScope, Sites, StockLimit};
 use clap::{Args, Subcommand};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use crate::Answer;
 use crate::deals::{BUNDLED, load};
@@ -185,19 +189,172 @@ fn in_force_text(f: InForce) -> &'static str {
     }
 }
 
-fn show(deal: &Deal, date: Option<Date>) -> Document {
+/// One bundled deal: a row of `deal list`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DealSummary {
+    /// The deal's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Number of clauses.
+    pub clauses: usize,
+    /// What it is, in a few sentences.
+    pub summary: String,
+}
+
+/// The `results` of `deal list`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DealListResult {
+    /// The bundled deals, in the order of `data/deals/`.
+    pub deals: Vec<DealSummary>,
+}
+
+/// The bundled deals: the typed result of `breakout deal list`.
+///
+/// # Errors
+/// [`AppError::Input`] if a bundled deal does not load (a bug in the bundled data).
+pub fn list() -> Result<DealListResult, AppError> {
+    let deals = BUNDLED
+        .iter()
+        .map(|(id, _)| {
+            let d = load(id)?;
+            Ok(DealSummary {
+                clauses: d.clauses.len(),
+                id: d.id,
+                name: d.name,
+                summary: d.summary,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(DealListResult { deals })
+}
+
+fn list_document(res: &DealListResult) -> Document {
+    let mut r = Document::new("deal list", "Bundled deals (data/deals/)");
+    let mut t = Table::new("Deals", &["id", "clauses", "name"]);
+    for d in &res.deals {
+        t.row(vec![d.id.clone(), d.clauses.to_string(), d.name.clone()]);
+    }
+    r.result_json("deals", json!(res.deals)).table(t);
+    r
+}
+
+/// A milestone of a deal (adoption, implementation, ...).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MilestoneResult {
+    /// Its name.
+    pub name: String,
+    /// Its date, YYYY-MM-DD (`None`: unspecified).
+    pub date: Option<String>,
+    /// Where the date comes from.
+    pub source: String,
+}
+
+/// A clause of a deal with its window.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClauseResult {
+    /// The clause id.
+    pub id: String,
+    /// Where the clause is in the deal's text.
+    pub reference: String,
+    /// The clause in a sentence.
+    pub summary: String,
+    /// The clause's source.
+    pub source: String,
+    /// What the clause requires, in words with units.
+    pub requires: String,
+    /// Whether the clause has no number (shown, never checked).
+    pub text_only: bool,
+    /// First day of its window, YYYY-MM-DD (`None`: the deal's start, or unspecified).
+    pub from: Option<String>,
+    /// Day its window ends, YYYY-MM-DD (`None`: no end, or unspecified).
+    pub until: Option<String>,
+    /// Whether it is in force on the date asked for: `yes`, `no` or `assumed (start
+    /// unspecified)` (`None`: no date asked for).
+    pub in_force: Option<&'static str>,
+}
+
+/// The `results` of `deal show`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShowResult {
+    /// What the deal is, in a few sentences.
+    pub summary: String,
+    /// Where its text comes from.
+    pub source: String,
+    /// Its milestones, in the deal's order.
+    pub milestones: Vec<MilestoneResult>,
+    /// Its clauses, in the deal's order.
+    pub clauses: Vec<ClauseResult>,
+}
+
+/// A deal shown on an optional date: the typed result and what its document also shows.
+pub struct DealShow {
+    /// The deal.
+    pub deal: Deal,
+    /// The day the windows are evaluated on (`None`: windows only).
+    pub date: Option<Date>,
+    /// The typed `results`.
+    pub result: ShowResult,
+}
+
+/// The deal `deal_arg` (a bundled id or a deal file) with its clauses' windows and, given a
+/// `date` (YYYY-MM-DD), which are in force that day: the typed result of `breakout deal show`.
+///
+/// # Errors
+/// [`AppError::Input`] for a deal or date that does not load or parse.
+pub fn show_deal(deal_arg: &str, date: Option<&str>) -> Result<DealShow, AppError> {
+    let date = date.map(|d| parse_date("--date", d)).transpose()?;
+    let deal = load(deal_arg)?;
+    let day = |d: Option<Date>| d.map(|d| d.to_string());
+    let clauses = deal
+        .clauses
+        .iter()
+        .map(|c| {
+            let (from, until) = deal.window(c);
+            ClauseResult {
+                id: c.id.clone(),
+                reference: c.reference.clone(),
+                summary: c.summary.clone(),
+                source: c.source.clone(),
+                requires: limit_text(&c.kind),
+                text_only: matches!(c.kind, ClauseKind::Text),
+                from: day(from),
+                until: day(until),
+                in_force: date.map(|d| in_force_text(deal.in_force(c, d))),
+            }
+        })
+        .collect();
+    let result = ShowResult {
+        summary: deal.summary.clone(),
+        source: deal.source.clone(),
+        milestones: deal
+            .milestones
+            .iter()
+            .map(|m| MilestoneResult {
+                name: m.name.clone(),
+                date: day(m.date),
+                source: m.source.clone(),
+            })
+            .collect(),
+        clauses,
+    };
+    Ok(DealShow { deal, date, result })
+}
+
+fn show_document(s: &DealShow) -> Document {
+    let DealShow { deal, date, result } = s;
     let mut r = Document::new("deal show", deal.name.clone());
     r.input_value("deal", "Deal", json!(deal.id), deal.id.clone());
     if let Some(d) = date {
         r.input_value("date", "Evaluated on", json!(d.to_string()), d.to_string());
     }
-    r.result_text("summary", "Summary", &deal.summary)
-        .result_text("source", "Source", &deal.source);
+    r.result_text("summary", "Summary", &result.summary)
+        .result_text("source", "Source", &result.source);
     let mut ms = Table::new("Milestones", &["name", "date", "source"]);
-    for m in &deal.milestones {
+    for m in &result.milestones {
         ms.row(vec![
             m.name.clone(),
-            m.date.map_or("unspecified".into(), |d| d.to_string()),
+            m.date.clone().unwrap_or_else(|| "unspecified".into()),
             m.source.clone(),
         ]);
     }
@@ -206,37 +363,20 @@ fn show(deal: &Deal, date: Option<Date>) -> Document {
         header.insert(3, "in force");
     }
     let mut t = Table::new("Clauses", &header);
-    let mut clauses = Vec::new();
-    for c in &deal.clauses {
-        let (from, until) = deal.window(c);
-        let mut row = vec![
-            c.id.clone(),
-            limit_text(&c.kind),
+    for (c, row) in deal.clauses.iter().zip(&result.clauses) {
+        let mut cells = vec![
+            row.id.clone(),
+            row.requires.clone(),
             window_text(deal, c),
-            c.reference.clone(),
+            row.reference.clone(),
         ];
-        let in_force = date.map(|d| deal.in_force(c, d));
-        if let Some(f) = in_force {
-            row.insert(3, in_force_text(f).into());
+        if let Some(f) = row.in_force {
+            cells.insert(3, f.into());
         }
-        t.row(row);
-        clauses.push(json!({
-            "id": c.id, "reference": c.reference, "summary": c.summary, "source": c.source,
-            "requires": limit_text(&c.kind), "text_only": matches!(c.kind, ClauseKind::Text),
-            "from": from.map(|d| d.to_string()), "until": until.map(|d| d.to_string()),
-            "in_force": in_force.map(in_force_text),
-        }));
+        t.row(cells);
     }
-    r.result_json(
-        "milestones",
-        Value::Array(
-            deal.milestones
-                .iter()
-                .map(|m| json!({"name": m.name, "date": m.date.map(|d| d.to_string()), "source": m.source}))
-                .collect(),
-        ),
-    )
-    .result_json("clauses", Value::Array(clauses))
+    r.result_json("milestones", json!(result.milestones))
+    .result_json("clauses", json!(result.clauses))
     .table(ms)
     .table(t)
     .note("windows include their first day and end the day before their last (a 15-year limit from 16 Jan 2016 ends on 16 Jan 2031)");
@@ -246,26 +386,11 @@ fn show(deal: &Deal, date: Option<Date>) -> Document {
 /// Runs `breakout deal ...`.
 pub fn run(args: DealArgs, progress: &dyn crate::Progress) -> Answer {
     let report = match args.command {
-        DealCommand::List => {
-            let mut r = Document::new("deal list", "Bundled deals (data/deals/)");
-            let mut t = Table::new("Deals", &["id", "clauses", "name"]);
-            let mut list = Vec::new();
-            for (id, _) in BUNDLED {
-                let d = load(id)?;
-                t.row(vec![
-                    d.id.clone(),
-                    d.clauses.len().to_string(),
-                    d.name.clone(),
-                ]);
-                list.push(json!({"id": d.id, "name": d.name, "clauses": d.clauses.len(), "summary": d.summary}));
-            }
-            r.result_json("deals", Value::Array(list)).table(t);
-            r
-        }
+        DealCommand::List => list_document(&list()?),
         DealCommand::Check { deal, state, date } => {
             return check::check_state(&deal, &state, date.as_deref());
         }
-        DealCommand::History { deal } => history::history(&load(&deal)?)?,
+        DealCommand::History { deal } => history::document(&history::deal_history(&deal)?),
         DealCommand::Floor {
             deal,
             date,
@@ -282,10 +407,7 @@ pub fn run(args: DealArgs, progress: &dyn crate::Progress) -> Answer {
             };
             return super::floor::run_compare(&deals, &options, progress);
         }
-        DealCommand::Show { deal, date } => {
-            let date = date.map(|d| parse_date("--date", &d)).transpose()?;
-            show(&load(&deal)?, date)
-        }
+        DealCommand::Show { deal, date } => show_document(&show_deal(&deal, date.as_deref())?),
     };
     Ok((report, Outcome::Success))
 }
@@ -317,5 +439,53 @@ fn found_text(v: &Verdict) -> String {
         }
         Verdict::Unverifiable { reason } => reason.clone(),
         Verdict::NotInForce | Verdict::TextOnly => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Silent;
+
+    /// The `results` of the document `breakout deal ...` builds for `command`.
+    fn results(command: DealCommand) -> serde_json::Value {
+        let (doc, _) = run(DealArgs { command }, &Silent).unwrap();
+        doc.to_json()["results"].clone()
+    }
+
+    /// The typed results of `deal list`, `deal show` (with and without a date) and `deal
+    /// history` serialise to exactly the `results` of their documents, for every bundled deal.
+    #[test]
+    fn typed_results_are_the_json_results() {
+        let all = list().unwrap();
+        assert_eq!(all.deals.len(), BUNDLED.len());
+        assert_eq!(
+            serde_json::to_value(&all).unwrap(),
+            results(DealCommand::List)
+        );
+        for (id, _) in BUNDLED {
+            for date in [None, Some("2016-06-01"), Some("2031-01-16")] {
+                let typed = show_deal(id, date).unwrap();
+                assert_eq!(
+                    typed.result.clauses.iter().all(|c| c.in_force.is_some()),
+                    date.is_some(),
+                    "{id} {date:?}"
+                );
+                let doc = results(DealCommand::Show {
+                    deal: id.to_string(),
+                    date: date.map(str::to_string),
+                });
+                assert_eq!(
+                    serde_json::to_value(&typed.result).unwrap(),
+                    doc,
+                    "{id} {date:?}"
+                );
+            }
+            let typed = history::deal_history(id).unwrap();
+            let doc = results(DealCommand::History {
+                deal: id.to_string(),
+            });
+            assert_eq!(serde_json::to_value(&typed.result).unwrap(), doc, "{id}");
+        }
     }
 }
