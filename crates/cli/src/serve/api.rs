@@ -1,7 +1,8 @@
-//! JSON API handlers: each reads its request into the application's typed request (serde, the
-//! same types clap fills from the command line, unknown fields refused), checks the server's
-//! limits on the typed fields, runs [`breakout_app::execute`] on a blocking thread with a time
-//! limit, and answers with the command's JSON document — or a 4xx/5xx `{"error": ...}`.
+//! JSON API handlers: each reads its request into the application's typed request (the same
+//! types clap fills from the command line: a POST body through serde with unknown fields
+//! refused; a GET route's path and typed query straight into the request's fields), checks the
+//! server's limits on the typed fields, runs [`breakout_app::execute`] on a blocking thread with
+//! a time limit, and answers with the command's JSON document — or a 4xx/5xx `{"error": ...}`.
 //!
 //! No command line is ever built from a request: a JSON key is a field name or an error, never a
 //! flag, so a request cannot smuggle positional arguments or file paths past the checks.
@@ -23,7 +24,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use breakout_app::commands::MonthRange;
-use breakout_app::commands::floor::Series;
+use breakout_app::commands::deal::{DealArgs, DealCommand};
+use breakout_app::commands::floor::{FloorOptions, Series};
 use breakout_app::commands::history::HistoryArgs;
 use breakout_app::commands::run::{GoalArg, RunArgs};
 use breakout_app::{AppError, Cancel, Request, limits};
@@ -322,7 +324,8 @@ pub async fn safeguards(Path(sub): Path<String>, body: Bytes) -> Response {
     }
 }
 
-/// Runs the request whose JSON form is `value` (built by the server from a path and a query).
+/// Runs the request whose JSON form is `value` (built by the server from a path): the machine
+/// routes only, whose typed request is not constructible outside the application crate.
 async fn run_value(route: &str, value: Value) -> Response {
     match typed::<Request>(value) {
         Ok(request) => run_request(route, request).await,
@@ -344,9 +347,14 @@ pub async fn machine(Path(id): Path<String>) -> Response {
     .await
 }
 
+/// The request `breakout deal ...` for `command`.
+fn deal_request(command: DealCommand) -> Request {
+    Request::Deal(DealArgs { command })
+}
+
 /// `GET /api/deals`.
 pub async fn deals() -> Response {
-    run_value("deals", json!({"deal": {"command": "list"}})).await
+    run_request("deals", deal_request(DealCommand::List)).await
 }
 
 /// Query of `GET /api/deals/{id}`.
@@ -366,9 +374,9 @@ pub async fn deal(Path(id): Path<String>, q: Result<Query<DealQuery>, QueryRejec
         Ok(q) => q,
         Err(r) => return *r,
     };
-    run_value(
+    run_request(
         "deals",
-        json!({"deal": {"command": {"show": {"deal": deal, "date": q.date}}}}),
+        deal_request(DealCommand::Show { deal, date: q.date }),
     )
     .await
 }
@@ -482,38 +490,36 @@ pub async fn deal_check(
         Ok(s) => s,
         Err(r) => return *r,
     };
-    run_value(
-        "deals",
-        json!({"deal": {"command": {"check": {"deal": deal, "state": state, "date": q.date}}}}),
-    )
-    .await
+    let command = DealCommand::Check {
+        deal,
+        state,
+        date: q.date,
+    };
+    run_request("deals", deal_request(command)).await
 }
 
-/// The deal-floor options of a query (`FloorOptions`' fields, typed here so that the query's
-/// text becomes numbers and names before it reaches the request).
-#[derive(Debug, Deserialize, serde::Serialize)]
+/// Query of `GET /api/deals/{id}/floor` and `GET /api/compare`: `FloorOptions`' fields, typed
+/// here so that the query's text becomes numbers and names before it reaches the request, and
+/// the fields of the one route that the other refuses by name.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FloorQuery {
-    #[serde(skip_serializing)]
     date: Option<String>,
-    #[serde(skip_serializing)]
     series: Option<Series>,
-    #[serde(skip_serializing)]
     deals: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     goal: Option<GoalArg>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     reinstall_cascades_per_month: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     weaponization_months: Option<MonthRange>,
 }
 
 impl FloorQuery {
-    /// The options as the request's JSON fields.
-    fn fields(&self) -> Map<String, Value> {
-        match serde_json::to_value(self) {
-            Ok(Value::Object(m)) => m,
-            _ => Map::new(),
+    /// The options, clap's defaults where the query says nothing (an absent rate or range is
+    /// `None` in `FloorOptions` too: the command fills in its default).
+    fn options(&self) -> FloorOptions {
+        FloorOptions {
+            goal: self.goal.unwrap_or(FloorOptions::default().goal),
+            reinstall_cascades_per_month: self.reinstall_cascades_per_month,
+            weaponization_months: self.weaponization_months,
         }
     }
 }
@@ -535,13 +541,13 @@ pub async fn deal_floor(
     if q.deals.is_some() {
         return bad_request("unknown query field `deals` (that is /api/compare's)");
     }
-    let mut fields = q.fields();
-    fields.insert("deal".into(), json!(deal));
-    fields.insert("date".into(), json!(q.date));
-    if let Some(series) = q.series {
-        fields.insert("series".into(), json!(series));
-    }
-    run_value("deals", json!({"deal": {"command": {"floor": fields}}})).await
+    let command = DealCommand::Floor {
+        deal,
+        options: q.options(),
+        date: q.date,
+        series: q.series.unwrap_or_default(),
+    };
+    run_request("deals", deal_request(command)).await
 }
 
 /// `GET /api/compare[?deals=a,b&goal=&reinstall_cascades_per_month=&weaponization_months=]`: as
@@ -570,9 +576,11 @@ pub async fn compare(q: Result<Query<FloorQuery>, QueryRejection>) -> Response {
             Err(r) => return *r,
         }
     }
-    let mut fields = q.fields();
-    fields.insert("deals".into(), json!(deals));
-    run_value("deals", json!({"deal": {"command": {"compare": fields}}})).await
+    let command = DealCommand::Compare {
+        deals,
+        options: q.options(),
+    };
+    run_request("deals", deal_request(command)).await
 }
 
 /// `POST /api/cascade/run` with `{"cascade": NAME, ...fields}`: as `breakout cascade run NAME
@@ -1048,6 +1056,60 @@ mod tests {
         assert_eq!(again, cli);
     }
 
+    /// Each deal GET route builds the typed request clap parses from the equivalent command line,
+    /// so it answers exactly what `breakout deal ... --json` prints.
+    #[tokio::test]
+    async fn deal_routes_match_the_cli_document() {
+        for (uri, argv) in [
+            ("/api/deals", &["deal", "list"][..]),
+            ("/api/deals/JCPOA-2015", &["deal", "show", "jcpoa-2015"]),
+            (
+                "/api/deals/jcpoa-2015?date=2020-01-01",
+                &["deal", "show", "jcpoa-2015", "--date", "2020-01-01"],
+            ),
+            (
+                "/api/deals/jcpoa-2015/check?state=jcpoa-2016&date=2016-06-01",
+                &[
+                    "deal",
+                    "check",
+                    "jcpoa-2015",
+                    "jcpoa-2016",
+                    "--date",
+                    "2016-06-01",
+                ],
+            ),
+            (
+                "/api/deals/jcpoa-2015/floor?series=none&goal=wgu&reinstall_cascades_per_month=3&weaponization_months=6..18",
+                &[
+                    "deal",
+                    "floor",
+                    "jcpoa-2015",
+                    "--series",
+                    "none",
+                    "--goal",
+                    "wgu",
+                    "--reinstall-cascades-per-month",
+                    "3",
+                    "--weaponization-months",
+                    "6..18",
+                ],
+            ),
+            (
+                "/api/compare?deals=jcpoa-2015&goal=wgu",
+                &["deal", "compare", "jcpoa-2015", "--goal", "wgu"],
+            ),
+        ] {
+            let (s, j) = call("GET", uri, "").await;
+            assert_eq!(s, StatusCode::OK, "{uri}: {j}");
+            let argv: Vec<&str> = std::iter::once("breakout")
+                .chain(argv.iter().copied())
+                .collect();
+            let (cli_report, _) = execute(parsed(&argv)).unwrap();
+            let cli: Value = serde_json::from_str(&cli_report.to_json().to_string()).unwrap();
+            assert_eq!(j, cli, "{uri}");
+        }
+    }
+
     /// An uploaded state (its TOML text) gives the answer its bundled file gives;
     /// a broken upload is a 400 that locates the error in the text.
     #[tokio::test]
@@ -1276,6 +1338,15 @@ mod tests {
                 "",
                 400,
                 "-1",
+            ),
+            // Refused as on the command line (the query once went through JSON, where a NaN
+            // became null and so the default rate).
+            (
+                "GET",
+                "/api/deals/jcpoa-2015/floor?reinstall_cascades_per_month=NaN",
+                "",
+                400,
+                "expected a rate",
             ),
             ("GET", "/api/compare?deals=jcpoa-2015,../x", "", 404, "../x"),
             (
