@@ -2,6 +2,8 @@
 //!
 //! One SWU here is one kilogram-SWU (kg-SWU), the unit IAEA and industry use. A year is the
 //! Julian year of 365.25 days, so capacities convert to days without a hidden calendar.
+//!
+//! With the `serde` feature each serialises as its bare number in its unit (no wrapper object).
 
 use std::fmt;
 use std::ops::{Add, AddAssign, Div, Mul, Sub};
@@ -16,6 +18,7 @@ pub const DAYS_PER_YEAR: f64 = 365.25;
 pub const DAYS_PER_MONTH: f64 = DAYS_PER_YEAR / 12.0;
 
 /// Separative work in kg-SWU.
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Swu(f64);
 
@@ -74,6 +77,7 @@ impl fmt::Display for Swu {
 }
 
 /// Separative capacity in kg-SWU per (Julian) year.
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct SwuPerYear(f64);
 
@@ -105,6 +109,7 @@ impl Mul<f64> for SwuPerYear {
 }
 
 /// A duration in days.
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(transparent))]
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
 pub struct Days(f64);
 

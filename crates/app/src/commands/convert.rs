@@ -1,11 +1,14 @@
 //! `breakout convert`: a mass between kg U, kg U-235 and chemical forms, with factors computed
-//! from the isotopic composition.
+//! from the isotopic composition. [`convert`] gives the typed [`ConvertResult`] the document is
+//! built from.
 
 use std::fmt;
 
 use clap::{ArgGroup, Args, ValueEnum};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass, Isotope, KgU, KgU235};
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde::ser::SerializeMap;
+use serde_json::json;
 
 use super::parse_composition_pct;
 use crate::Answer;
@@ -15,7 +18,7 @@ use crate::error::{AppError, Outcome};
 /// A mass unit on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
-enum MassUnit {
+pub enum MassUnit {
     /// Kilograms of uranium element.
     KgU,
     /// Kilograms of the isotope U-235.
@@ -33,7 +36,8 @@ enum MassUnit {
 }
 
 impl MassUnit {
-    const ALL: [MassUnit; 5] = [
+    /// Every unit, in the order the table shows them.
+    pub const ALL: [MassUnit; 5] = [
         MassUnit::KgU,
         MassUnit::KgU235,
         MassUnit::KgUf6,
@@ -41,7 +45,8 @@ impl MassUnit {
         MassUnit::KgUo2,
     ];
 
-    fn key(self) -> &'static str {
+    /// The unit's JSON key, e.g. `kg_uf6`.
+    pub fn key(self) -> &'static str {
         match self {
             MassUnit::KgU => "kg_u",
             MassUnit::KgU235 => "kg_u235",
@@ -91,6 +96,99 @@ impl fmt::Display for MassUnit {
     }
 }
 
+/// The `results` of `breakout convert`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConvertResult {
+    /// The mass in the unit converted to, under that unit's key (`kg_uf6`: …).
+    #[serde(flatten)]
+    pub converted: Converted,
+    /// Mean atomic mass of the uranium, g/mol.
+    pub molar_mass_g_per_mol: f64,
+    /// U-235, wt-%.
+    pub u235_wt_pct: f64,
+    /// U-235, at-%.
+    pub u235_at_pct: f64,
+    /// The same material in every unit.
+    pub equivalents: Equivalents,
+}
+
+/// A mass in a unit; serialised as the one entry `{unit key: mass}`, so the JSON names the
+/// unit as every other unit-suffixed field does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Converted {
+    /// The unit.
+    pub unit: MassUnit,
+    /// The mass, in `unit`.
+    pub value: f64,
+}
+
+impl Serialize for Converted {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry(self.unit.key(), &self.value)?;
+        m.end()
+    }
+}
+
+/// One material in every [`MassUnit`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Equivalents {
+    /// kg U.
+    pub kg_u: f64,
+    /// kg U-235.
+    pub kg_u235: f64,
+    /// kg UF6.
+    pub kg_uf6: f64,
+    /// kg U3O8.
+    pub kg_u3o8: f64,
+    /// kg UO2.
+    pub kg_uo2: f64,
+}
+
+impl Equivalents {
+    /// The mass in `unit`.
+    pub fn get(&self, unit: MassUnit) -> f64 {
+        match unit {
+            MassUnit::KgU => self.kg_u,
+            MassUnit::KgU235 => self.kg_u235,
+            MassUnit::KgUf6 => self.kg_uf6,
+            MassUnit::KgU3o8 => self.kg_u3o8,
+            MassUnit::KgUo2 => self.kg_uo2,
+        }
+    }
+}
+
+/// `value` in `unit` of uranium of composition `c`, converted to `to` and to every other unit:
+/// the typed result of `breakout convert`.
+///
+/// # Errors
+/// [`AppError::Input`] for a negative or non-finite mass.
+pub fn convert(
+    value: f64,
+    unit: MassUnit,
+    to: MassUnit,
+    c: &Composition,
+) -> Result<ConvertResult, AppError> {
+    let u = unit.to_uranium(value, c)?;
+    let of = |unit: MassUnit| unit.of_uranium(u, c);
+    Ok(ConvertResult {
+        converted: Converted {
+            unit: to,
+            value: of(to),
+        },
+        molar_mass_g_per_mol: c.molar_mass(),
+        u235_wt_pct: c.assay().wt_pct(),
+        u235_at_pct: 100.0 * c.at_fraction(Isotope::U235),
+        equivalents: Equivalents {
+            kg_u: of(MassUnit::KgU),
+            kg_u235: of(MassUnit::KgU235),
+            kg_uf6: of(MassUnit::KgUf6),
+            kg_u3o8: of(MassUnit::KgU3o8),
+            kg_uo2: of(MassUnit::KgUo2),
+        },
+    })
+}
+
 /// `breakout convert VALUE UNIT --wt-pct X --to UNIT`.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,7 +216,7 @@ pub struct ConvertArgs {
     at_pct_composition: Option<String>,
 }
 
-/// Runs `breakout convert`.
+/// Runs `breakout convert`: the flags resolved (and shown as inputs), the document of [`convert`].
 pub fn run(a: ConvertArgs) -> Answer {
     let mut r = Document::new(
         "convert",
@@ -170,41 +268,76 @@ pub fn run(a: ConvertArgs) -> Answer {
             ));
         }
     };
-    let u = a.unit.to_uranium(a.value, &c)?;
-    let out = a.to.of_uranium(u, &c);
+    let res = convert(a.value, a.unit, a.to, &c)?;
     r.result(
         a.to.key(),
         &format!("Result ({})", a.to),
-        out,
+        res.converted.value,
         &a.to.to_string(),
     )
     .result(
         "molar_mass_g_per_mol",
         "Mean atomic mass of the uranium",
-        c.molar_mass(),
+        res.molar_mass_g_per_mol,
         "g/mol",
     )
-    .result("u235_wt_pct", "U-235", c.assay().wt_pct(), "wt-%")
-    .result(
-        "u235_at_pct",
-        "U-235",
-        100.0 * c.at_fraction(Isotope::U235),
-        "at-%",
-    );
+    .result("u235_wt_pct", "U-235", res.u235_wt_pct, "wt-%")
+    .result("u235_at_pct", "U-235", res.u235_at_pct, "at-%");
     let mut t = Table::new("The same material in every unit", &["unit", "mass"]);
-    let mut all = Map::new();
     for unit in MassUnit::ALL {
-        let v = unit.of_uranium(u, &c);
-        t.row(vec![unit.to_string(), num(v)]);
-        all.insert(unit.key().into(), Value::from(v));
+        t.row(vec![unit.to_string(), num(res.equivalents.get(unit))]);
     }
-    r.result_json("equivalents", Value::Object(all)).table(t);
+    r.result_json("equivalents", json!(res.equivalents))
+        .table(t);
     Ok((r, Outcome::Success))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The typed result serialises to exactly the document's `results`, whatever the units and
+    /// however the assay is given.
+    #[test]
+    fn typed_result_is_the_documents_results() {
+        let binary = |pct| Composition::binary(Assay::named_wt_pct("assay", pct).unwrap());
+        let natural = Composition::from_at_fractions_balance_u238(
+            &parse_composition_pct("U234=0.0054,U235=0.7204").unwrap(),
+        )
+        .unwrap();
+        for (request, unit, to, value, c) in [
+            (
+                json!({"value": 100, "unit": "kg-u", "to": "kg-uf6", "wt_pct": 60}),
+                MassUnit::KgU,
+                MassUnit::KgUf6,
+                100.0,
+                binary(60.0),
+            ),
+            (
+                json!({"value": 25, "unit": "kg-u235", "to": "kg-u3o8", "wt_pct": 90}),
+                MassUnit::KgU235,
+                MassUnit::KgU3o8,
+                25.0,
+                binary(90.0),
+            ),
+            (
+                json!({"value": 1000, "unit": "kg-uo2", "to": "kg-u", "composition_at_pct": "U234=0.0054,U235=0.7204"}),
+                MassUnit::KgUo2,
+                MassUnit::KgU,
+                1000.0,
+                natural,
+            ),
+        ] {
+            let args: ConvertArgs = serde_json::from_value(request.clone()).unwrap();
+            let (doc, _) = run(args).unwrap();
+            let typed = convert(value, unit, to, &c).unwrap();
+            assert_eq!(
+                serde_json::to_value(&typed).unwrap(),
+                doc.to_json()["results"],
+                "{request}"
+            );
+        }
+    }
 
     #[test]
     fn composition_flag_parses_and_reports_errors() {

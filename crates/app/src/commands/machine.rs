@@ -1,10 +1,13 @@
 //! `breakout machine`: the centrifuge library, with the source of every figure.
+//!
+//! Each subcommand has a typed result ([`list`], [`show`], [`dirac`], [`raetz`]) that its document
+//! is built from and that serialises to exactly the document's JSON `results`.
 
 use clap::{Args, Subcommand, ValueEnum};
-use enrich::Machine;
-use enrich::centrifuge::{
-    InnerRadius, MassBasis, RaetzParams, Rotor, SeparativeRate, dirac_max, raetz,
-};
+use enrich::centrifuge::{self, InnerRadius, MassBasis, RaetzParams, Rotor, dirac_max};
+use enrich::{Machine, MachinePhysics, SwuPerYear};
+use serde::Serialize;
+use serde::ser::SerializeMap;
 use serde_json::{Value, json};
 
 use crate::Answer;
@@ -102,6 +105,297 @@ struct RaetzArgs {
     efficiency: Option<f64>,
 }
 
+/// A machine's separative power as a range, kg-SWU/yr per machine.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PowerRange {
+    /// Lower end, kg-SWU/yr.
+    pub low: SwuPerYear,
+    /// Central value, kg-SWU/yr.
+    pub central: SwuPerYear,
+    /// Upper end, kg-SWU/yr.
+    pub high: SwuPerYear,
+}
+
+/// A machine's physical figures in `machine list` (`None`: not public).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhysicsEntry {
+    /// Stage separation factor α.
+    pub stage_separation_factor: Option<f64>,
+    /// Nominal feed as published, mg UF6/s.
+    pub nominal_feed_mg_uf6_per_s: Option<f64>,
+    /// Rotor length, m.
+    pub rotor_length_m: Option<f64>,
+    /// Rotor diameter, m.
+    pub rotor_diameter_m: Option<f64>,
+    /// Peripheral speed, m/s.
+    pub peripheral_speed_m_per_s: Option<f64>,
+    /// Feed limit per machine derived from the separative power and α, kg U/yr (`None`: no α).
+    pub machine_feed_kg_u_per_yr: Option<f64>,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+/// One machine type in `machine list`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MachineEntry {
+    /// Id, e.g. IR-6.
+    pub id: String,
+    /// Descriptive name.
+    pub name: String,
+    /// Lineage.
+    pub origin: String,
+    /// Whether the only public figure is the operator's claim.
+    pub claim_only: bool,
+    /// Separative power per machine, kg-SWU/yr.
+    pub separative_power_swu_per_yr: PowerRange,
+    /// Where the separative power comes from.
+    pub source: String,
+    /// How the range was chosen.
+    pub note: String,
+    /// Stage separation factor, rotor and feed.
+    pub physics: PhysicsEntry,
+}
+
+impl From<&Machine> for MachineEntry {
+    fn from(m: &Machine) -> Self {
+        let p = &m.separative_power;
+        MachineEntry {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            origin: m.origin.clone(),
+            claim_only: m.claim_only,
+            separative_power_swu_per_yr: PowerRange {
+                low: p.low,
+                central: p.central,
+                high: p.high,
+            },
+            source: m.source.clone(),
+            note: m.note.clone(),
+            physics: PhysicsEntry {
+                stage_separation_factor: m.physics.stage_separation_factor,
+                nominal_feed_mg_uf6_per_s: m.physics.nominal_feed_mg_uf6_per_s,
+                rotor_length_m: m.physics.rotor_length_m,
+                rotor_diameter_m: m.physics.rotor_diameter_m,
+                peripheral_speed_m_per_s: m.physics.peripheral_speed_m_per_s,
+                machine_feed_kg_u_per_yr: m.machine_feed().ok().map(|f| f.kg_u_per_yr()),
+                source: m.physics.source.clone(),
+            },
+        }
+    }
+}
+
+/// The `results` of `machine list`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MachineList {
+    /// The bundled machine types, in library order.
+    pub machines: Vec<MachineEntry>,
+}
+
+/// The bundled centrifuge library: the typed result of `breakout machine list`.
+///
+/// # Errors
+/// [`AppError::Internal`] if the bundled library does not load.
+pub fn list() -> Result<MachineList, AppError> {
+    Ok(MachineList {
+        machines: bundled_machines()?
+            .machines()
+            .iter()
+            .map(MachineEntry::from)
+            .collect(),
+    })
+}
+
+/// The `results` of `machine show`: one machine type with its sources.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MachineShow {
+    /// The library's id (shown in the title; the request's spelling is the input).
+    #[serde(skip)]
+    pub id: String,
+    /// Descriptive name (shown in the title).
+    #[serde(skip)]
+    pub name: String,
+    /// Lineage.
+    pub origin: String,
+    /// Separative power per machine, lower end, kg-SWU/yr.
+    pub separative_power_low_swu_per_yr: SwuPerYear,
+    /// Separative power per machine, central value, kg-SWU/yr.
+    pub separative_power_central_swu_per_yr: SwuPerYear,
+    /// Separative power per machine, upper end, kg-SWU/yr.
+    pub separative_power_high_swu_per_yr: SwuPerYear,
+    /// Whether the only public figure is the operator's claim (`"yes"`/`"no"`).
+    #[serde(serialize_with = "yes_no")]
+    pub claim_only: bool,
+    /// Where the separative power comes from.
+    pub source: String,
+    /// How the range was chosen.
+    pub note: String,
+    /// α, rotor and nominal feed.
+    #[serde(flatten)]
+    pub physics: ShownPhysics,
+    /// Feed limit per machine derived from the separative power and α, kg U/yr (absent: no α).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_feed_kg_u_per_yr: Option<f64>,
+    /// Where the physical figures come from.
+    pub physics_source: String,
+}
+
+fn yes_no<S: serde::Serializer>(b: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if *b { "yes" } else { "no" })
+}
+
+/// The physical figures of `machine show`. Each serialises under its key, and one that is not
+/// public as `null` with `KEY_status: "not public"` beside it, so a reader of the JSON sees the
+/// gap as the text does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShownPhysics {
+    /// Stage separation factor α.
+    pub stage_separation_factor: Option<f64>,
+    /// Nominal feed as published, mg UF6/s.
+    pub nominal_feed_mg_uf6_per_s: Option<f64>,
+    /// Rotor length, m.
+    pub rotor_length_m: Option<f64>,
+    /// Rotor diameter, m.
+    pub rotor_diameter_m: Option<f64>,
+    /// Peripheral speed, m/s.
+    pub peripheral_speed_m_per_s: Option<f64>,
+}
+
+impl ShownPhysics {
+    fn of(p: &MachinePhysics) -> Self {
+        ShownPhysics {
+            stage_separation_factor: p.stage_separation_factor,
+            nominal_feed_mg_uf6_per_s: p.nominal_feed_mg_uf6_per_s,
+            rotor_length_m: p.rotor_length_m,
+            rotor_diameter_m: p.rotor_diameter_m,
+            peripheral_speed_m_per_s: p.peripheral_speed_m_per_s,
+        }
+    }
+
+    /// Each figure with its key, label and unit, in the order shown.
+    fn rows(&self) -> [(&'static str, &'static str, Option<f64>, &'static str); 5] {
+        [
+            (
+                "stage_separation_factor",
+                "Stage separation factor α",
+                self.stage_separation_factor,
+                "",
+            ),
+            (
+                "nominal_feed_mg_uf6_per_s",
+                "Nominal feed (published)",
+                self.nominal_feed_mg_uf6_per_s,
+                "mg UF6/s",
+            ),
+            ("rotor_length_m", "Rotor length", self.rotor_length_m, "m"),
+            (
+                "rotor_diameter_m",
+                "Rotor diameter",
+                self.rotor_diameter_m,
+                "m",
+            ),
+            (
+                "peripheral_speed_m_per_s",
+                "Peripheral speed",
+                self.peripheral_speed_m_per_s,
+                "m/s",
+            ),
+        ]
+    }
+}
+
+impl Serialize for ShownPhysics {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        for (key, _, v, _) in self.rows() {
+            m.serialize_entry(key, &v)?;
+            if v.is_none() {
+                m.serialize_entry(&format!("{key}_status"), NOT_PUBLIC)?;
+            }
+        }
+        m.end()
+    }
+}
+
+/// What `machine show` says of a figure with no public value.
+const NOT_PUBLIC: &str = "not public";
+
+/// Machine `id` (case-insensitive) with its sources: the typed result of `breakout machine show`.
+///
+/// # Errors
+/// [`AppError::Input`] for an id the library does not have.
+pub fn show(id: &str) -> Result<MachineShow, AppError> {
+    let lib = bundled_machines()?;
+    let m = lib.get(id)?;
+    let p = &m.separative_power;
+    Ok(MachineShow {
+        id: m.id.clone(),
+        name: m.name.clone(),
+        origin: m.origin.clone(),
+        separative_power_low_swu_per_yr: p.low,
+        separative_power_central_swu_per_yr: p.central,
+        separative_power_high_swu_per_yr: p.high,
+        claim_only: m.claim_only,
+        source: m.source.clone(),
+        note: m.note.clone(),
+        physics: ShownPhysics::of(&m.physics),
+        machine_feed_kg_u_per_yr: m.machine_feed().ok().map(|f| f.kg_u_per_yr()),
+        physics_source: m.physics.source.clone(),
+    })
+}
+
+// The model rates below stay plain numbers rather than `SwuPerYear`: a model evaluated far
+// outside its range can give a NaN or an infinity, which `execute` refuses with its own message
+// once the document is built, and `SwuPerYear` (positive and finite) could not hold it.
+
+/// The `results` of `machine dirac`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DiracResult {
+    /// The Dirac bound δU_max, kg-SWU/yr.
+    pub dirac_max_swu_per_yr: f64,
+    /// The same, kg-SWU/s.
+    pub dirac_max_swu_per_s: f64,
+}
+
+/// The Dirac upper bound on the separative power of `rotor` with gas at `temperature_k`:
+/// the typed result of `breakout machine dirac`.
+///
+/// # Errors
+/// [`AppError::Input`] for a non-positive temperature.
+pub fn dirac(rotor: &Rotor, temperature_k: f64, basis: MassBasis) -> Result<DiracResult, AppError> {
+    let du = dirac_max(rotor, temperature_k, basis)?;
+    Ok(DiracResult {
+        dirac_max_swu_per_yr: du.kg_swu_per_yr(),
+        dirac_max_swu_per_s: du.kg_swu_per_s,
+    })
+}
+
+/// The `results` of `machine raetz`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RaetzResult {
+    /// The Raetz separative power δU, kg-SWU/yr.
+    pub separative_power_swu_per_yr: f64,
+    /// The same, kg-SWU/s.
+    pub separative_power_swu_per_s: f64,
+    /// The Dirac bound of the same rotor, kg-SWU/yr.
+    pub dirac_max_swu_per_yr: f64,
+}
+
+/// The Raetz separative power of `rotor` fed `feed_mg_per_s`, with the Dirac bound of the same
+/// rotor beside it: the typed result of `breakout machine raetz`.
+///
+/// # Errors
+/// [`AppError::Input`] naming a parameter out of its range, or a pressure ratio that leaves no
+/// gas column.
+pub fn raetz(rotor: &Rotor, feed_mg_per_s: f64, p: &RaetzParams) -> Result<RaetzResult, AppError> {
+    let du = centrifuge::raetz(rotor, feed_mg_per_s * 1e-6, p)?;
+    let bound = dirac_max(rotor, p.temperature_k, p.basis)?;
+    Ok(RaetzResult {
+        separative_power_swu_per_yr: du.kg_swu_per_yr(),
+        separative_power_swu_per_s: du.kg_swu_per_s,
+        dirac_max_swu_per_yr: bound.kg_swu_per_yr(),
+    })
+}
+
 /// Resolves the rotor and shows every figure with where it came from.
 fn rotor_inputs(
     a: &RotorArgs,
@@ -187,103 +481,48 @@ fn rotor_inputs(
     Ok((Rotor::new(v, z, d)?, t, basis, m))
 }
 
-fn rate_results(r: &mut Document, key: &str, label: &str, du: SeparativeRate) {
-    r.result(
-        &format!("{key}_swu_per_yr"),
-        label,
-        du.kg_swu_per_yr(),
-        "kg-SWU/yr",
-    )
-    .result(
-        &format!("{key}_swu_per_s"),
-        label,
-        du.kg_swu_per_s,
-        "kg-SWU/s",
-    );
-}
-
-fn machine_json(m: &Machine) -> Value {
-    let p = &m.separative_power;
-    json!({
-        "id": m.id, "name": m.name, "origin": m.origin, "claim_only": m.claim_only,
-        "separative_power_swu_per_yr": {
-            "low": p.low.kg_swu_per_yr(), "central": p.central.kg_swu_per_yr(), "high": p.high.kg_swu_per_yr(),
-        },
-        "source": m.source, "note": m.note,
-        "physics": {
-            "stage_separation_factor": m.physics.stage_separation_factor,
-            "nominal_feed_mg_uf6_per_s": m.physics.nominal_feed_mg_uf6_per_s,
-            "rotor_length_m": m.physics.rotor_length_m,
-            "rotor_diameter_m": m.physics.rotor_diameter_m,
-            "peripheral_speed_m_per_s": m.physics.peripheral_speed_m_per_s,
-            "machine_feed_kg_u_per_yr": m.machine_feed().ok().map(|f| f.kg_u_per_yr()),
-            "source": m.physics.source,
-        },
-    })
+/// A rate's two rows, kg-SWU/yr and kg-SWU/s.
+fn rate_rows(r: &mut Document, key: &str, label: &str, per_yr: f64, per_s: f64) {
+    r.result(&format!("{key}_swu_per_yr"), label, per_yr, "kg-SWU/yr")
+        .result(&format!("{key}_swu_per_s"), label, per_s, "kg-SWU/s");
 }
 
 /// Physics rows of `machine show`: every figure, or that it is not public.
-fn physics_rows(r: &mut Document, m: &Machine) {
-    let p = &m.physics;
-    for (key, label, v, unit) in [
-        (
-            "stage_separation_factor",
-            "Stage separation factor α",
-            p.stage_separation_factor,
-            "",
-        ),
-        (
-            "nominal_feed_mg_uf6_per_s",
-            "Nominal feed (published)",
-            p.nominal_feed_mg_uf6_per_s,
-            "mg UF6/s",
-        ),
-        ("rotor_length_m", "Rotor length", p.rotor_length_m, "m"),
-        (
-            "rotor_diameter_m",
-            "Rotor diameter",
-            p.rotor_diameter_m,
-            "m",
-        ),
-        (
-            "peripheral_speed_m_per_s",
-            "Peripheral speed",
-            p.peripheral_speed_m_per_s,
-            "m/s",
-        ),
-    ] {
+fn physics_rows(r: &mut Document, m: &MachineShow) {
+    for (key, label, v, unit) in m.physics.rows() {
         match v {
             Some(x) => r.result(key, label, x, unit),
             None => r.result_json(key, Value::Null).result_text(
                 &format!("{key}_status"),
                 label,
-                "not public",
+                NOT_PUBLIC,
             ),
         };
     }
-    if let Ok(f) = m.machine_feed() {
+    if let Some(f) = m.machine_feed_kg_u_per_yr {
         r.result(
             "machine_feed_kg_u_per_yr",
             "Feed limit per machine (derived: δU/Φ(α))",
-            f.kg_u_per_yr(),
+            f,
             "kg U/yr",
         );
     }
-    r.result_text("physics_source", "Physics source", &p.source);
+    r.result_text("physics_source", "Physics source", &m.physics_source);
 }
 
-/// Runs `breakout machine ...`.
+/// Runs `breakout machine ...`: the flags resolved (and shown as inputs), the document of
+/// [`list`], [`show`], [`dirac`] or [`raetz`].
 pub fn run(args: MachineArgs) -> Answer {
-    let lib = bundled_machines()?;
     let report = match args.command {
         MachineCommand::List => {
+            let res = list()?;
             let mut r = Document::new("machine list", "Centrifuge library (data/machines.toml)");
             let mut t = Table::new(
                 "Separative power per machine, kg-SWU/yr",
                 &["id", "low", "central", "high", "claim only", "name"],
             );
-            for m in lib.machines() {
-                let p = &m.separative_power;
+            for m in &res.machines {
+                let p = &m.separative_power_swu_per_yr;
                 t.row(vec![
                     m.id.clone(),
                     num(p.low.kg_swu_per_yr()),
@@ -297,36 +536,32 @@ pub fn run(args: MachineArgs) -> Answer {
                     m.name.clone(),
                 ]);
             }
-            r.result_json(
-                "machines",
-                Value::Array(lib.machines().iter().map(machine_json).collect()),
-            )
-            .table(t)
-            .note("`breakout machine show ID` prints the sources of each figure");
+            r.result_json("machines", json!(res.machines))
+                .table(t)
+                .note("`breakout machine show ID` prints the sources of each figure");
             r
         }
         MachineCommand::Show { id } => {
-            let m = lib.get(&id)?;
-            let p = &m.separative_power;
+            let m = show(&id)?;
             let mut r = Document::new("machine show", format!("{} — {}", m.id, m.name));
             r.input_value("id", "Machine", json!(id), m.id.clone())
                 .result_text("origin", "Origin", &m.origin)
                 .result(
                     "separative_power_low_swu_per_yr",
                     "Separative power, low",
-                    p.low.kg_swu_per_yr(),
+                    m.separative_power_low_swu_per_yr.kg_swu_per_yr(),
                     "kg-SWU/yr",
                 )
                 .result(
                     "separative_power_central_swu_per_yr",
                     "Separative power, central",
-                    p.central.kg_swu_per_yr(),
+                    m.separative_power_central_swu_per_yr.kg_swu_per_yr(),
                     "kg-SWU/yr",
                 )
                 .result(
                     "separative_power_high_swu_per_yr",
                     "Separative power, high",
-                    p.high.kg_swu_per_yr(),
+                    m.separative_power_high_swu_per_yr.kg_swu_per_yr(),
                     "kg-SWU/yr",
                 )
                 .result_text(
@@ -336,14 +571,20 @@ pub fn run(args: MachineArgs) -> Answer {
                 )
                 .result_text("source", "Source", &m.source)
                 .result_text("note", "Note", &m.note);
-            physics_rows(&mut r, m);
+            physics_rows(&mut r, &m);
             r
         }
         MachineCommand::Dirac(a) => {
             let mut r = Document::new("machine dirac", "Dirac upper bound on separative power");
             let (rotor, t, basis, _) = rotor_inputs(&a, &mut r)?;
-            let du = dirac_max(&rotor, t, basis)?;
-            rate_results(&mut r, "dirac_max", "Dirac bound δU_max", du);
+            let res = dirac(&rotor, t, basis)?;
+            rate_rows(
+                &mut r,
+                "dirac_max",
+                "Dirac bound δU_max",
+                res.dirac_max_swu_per_yr,
+                res.dirac_max_swu_per_s,
+            );
             r.note("δU_max = (π/2)·Z·ρD·(ΔM v²/(2RT))², ρD = 2.2e-5 kg/(m·s) (Glaser 2008, eq. 6); no real machine reaches it");
             r
         }
@@ -416,13 +657,18 @@ pub fn run(args: MachineArgs) -> Answer {
                     "",
                     a.efficiency.is_none(),
                 );
-            let du = raetz(&rotor, feed * 1e-6, &p)?;
-            rate_results(&mut r, "separative_power", "Separative power δU", du);
-            let dirac = dirac_max(&rotor, t, basis)?;
+            let res = raetz(&rotor, feed, &p)?;
+            rate_rows(
+                &mut r,
+                "separative_power",
+                "Separative power δU",
+                res.separative_power_swu_per_yr,
+                res.separative_power_swu_per_s,
+            );
             r.result(
                 "dirac_max_swu_per_yr",
                 "Dirac bound, same rotor",
-                dirac.kg_swu_per_yr(),
+                res.dirac_max_swu_per_yr,
                 "kg-SWU/yr",
             );
             r.note("Raetz model after Glaser 2008 eqs. 3, 10, 12 with mbmore's constants; the feed enters on the basis mbmore uses (its test machine: 15 mg/s → 7.03232816847e-8 kg-SWU/s)");
@@ -430,4 +676,60 @@ pub fn run(args: MachineArgs) -> Answer {
         }
     };
     Ok((report, Outcome::Success))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rotor() -> Rotor {
+        Rotor::new(350.0, 1.8, 0.1).unwrap()
+    }
+
+    /// Every subcommand's typed result serialises to exactly its document's `results`: the
+    /// request as JSON, and the same inputs given to the public function.
+    #[test]
+    fn typed_results_are_the_documents_results() {
+        type Typed = Box<dyn Fn() -> Value>;
+        let cases: Vec<(Value, Typed)> = vec![
+            (
+                json!({"command": "list"}),
+                Box::new(|| json!(list().unwrap())),
+            ),
+            // IR-6 lacks public rotor figures: `null` with a status beside each.
+            (
+                json!({"command": {"show": {"id": "ir-6"}}}),
+                Box::new(|| json!(show("ir-6").unwrap())),
+            ),
+            (
+                json!({"command": {"show": {"id": "P-1"}}}),
+                Box::new(|| json!(show("P-1").unwrap())),
+            ),
+            (
+                json!({"command": {"dirac": {"speed_m_per_s": 350, "length_m": 1.8, "diameter_m": 0.1}}}),
+                Box::new(|| json!(dirac(&rotor(), 320.0, MassBasis::Uranium).unwrap())),
+            ),
+            (
+                json!({"command": {"raetz": {"speed_m_per_s": 350, "length_m": 1.8, "diameter_m": 0.1, "feed_mg_per_s": 15, "basis": "uf6"}}}),
+                Box::new(|| {
+                    let p = RaetzParams {
+                        basis: MassBasis::Uf6,
+                        ..RaetzParams::default()
+                    };
+                    json!(raetz(&rotor(), 15.0, &p).unwrap())
+                }),
+            ),
+        ];
+        for (request, typed) in cases {
+            let args: MachineArgs = serde_json::from_value(request.clone()).unwrap();
+            let (doc, _) = run(args).unwrap();
+            assert_eq!(typed(), doc.to_json()["results"], "{request}");
+        }
+    }
+
+    /// A separative capacity serialises as its bare number of kg-SWU/yr.
+    #[test]
+    fn capacity_is_a_bare_number() {
+        assert_eq!(json!(SwuPerYear::new(6.5).unwrap()), json!(6.5));
+    }
 }

@@ -7,7 +7,82 @@ use crate::error::AppError;
 use enrich::balance::{product_yield, tails_assay_for};
 use enrich::{Balance, Given, ProductLimit, Swu};
 
-pub(super) fn balance(a: BalanceArgs) -> Result<Document, AppError> {
+/// The balance of three assays with one of feed, product, tails or separative work given: the
+/// typed result of `breakout swu`.
+///
+/// # Errors
+/// [`AppError::Input`] for assays out of order or a balance that cannot be solved.
+pub fn balance(
+    feed: Assay,
+    product: Assay,
+    tails: Assay,
+    given: Given,
+) -> Result<BalanceResult, AppError> {
+    Ok(BalanceResult::from(&Balance::solve(
+        feed, product, tails, given,
+    )?))
+}
+
+/// The balance whose tails assay lets `feed_kg` of feed yield `product_kg` of product: the
+/// typed result of `breakout swu tails`.
+///
+/// # Errors
+/// [`AppError::Input`] when no tails assay between zero and the feed assay balances the masses.
+pub fn tails(
+    feed: Assay,
+    product: Assay,
+    feed_kg: KgU,
+    product_kg: KgU,
+) -> Result<BalanceResult, AppError> {
+    let xt = tails_assay_for(feed_kg, feed, product_kg, product)?;
+    balance(feed, product, xt, Given::Feed(feed_kg))
+}
+
+/// The `results` of `swu yield`: what limits the product, and the balance that makes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YieldResult {
+    /// The separative work, the feed, or both (in words).
+    #[serde(serialize_with = "limit_words")]
+    pub limited_by: ProductLimit,
+    /// The balance that yields the most product.
+    #[serde(flatten)]
+    pub balance: BalanceResult,
+}
+
+/// What limits the product, as the document and its JSON say it.
+fn limit_text(l: ProductLimit) -> &'static str {
+    match l {
+        ProductLimit::SeparativeWork => "separative work (feed left over)",
+        ProductLimit::Feed => "feed (separative work left over)",
+        ProductLimit::Both => "both (tails assay floats to use both up)",
+    }
+}
+
+fn limit_words<S: serde::Serializer>(l: &ProductLimit, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(limit_text(*l))
+}
+
+/// The most product of assay `product` that `budget` of separative work and `feed_stock` of
+/// feed allow, with fixed or floating tails: the typed result of `breakout swu yield`.
+///
+/// # Errors
+/// [`AppError::Input`] for assays out of order or tails bounds no balance meets.
+pub fn max_yield(
+    feed: Assay,
+    product: Assay,
+    tails: TailsChoice,
+    budget: Swu,
+    feed_stock: KgU,
+) -> Result<YieldResult, AppError> {
+    let y = product_yield(feed, product, tails, budget, feed_stock)?;
+    Ok(YieldResult {
+        limited_by: y.limit,
+        balance: BalanceResult::from(&y.balance),
+    })
+}
+
+/// `breakout swu`: the flags resolved (and shown as inputs), the document of [`balance()`].
+pub(super) fn balance_document(a: BalanceArgs) -> Result<Document, AppError> {
     let mut r = Document::new(
         "swu",
         "Enrichment balance (ideal cascade, value function V(x) = (2x-1)ln(x/(1-x)))",
@@ -57,12 +132,12 @@ pub(super) fn balance(a: BalanceArgs) -> Result<Document, AppError> {
             ));
         }
     };
-    let b = Balance::solve(xf, xp, xt, given)?;
-    balance_results(&mut r, &b);
+    balance_rows(&mut r, &balance(xf, xp, xt, given)?);
     Ok(r)
 }
 
-pub(super) fn tails(a: TailsArgs) -> Result<Document, AppError> {
+/// `breakout swu tails`: the document of [`tails()`].
+pub(super) fn tails_document(a: TailsArgs) -> Result<Document, AppError> {
     let mut r = Document::new("swu tails", "Tails assay from feed and product masses");
     let xf = feed_assay(&mut r, a.feed_wt_pct)?;
     let xp = assay_input(&mut r, "product_wt_pct", "Product assay", a.product_wt_pct)?;
@@ -72,13 +147,12 @@ pub(super) fn tails(a: TailsArgs) -> Result<Document, AppError> {
         mass("feed mass", a.feed_kg_u)?,
         mass("product mass", a.product_kg_u)?,
     );
-    let xt = tails_assay_for(f, xf, p, xp)?;
-    let b = Balance::solve(xf, xp, xt, Given::Feed(f))?;
-    balance_results(&mut r, &b);
+    balance_rows(&mut r, &tails(xf, xp, f, p)?);
     Ok(r)
 }
 
-pub(super) fn yield_(a: YieldArgs) -> Result<Document, AppError> {
+/// `breakout swu yield`: the document of [`max_yield`].
+pub(super) fn yield_document(a: YieldArgs) -> Result<Document, AppError> {
     let mut r = Document::new(
         "swu yield",
         "Most product from an SWU budget and a feed stock",
@@ -100,19 +174,14 @@ pub(super) fn yield_(a: YieldArgs) -> Result<Document, AppError> {
         false,
     );
     let tails = tails_choice(&mut r, &a.tails)?;
-    let y = product_yield(
+    let y = max_yield(
         xf,
         xp,
         tails,
         Swu::new(a.swu)?,
         mass("feed stock", a.feed_kg_u)?,
     )?;
-    let limit = match y.limit {
-        ProductLimit::SeparativeWork => "separative work (feed left over)",
-        ProductLimit::Feed => "feed (separative work left over)",
-        ProductLimit::Both => "both (tails assay floats to use both up)",
-    };
-    r.result_text("limited_by", "Limited by", limit);
-    balance_results(&mut r, &y.balance);
+    r.result_text("limited_by", "Limited by", limit_text(y.limited_by));
+    balance_rows(&mut r, &y.balance);
     Ok(r)
 }

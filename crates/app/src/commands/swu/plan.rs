@@ -4,10 +4,94 @@
 use super::*;
 use crate::document::{Document, Table, num};
 use crate::error::AppError;
+use enrich::plan::TailsBinding;
 use enrich::{Assay, Plan, Stock};
-use serde_json::{Value, json};
+use serde_json::json;
 
-pub(super) fn plan(a: PlanArgs) -> Result<Document, AppError> {
+/// The `results` of `swu plan`: the least-SWU plan and what it draws from each stock.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlanResult {
+    /// Separative work, kg-SWU.
+    pub separative_work_swu: Swu,
+    /// Tails assay, wt-% U-235.
+    pub tails_wt_pct: f64,
+    /// What sets the tails assay (in words).
+    #[serde(serialize_with = "binding_words")]
+    pub tails_binding: TailsBinding,
+    /// Feed drawn from all stocks, kg U.
+    pub feed_kg_u: f64,
+    /// Product, kg U.
+    pub product_kg_u: f64,
+    /// Tails, kg U.
+    pub tails_kg_u: f64,
+    /// One draw per stock, in the order given.
+    pub draws: Vec<Draw>,
+}
+
+/// What a plan draws from one stock.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Draw {
+    /// The stock's place in the order given, from 1.
+    pub stock: usize,
+    /// Its assay, wt-% U-235.
+    pub wt_pct: f64,
+    /// Its mass, kg U.
+    pub available_kg_u: f64,
+    /// Mass drawn, kg U.
+    pub kg_u: f64,
+    /// Share of the stock drawn, 0–1.
+    pub fraction_drawn: f64,
+}
+
+/// What sets the tails assay, as the document and its JSON say it.
+fn binding_text(b: TailsBinding) -> &'static str {
+    match b {
+        TailsBinding::Fixed => "fixed",
+        TailsBinding::StocksExhausted => "stocks exhausted",
+        TailsBinding::Ceiling => "at ceiling",
+    }
+}
+
+fn binding_words<S: serde::Serializer>(b: &TailsBinding, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(binding_text(*b))
+}
+
+/// The least-SWU plan for `product_kg` of assay `product` from `stocks`, each fed at its
+/// matching point of an ideal cascade: the typed result of `breakout swu plan`.
+///
+/// # Errors
+/// [`AppError::Input`] when the stocks cannot make the product or the tails bounds no plan meets.
+pub fn plan(
+    product_kg: KgU,
+    product: Assay,
+    stocks: &[Stock],
+    tails: TailsChoice,
+) -> Result<PlanResult, AppError> {
+    let plan = Plan::least_swu(product_kg, product, stocks, tails)?;
+    Ok(PlanResult {
+        separative_work_swu: plan.separative_work,
+        tails_wt_pct: plan.tails_assay.wt_pct(),
+        tails_binding: plan.binding,
+        feed_kg_u: plan.feed.kg(),
+        product_kg_u: plan.product.kg(),
+        tails_kg_u: plan.tails.kg(),
+        draws: plan
+            .draws
+            .iter()
+            .enumerate()
+            .map(|(i, d)| Draw {
+                stock: i + 1,
+                wt_pct: d.stock.assay.wt_pct(),
+                available_kg_u: d.stock.mass.kg(),
+                kg_u: d.drawn.kg(),
+                fraction_drawn: d.drawn.kg() / d.stock.mass.kg(),
+            })
+            .collect(),
+    })
+}
+
+/// `breakout swu plan`: the flags resolved (and shown as inputs), the document of [`plan()`].
+pub(super) fn plan_document(a: PlanArgs) -> Result<Document, AppError> {
     let mut r = Document::new(
         "swu plan",
         "Least-SWU plan from several stocks (ideal cascade, each stock fed at its matching assay)",
@@ -43,28 +127,27 @@ pub(super) fn plan(a: PlanArgs) -> Result<Document, AppError> {
         shown.join(", "),
     );
     let tails = tails_choice(&mut r, &a.tails)?;
-    let plan = Plan::least_swu(mass("product mass", a.product_kg_u)?, xp, &stocks, tails)?;
-    let binding = match plan.binding {
-        enrich::plan::TailsBinding::Fixed => "fixed",
-        enrich::plan::TailsBinding::StocksExhausted => "stocks exhausted",
-        enrich::plan::TailsBinding::Ceiling => "at ceiling",
-    };
+    let res = plan(mass("product mass", a.product_kg_u)?, xp, &stocks, tails)?;
     r.result(
         "separative_work_swu",
         "Separative work",
-        plan.separative_work.kg_swu(),
+        res.separative_work_swu.kg_swu(),
         "kg-SWU",
     )
     .result(
         "tails_wt_pct",
         "Tails assay",
-        plan.tails_assay.wt_pct(),
+        res.tails_wt_pct,
         "wt-% U-235",
     )
-    .result_text("tails_binding", "Tails set by", binding)
-    .result("feed_kg_u", "Feed drawn", plan.feed.kg(), "kg U")
-    .result("product_kg_u", "Product", plan.product.kg(), "kg U")
-    .result("tails_kg_u", "Tails", plan.tails.kg(), "kg U");
+    .result_text(
+        "tails_binding",
+        "Tails set by",
+        binding_text(res.tails_binding),
+    )
+    .result("feed_kg_u", "Feed drawn", res.feed_kg_u, "kg U")
+    .result("product_kg_u", "Product", res.product_kg_u, "kg U")
+    .result("tails_kg_u", "Tails", res.tails_kg_u, "kg U");
     let mut t = Table::new(
         "Draws",
         &[
@@ -75,23 +158,17 @@ pub(super) fn plan(a: PlanArgs) -> Result<Document, AppError> {
             "drawn %",
         ],
     );
-    let mut draws = Vec::new();
-    for (i, d) in plan.draws.iter().enumerate() {
-        let frac = d.drawn.kg() / d.stock.mass.kg();
+    for d in &res.draws {
         t.row(vec![
-            format!("{}", i + 1),
-            num(d.stock.assay.wt_pct()),
-            num(d.stock.mass.kg()),
-            num(d.drawn.kg()),
-            num(100.0 * frac),
+            d.stock.to_string(),
+            num(d.wt_pct),
+            num(d.available_kg_u),
+            num(d.kg_u),
+            num(100.0 * d.fraction_drawn),
         ]);
-        draws.push(json!({
-            "stock": i + 1, "wt_pct": d.stock.assay.wt_pct(), "available_kg_u": d.stock.mass.kg(),
-            "kg_u": d.drawn.kg(), "fraction_drawn": frac,
-        }));
     }
-    r.result_json("draws", Value::Array(draws)).table(t);
-    if plan.binding == enrich::plan::TailsBinding::StocksExhausted {
+    r.result_json("draws", json!(res.draws)).table(t);
+    if res.tails_binding == TailsBinding::StocksExhausted {
         r.note("every stock above the tails assay is drawn in full: with free tails, more feed always saves separative work");
     }
     Ok(r)
