@@ -71,6 +71,7 @@ struct Resolved {
 }
 
 impl MachineSpec {
+    /// The machine of these flags, from `lib`: α and the feed limit, given or derived.
     fn resolve(&self, lib: &MachineLibrary) -> Result<Resolved, AppError> {
         let machine: Option<&Machine> = self.machine.as_deref().map(|m| lib.get(m)).transpose()?;
         let separation = match (self.alpha, machine) {

@@ -98,6 +98,7 @@ impl SpeciesArg {
 
 /// `breakout safeguards balance`: its flags, or the fields of its JSON request.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BalanceArgs {
     /// Balance file (TOML; see data/safeguards/example-quarterly-balance.toml).
     file: PathBuf,
@@ -466,6 +467,16 @@ mod tests {
             let (typed, doc) = typed_and_document(args);
             assert_eq!(typed, doc.to_json()["results"], "{command} {fields}");
         }
+    }
+
+    /// A misspelt field of `balance` is refused, as for every other request, not ignored.
+    #[test]
+    fn balance_refuses_unknown_fields() {
+        let e = serde_json::from_value::<crate::Request>(
+            json!({"safeguards": {"command": {"balance": {"file": "b.toml", "alfa": 0.1}}}}),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("alfa"), "{e}");
     }
 
     /// clap's `requires` rules, sent as JSON (which clap never sees), are refused by name.
