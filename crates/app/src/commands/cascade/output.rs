@@ -1,34 +1,83 @@
-//! Pieces of the cascade documents shared by `design`, `marc` and `run`: stream
-//! compositions as JSON and text, titles, and the stage-by-stage outputs.
+//! Pieces of the cascade results shared by `design`, `marc` and `run`: typed streams and stage
+//! rows (what their JSON serialises), and the stage table built from them.
 
-use crate::document::{Document, Table, num};
+use std::collections::BTreeMap;
+
+use crate::document::{Table, num};
 use enrich::cascade::{CascadeRun, Throughput};
 use enrich::{Composition, Isotope};
-use serde_json::{Map, Value, json};
 
-/// `{"U234": x, ...}` in percent for the isotopes present.
-pub(super) fn pct_map(c: &Composition, wt: bool) -> Value {
-    let mut m = Map::new();
-    for iso in Isotope::ALL {
-        if c.at_fraction(iso) > 0.0 {
+/// A composition in percent by isotope name (`{"U234": x, ...}`), the isotopes present only.
+pub type PctMap = BTreeMap<String, f64>;
+
+/// A stream of a cascade: its mass, rate (if any) and composition.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Stream {
+    /// Mass, kg U (for one year at the feed rate where the stream has a rate).
+    pub kg_u: f64,
+    /// Rate, kg U/yr (streams of a cascade run at a feed rate only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kg_u_per_yr: Option<f64>,
+    /// Composition, at-% by isotope.
+    pub at_pct: PctMap,
+    /// Composition, wt-% by isotope.
+    pub wt_pct: PctMap,
+}
+
+impl Stream {
+    pub(super) fn new(c: &Composition, kg_u: f64, kg_u_per_yr: Option<f64>) -> Self {
+        Stream {
+            kg_u,
+            kg_u_per_yr,
+            at_pct: pct_map(c, false),
+            wt_pct: pct_map(c, true),
+        }
+    }
+}
+
+/// One stage of a cascade run at a feed rate, 1 = the tails end.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StageRow {
+    /// Stage number from the tails end.
+    pub stage: usize,
+    /// Machines in the stage (when the cascade's machine counts are known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machines: Option<u32>,
+    /// Cut θ (molar heads over stage feed).
+    pub cut: f64,
+    /// Stage feed, kg U/yr.
+    pub feed_kg_u_per_yr: f64,
+    /// Load per machine over its feed limit (when machine counts are known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load: Option<f64>,
+    /// Stage feed, at-% by isotope.
+    pub feed_at_pct: PctMap,
+    /// Stage heads, at-% by isotope.
+    pub heads_at_pct: PctMap,
+    /// Stage tails, at-% by isotope.
+    pub tails_at_pct: PctMap,
+    /// Stage feed, wt-% by isotope.
+    pub feed_wt_pct: PctMap,
+    /// Stage heads, wt-% by isotope.
+    pub heads_wt_pct: PctMap,
+    /// Stage tails, wt-% by isotope.
+    pub tails_wt_pct: PctMap,
+}
+
+/// The percentages of the isotopes present, at-% or wt-%.
+fn pct_map(c: &Composition, wt: bool) -> PctMap {
+    Isotope::ALL
+        .into_iter()
+        .filter(|iso| c.at_fraction(*iso) > 0.0)
+        .map(|iso| {
             let v = if wt {
                 c.wt_fraction(iso)
             } else {
                 c.at_fraction(iso)
             };
-            m.insert(iso.name().into(), json!(100.0 * v));
-        }
-    }
-    Value::Object(m)
-}
-
-/// A stream: mass, rate (if any) and composition in at-% and wt-%.
-pub(super) fn stream_json(c: &Composition, kg_u: f64, kg_u_per_yr: Option<f64>) -> Value {
-    let mut v = json!({ "kg_u": kg_u, "at_pct": pct_map(c, false), "wt_pct": pct_map(c, true) });
-    if let Some(r) = kg_u_per_yr {
-        v["kg_u_per_yr"] = json!(r);
-    }
-    v
+            (iso.name().to_string(), 100.0 * v)
+        })
+        .collect()
 }
 
 /// "product" → "Product".
@@ -39,35 +88,62 @@ pub(super) fn title(what: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The U-235 assay of a composition for the tables, wt-%.
 pub(super) fn wt(c: &Composition) -> String {
     num(c.assay().wt_pct())
 }
 
-/// The stage table (text) and `results.stages` (JSON).
-/// The product and tails streams (JSON) and the per-stage table of a cascade run at a feed rate.
-pub(super) fn stage_outputs(
-    r: &mut Document,
-    run: &CascadeRun,
-    flows: &Throughput,
-    machines_known: bool,
-) {
-    let feed_kg_u_per_yr = flows.feed_kg_u_per_yr;
-    r.result_json(
-        "product",
-        stream_json(
+/// The product and tails streams of a cascade run at a feed rate (one year's masses).
+pub(super) fn product_and_tails(run: &CascadeRun, flows: &Throughput) -> (Stream, Stream) {
+    (
+        Stream::new(
             &run.product,
             flows.product_kg_u_per_yr,
             Some(flows.product_kg_u_per_yr),
         ),
-    )
-    .result_json(
-        "tails",
-        stream_json(
+        Stream::new(
             &run.tails,
             flows.tails_kg_u_per_yr,
             Some(flows.tails_kg_u_per_yr),
         ),
-    );
+    )
+}
+
+/// Every stage of a cascade run at a feed rate; machines and loads only when known.
+pub(super) fn stage_rows(
+    run: &CascadeRun,
+    flows: &Throughput,
+    machines_known: bool,
+) -> Vec<StageRow> {
+    let feed_kg_u_per_yr = flows.feed_kg_u_per_yr;
+    // Stage flows are molar per unit cascade feed: converted to kg U with each stream's molar
+    // mass, so a multi-isotope feed gives the right masses.
+    let feed_mol_per_kg = 1000.0 / run.feed.molar_mass();
+    run.stages
+        .iter()
+        .map(|s| StageRow {
+            stage: s.stage,
+            machines: machines_known.then_some(s.machines),
+            cut: s.cut,
+            feed_kg_u_per_yr: s.flow_per_feed
+                * feed_kg_u_per_yr
+                * feed_mol_per_kg
+                * s.feed.molar_mass()
+                / 1000.0,
+            load: machines_known
+                .then(|| s.load_at_max_feed * feed_kg_u_per_yr / run.max_feed_kg_u_per_yr),
+            feed_at_pct: pct_map(&s.feed, false),
+            heads_at_pct: pct_map(&s.heads, false),
+            tails_at_pct: pct_map(&s.tails, false),
+            feed_wt_pct: pct_map(&s.feed, true),
+            heads_wt_pct: pct_map(&s.heads, true),
+            tails_wt_pct: pct_map(&s.tails, true),
+        })
+        .collect()
+}
+
+/// The stage table (text) of `rows`, the stages of `run`.
+pub(super) fn stage_table(run: &CascadeRun, rows: &[StageRow]) -> Table {
     let mut t = Table::new(
         "Stages (1 = tails end)",
         &[
@@ -81,42 +157,17 @@ pub(super) fn stage_outputs(
             "tails wt-% U-235",
         ],
     );
-    let feed_mol_per_kg = 1000.0 / run.feed.molar_mass();
-    let mut js = Vec::new();
-    for s in &run.stages {
-        let flow_kg =
-            s.flow_per_feed * feed_kg_u_per_yr * feed_mol_per_kg * s.feed.molar_mass() / 1000.0;
-        let load = s.load_at_max_feed * feed_kg_u_per_yr / run.max_feed_kg_u_per_yr;
+    for (row, s) in rows.iter().zip(&run.stages) {
         t.row(vec![
-            s.stage.to_string(),
-            if machines_known {
-                s.machines.to_string()
-            } else {
-                String::new()
-            },
-            num(s.cut),
-            num(flow_kg),
-            if machines_known {
-                num(load)
-            } else {
-                String::new()
-            },
+            row.stage.to_string(),
+            row.machines.map_or(String::new(), |m| m.to_string()),
+            num(row.cut),
+            num(row.feed_kg_u_per_yr),
+            row.load.map_or(String::new(), num),
             wt(&s.feed),
             wt(&s.heads),
             wt(&s.tails),
         ]);
-        let mut v = json!({
-            "stage": s.stage, "cut": s.cut, "feed_kg_u_per_yr": flow_kg,
-            "feed_at_pct": pct_map(&s.feed, false), "heads_at_pct": pct_map(&s.heads, false),
-            "tails_at_pct": pct_map(&s.tails, false),
-            "feed_wt_pct": pct_map(&s.feed, true), "heads_wt_pct": pct_map(&s.heads, true),
-            "tails_wt_pct": pct_map(&s.tails, true),
-        });
-        if machines_known {
-            v["machines"] = json!(s.machines);
-            v["load"] = json!(load);
-        }
-        js.push(v);
     }
-    r.result_json("stages", Value::Array(js)).table(t);
+    t
 }

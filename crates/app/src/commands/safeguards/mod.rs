@@ -2,6 +2,10 @@
 //! balance sequences (CUMUF, SITMUF, Page, GEMUF), Page thresholds, inspector sample sizes, and
 //! the enrichment-plant generator with the timeliness comparison.
 //!
+//! Each subcommand has a typed result, computed without a document ([`balance()`],
+//! [`detect`], [`sequence()`], [`page_threshold`], [`sample()`], [`plant()`]); the document is
+//! built from it, and the result serialises to exactly the document's JSON `results`.
+//!
 //! Exit codes: 0 when no test alarms, 1 when a test on the given data alarms (a finding), 2 for
 //! bad input. Monte Carlo runs print their seed on stderr; `--seed` repeats a run.
 
@@ -11,6 +15,16 @@ mod plant;
 mod sample;
 mod sequence;
 
+pub use balance::{
+    BalancePeriod, BalanceResult, Balances, DetectResult, SpeciesBalance, balance, detect,
+};
+pub use plant::{PatternDetection, PlantResult, PlantSimulation, TimelinessResult, plant};
+pub use sample::{SampleResult, sample};
+pub use sequence::{
+    PageDetection, PageThresholdResult, SequencePeriod, SequenceResult, ShewhartDetection,
+    SimulationResult, WorstCaseResult, page_threshold, sequence,
+};
+
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -19,7 +33,6 @@ use clap::{ArgGroup, Args, Subcommand, ValueEnum};
 use safeguards::balance::Species;
 
 use crate::Answer;
-use crate::document::Document;
 use crate::error::{AppError, Outcome};
 
 /// IAEA significant quantity of LEU (U-235 < 20 %): 75 kg U-235 (safeguards.md §2.3, NSSPI).
@@ -83,8 +96,10 @@ impl SpeciesArg {
     }
 }
 
+/// `breakout safeguards balance`: its flags, or the fields of its JSON request.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
-struct BalanceArgs {
+#[serde(deny_unknown_fields)]
+pub struct BalanceArgs {
     /// Balance file (TOML; see data/safeguards/example-quarterly-balance.toml).
     file: PathBuf,
     /// False-alarm probability of each one-balance test.
@@ -92,9 +107,10 @@ struct BalanceArgs {
     alpha: Option<f64>,
 }
 
+/// `breakout safeguards detect`: its flags, or the fields of its JSON request.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct DetectArgs {
+pub struct DetectArgs {
     /// Loss to detect, kg (e.g. 75 for one LEU SQ in kg U-235).
     #[arg(long, value_name = "KG", allow_negative_numbers = true)]
     loss_kg: f64,
@@ -123,10 +139,11 @@ enum PatternArg {
     Protracted,
 }
 
+/// `breakout safeguards sequence`: its flags, or the fields of its JSON request.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[command(group(ArgGroup::new("input").required(true).multiple(false).args(["file", "muf"])))]
-struct SequenceArgs {
+pub struct SequenceArgs {
     /// Balance file (TOML), as for `safeguards balance`.
     file: Option<PathBuf>,
     /// Quick form: MUF per period, kg (comma-separated).
@@ -176,9 +193,10 @@ struct SequenceArgs {
     seed: Option<u64>,
 }
 
+/// `breakout safeguards page-threshold`: its flags, or the fields of its JSON request.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PageThresholdArgs {
+pub struct PageThresholdArgs {
     /// Reference value k, standard deviations.
     #[arg(long, value_name = "K", allow_negative_numbers = true)]
     k: f64,
@@ -190,10 +208,11 @@ struct PageThresholdArgs {
     alpha: f64,
 }
 
+/// `breakout safeguards sample`: its flags, or the fields of its JSON request.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[command(group(ArgGroup::new("defect_spec").required(true).multiple(false).args(["defects", "goal_kg"])))]
-struct SampleArgs {
+pub struct SampleArgs {
     /// Items in the stratum, N.
     #[arg(long, value_name = "N")]
     items: usize,
@@ -229,9 +248,10 @@ struct SampleArgs {
     beta: f64,
 }
 
+/// `breakout safeguards plant`: its flags, or the fields of its JSON request.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PlantArgs {
+pub struct PlantArgs {
     /// Separative capacity, kg-SWU per year.
     #[arg(long, value_name = "KG_SWU", allow_negative_numbers = true)]
     swu_per_yr: f64,
@@ -321,33 +341,33 @@ impl SafeguardsArgs {
 /// Runs `breakout safeguards ...`.
 pub fn run(args: SafeguardsArgs) -> Answer {
     let (report, outcome) = match args.command {
-        SafeguardsCommand::Balance(a) => balance::balance(a)?,
-        SafeguardsCommand::Detect(a) => (balance::detect(a)?, Outcome::Success),
-        SafeguardsCommand::Sequence(a) => sequence::sequence(a)?,
-        SafeguardsCommand::PageThreshold(a) => (sequence::page_threshold(a)?, Outcome::Success),
-        SafeguardsCommand::Sample(a) => (sample::sample(a)?, Outcome::Success),
-        SafeguardsCommand::Plant(a) => (plant::plant_cmd(a)?, Outcome::Success),
+        SafeguardsCommand::Balance(a) => balance::balance_document(&a)?,
+        SafeguardsCommand::Detect(a) => (balance::detect_document(&a)?, Outcome::Success),
+        SafeguardsCommand::Sequence(a) => sequence::sequence_document(&a)?,
+        SafeguardsCommand::PageThreshold(a) => {
+            (sequence::page_threshold_document(&a)?, Outcome::Success)
+        }
+        SafeguardsCommand::Sample(a) => (sample::sample_document(&a)?, Outcome::Success),
+        SafeguardsCommand::Plant(a) => (plant::plant_document(&a)?, Outcome::Success),
     };
     Ok((report, outcome))
 }
 
-/// A probability flag: records it and checks 0 < p < 1 with the flag's name in the message.
-fn probability(
-    r: &mut Document,
-    key: &str,
-    flag: &str,
-    label: &str,
-    given: Option<f64>,
-    default: f64,
-) -> Result<f64, AppError> {
+/// A probability flag, `default` when not given: checks 0 < p < 1 with the flag's name in the
+/// message.
+fn probability(flag: &str, given: Option<f64>, default: f64) -> Result<f64, AppError> {
     let p = given.unwrap_or(default);
-    r.input(key, label, p, "", given.is_none());
     if !(p.is_finite() && p > 0.0 && p < 1.0) {
         return Err(AppError::Input(format!(
             "{flag} {p}: expected a probability strictly between 0 and 1"
         )));
     }
     Ok(p)
+}
+
+/// A yes/no answer as the JSON word it has always been.
+fn yes_no<S: serde::Serializer>(yes: &bool, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(if *yes { "yes" } else { "no" })
 }
 
 /// Whether this computation was cancelled (its [`crate::Cancel`] token, taken on this thread).
@@ -365,4 +385,163 @@ fn seed(given: Option<u64>) -> u64 {
     });
     eprintln!("seed: {s} (repeat with --seed {s})");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    /// A subcommand's typed result (as JSON) and its document.
+    fn typed_and_document(args: SafeguardsArgs) -> (Value, crate::Document) {
+        let typed = |v: Result<Value, serde_json::Error>| v.unwrap();
+        match args.command {
+            SafeguardsCommand::Balance(a) => (
+                typed(serde_json::to_value(balance(&a).unwrap())),
+                balance::balance_document(&a).unwrap().0,
+            ),
+            SafeguardsCommand::Detect(a) => (
+                typed(serde_json::to_value(detect(&a).unwrap())),
+                balance::detect_document(&a).unwrap(),
+            ),
+            SafeguardsCommand::Sequence(a) => (
+                typed(serde_json::to_value(sequence(&a).unwrap())),
+                sequence::sequence_document(&a).unwrap().0,
+            ),
+            SafeguardsCommand::PageThreshold(a) => (
+                typed(serde_json::to_value(page_threshold(&a).unwrap())),
+                sequence::page_threshold_document(&a).unwrap(),
+            ),
+            SafeguardsCommand::Sample(a) => (
+                typed(serde_json::to_value(sample(&a).unwrap())),
+                sample::sample_document(&a).unwrap(),
+            ),
+            SafeguardsCommand::Plant(a) => (
+                typed(serde_json::to_value(plant(&a).unwrap())),
+                plant::plant_document(&a).unwrap(),
+            ),
+        }
+    }
+
+    /// The typed result of each subcommand serialises to exactly its document's `results`
+    /// (Monte Carlo runs seeded, so both computations draw the same).
+    #[test]
+    fn typed_results_are_the_documents_results() {
+        let balance_file = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/safeguards/example-quarterly-balance.toml"
+        );
+        for (command, fields) in [
+            ("balance", json!({"file": balance_file})),
+            ("detect", json!({"loss_kg": 75, "sigma_kg": 20})),
+            (
+                "detect",
+                json!({"loss_kg": 75, "sigma_kg": 20, "two_sided": true}),
+            ),
+            (
+                "sequence",
+                json!({"muf": "1,-2,3,5", "sigma_inventory_kg": "2,2,2,2,2",
+                       "sigma_transfer_kg": "1,1,1,1", "loss_kg": 8, "sequences": 500, "seed": 3}),
+            ),
+            (
+                "sequence",
+                json!({"file": balance_file, "species": "element"}),
+            ),
+            (
+                "page-threshold",
+                json!({"k": 0.5, "periods": 12, "alpha": 0.05}),
+            ),
+            ("sample", json!({"items": 200, "defects": 3, "beta": 0.1})),
+            (
+                "sample",
+                json!({"items": 200, "goal_kg": 75, "item_kg": 2, "beta": 0.1}),
+            ),
+            (
+                "plant",
+                json!({"swu_per_yr": 1e6, "seed": 7, "sequences": 500, "breakout_days": 30}),
+            ),
+            ("plant", json!({"swu_per_yr": 1e5, "periods_per_year": 1})),
+        ] {
+            let args: SafeguardsArgs =
+                serde_json::from_value(json!({"command": {command: fields.clone()}})).unwrap();
+            let (typed, doc) = typed_and_document(args);
+            assert_eq!(typed, doc.to_json()["results"], "{command} {fields}");
+        }
+    }
+
+    /// A misspelt field of `balance` is refused, as for every other request, not ignored.
+    #[test]
+    fn balance_refuses_unknown_fields() {
+        let e = serde_json::from_value::<crate::Request>(
+            json!({"safeguards": {"command": {"balance": {"file": "b.toml", "alfa": 0.1}}}}),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("alfa"), "{e}");
+    }
+
+    /// clap's `requires` rules, sent as JSON (which clap never sees), are refused by name.
+    #[test]
+    fn json_requests_keep_the_flag_rules() {
+        for (command, fields, first, second) in [
+            (
+                "sequence",
+                json!({"muf": "1,2", "sigma_transfer_kg": "1"}),
+                "--muf",
+                "--sigma-inventory-kg",
+            ),
+            (
+                "sequence",
+                json!({"muf": "1,2", "sigma_inventory_kg": "1,1,1"}),
+                "--muf",
+                "--sigma-transfer-kg",
+            ),
+            (
+                "sequence",
+                json!({"file": "balance.toml", "sigma_transfer_kg": "1"}),
+                "--sigma-transfer-kg",
+                "--muf",
+            ),
+            (
+                "sequence",
+                json!({"muf": "1,2", "sigma_inventory_kg": "1,1,1", "sigma_transfer_kg": "1",
+                       "species": "element"}),
+                "--species",
+                "--file",
+            ),
+            (
+                "sample",
+                json!({"items": 200, "defects": 3, "item_kg": 2, "beta": 0.1}),
+                "--item-kg",
+                "--goal-kg",
+            ),
+            (
+                "sample",
+                json!({"items": 200, "defects": 3, "falsified_fraction": 0.5, "beta": 0.1}),
+                "--falsified-fraction",
+                "--goal-kg",
+            ),
+            (
+                "sample",
+                json!({"items": 200, "goal_kg": 75, "beta": 0.1}),
+                "--goal-kg",
+                "--item-kg",
+            ),
+            (
+                "plant",
+                json!({"swu_per_yr": 1e5, "evaluation_days": 5}),
+                "--evaluation-days",
+                "--breakout-days",
+            ),
+        ] {
+            let request: crate::Request =
+                serde_json::from_value(json!({"safeguards": {"command": {command: fields}}}))
+                    .unwrap();
+            match crate::execute(request) {
+                Err(AppError::Usage(m)) => {
+                    assert!(m.contains(first) && m.contains(second), "{command}: {m}");
+                }
+                other => panic!("{command}: {:?}", other.map(|(d, _)| d.to_json())),
+            }
+        }
+    }
 }
