@@ -824,32 +824,45 @@ impl Estimator for FixedCascadeEstimator<'_> {
             None => MAX_CURVE_UNITS,
         }
         .min(MAX_CURVE_UNITS);
-        // Each point is the time to k units when k units are the aim (a plant aiming for more
-        // feeds bigger batches and makes the first unit later), kept non-decreasing.
+        // Unit k is made by the earliest of the plans aimed at k or more units (a plant aiming
+        // for more feeds bigger batches and makes its first units later; one aiming for fewer
+        // stops sooner): T(k) = min over j ≥ k of the time plan j makes its k-th unit. So the
+        // first unit does not depend on --count, and T(k+1) ≥ T(k) holds by construction: each
+        // plan makes its units in order.
+        let mut earliest: Vec<f64> = vec![f64::INFINITY; until as usize];
+        for j in 1..=until {
+            let sim_j = simulate(
+                self.transfer,
+                &self.run(values, &stocks, &schedule, j, false)?,
+            )?;
+            if sim_j.truncated {
+                continue;
+            }
+            for (k, &d) in sim_j.unit_days.iter().take(j as usize).enumerate() {
+                earliest[k] = earliest[k].min(d);
+            }
+        }
+        // The goal run is one of the plans (j = count), also where count lies beyond the curve.
+        for (k, &d) in sim.unit_days.iter().take(goal.count as usize).enumerate() {
+            if let Some(e) = earliest.get_mut(k) {
+                *e = e.min(d);
+            }
+        }
         let mut curve = vec![CurvePoint {
             days: Days::default(),
             units: 0.0,
         }];
-        let mut latest = 0.0f64;
-        for k in 1..=until {
-            let sim_k = simulate(
-                self.transfer,
-                &self.run(values, &stocks, &schedule, k, false)?,
-            )?;
-            let Some(&d) = sim_k
-                .unit_days
-                .get(k as usize - 1)
-                .filter(|_| !sim_k.truncated)
-            else {
+        for (k, &d) in earliest.iter().enumerate() {
+            if !d.is_finite() {
                 break;
-            };
-            latest = latest.max(d);
+            }
             curve.push(CurvePoint {
-                days: Days::new(latest)?,
-                units: f64::from(k),
+                days: Days::new(d)?,
+                units: (k + 1) as f64,
             });
         }
         // Units beyond the simulated points, as the goal run made them.
+        let mut latest = curve.last().map_or(0.0, |p| p.days.days());
         for (k, &d) in sim.unit_days.iter().enumerate().skip(until as usize) {
             latest = latest.max(d);
             curve.push(CurvePoint {
@@ -888,7 +901,16 @@ impl Estimator for FixedCascadeEstimator<'_> {
             });
         }
         steps.extend(pass_steps);
-        let at = |k: u32| opt_days(sim.unit_days.get(k as usize - 1).copied());
+        // The headline and the goal read the curve (the earliest plan for each unit); a goal
+        // beyond the curve reads the goal run.
+        let at = |k: u32| {
+            opt_days(
+                curve
+                    .get(k as usize)
+                    .map(|p| p.days.days())
+                    .or_else(|| sim.unit_days.get(k as usize - 1).copied()),
+            )
+        };
         let (nat_p, nat_t) = self.transfer.natural_assays();
         debug_assert!(nat_p > nat_t);
         Ok(Estimate {
@@ -1059,5 +1081,82 @@ mod tests {
         }];
         let sim = simulate(&tr, &run(&stocks, &schedule, 1)).unwrap();
         assert!(sim.unit_days.is_empty());
+    }
+
+    mod headline {
+        // The first unit and the curve must come out of the same plans whatever the count:
+        // equal bits, not merely close.
+        #![allow(clippy::float_cmp)]
+        use crate::estimate::Model;
+        use crate::scenario::Scenario;
+        use crate::testing::{ideal, scenario};
+        use enrich::Days;
+        use proptest::prelude::*;
+
+        /// (first unit, goal, curve) of the fixed-cascade model, days.
+        fn fixed(s: &Scenario) -> (f64, f64, Vec<f64>) {
+            let e = Model::FixedCascade
+                .prepare(s)
+                .unwrap()
+                .estimate(&s.central_values())
+                .unwrap();
+            (
+                e.first_unit_days.map_or(f64::INFINITY, Days::days),
+                e.goal_days.map_or(f64::INFINITY, Days::days),
+                e.curve.iter().map(|p| p.days.days()).collect(),
+            )
+        }
+
+        #[test]
+        fn first_unit_does_not_depend_on_the_count() {
+            // Issue 11: aiming for 7 units moved the first from 3.4 to 13–19 days (a plan for
+            // more units feeds bigger batches); the first unit is now the earliest plan's.
+            let one = fixed(&scenario(&[8700.0], &[(100.0, 60.0)], 21.0, 1));
+            for count in [2, 3, 7, 20] {
+                let many = fixed(&scenario(&[8700.0], &[(100.0, 60.0)], 21.0, count));
+                assert_eq!(many.0, one.0, "count {count}");
+                // The curve runs at least to the goal, so a larger count may lengthen it.
+                let common = one.2.len().min(many.2.len());
+                assert_eq!(
+                    many.2[..common],
+                    one.2[..common],
+                    "count {count}: the curve"
+                );
+                assert_eq!(
+                    many.1, many.2[count as usize],
+                    "count {count}: goal on the curve"
+                );
+            }
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+            #[test]
+            fn curve_and_count_invariants(
+                cap in 2000.0..20_000.0f64,
+                kg in 5.0..200.0f64,
+                pct in 3.0..80.0f64,
+                setup in 0.0..30.0f64,
+                count in 1u32..6,
+            ) {
+                let s = scenario(&[cap], &[(kg, pct)], setup, count);
+                let (first, goal, curve) = fixed(&s);
+                // Unit k + 1 never before unit k; the goal is the curve's count-th point.
+                prop_assert!(curve.windows(2).all(|w| w[1] >= w[0]), "{curve:?}");
+                prop_assert!(goal >= first);
+                if let Some(&d) = curve.get(count as usize) {
+                    prop_assert_eq!(goal, d);
+                }
+                // The first unit does not depend on the count.
+                let (first1, _, _) = fixed(&scenario(&[cap], &[(kg, pct)], setup, 1));
+                prop_assert_eq!(first1, first);
+                // Not asserted: more capacity, stock or assay never slower. The batch
+                // heuristic breaks it by a few per cent (docs/validation.md, issue 11); the
+                // optimum model's tests assert it.
+                // The ideal model is a lower bound (2 %: off-design runs above their rating).
+                prop_assert!(ideal(&s) <= first * 1.02, "{} {first}", ideal(&s));
+            }
+        }
     }
 }

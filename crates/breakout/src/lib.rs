@@ -26,6 +26,8 @@ pub mod montecarlo;
 pub mod optimum;
 pub mod param;
 pub mod scenario;
+#[cfg(test)]
+mod testing;
 pub mod weaponization;
 
 pub use capacity::CapacitySchedule;
