@@ -11,9 +11,11 @@
 //!   fields refused), and [`execute`], the one function every front end calls;
 //! - the modelling choices that turn data into engine inputs (which cascade hardware a site
 //!   gets, the quick-mode plant, the most favourable state a deal permits);
-//! - the answer of every command as a [`Document`]: inputs with defaults marked, results,
-//!   tables and notes, serialised as the versioned JSON envelope ([`document::SCHEMA_VERSION`]);
-//!   `breakout run` also as the typed [`commands::run::RunResult`].
+//! - the answer of every command as a typed result (`RunResult`, `FloorResult`, `CheckResult`,
+//!   `BalanceResult`, …: one per command, each computed by a public function in its module of
+//!   [`commands`] and serialising to exactly its command's JSON `results`) and as a
+//!   [`Document`]: inputs with defaults marked, results, tables and notes, serialised as the
+//!   versioned JSON envelope ([`document::SCHEMA_VERSION`]).
 //!
 //! It does not print, parse a command line or serve HTTP: those are the front ends' jobs.
 //!

@@ -4,7 +4,7 @@
 //! Schema: docs/states.md. Unknown keys are rejected with file, line and column; every number is
 //! either a value or a distribution table (`{ dist = "triangular", min, mode, max }`), and every
 //! entry carries a `source` (and an `assumption` where the figure is not public). Source tags such
-//! as `[D3]` must resolve in the file's `[sources]` table.
+//! as `\[D3\]` must resolve in the file's `[sources]` table.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};

@@ -1023,7 +1023,7 @@ mod tests {
 
     /// ISIS May 2025 (iran-program.md §4.3 V1): 408.6 kg of 60 % at Fordow, ~9,000 kg-SWU/yr:
     /// the first 25 kg WGU in 2–3 days. Fordow's IR-6 cascades were set up for 20 % feed and
-    /// 60 % product [D26], so the 60 % step needs no set-up; the model must stay in the 2–4 day
+    /// 60 % product \[D26\], so the 60 % step needs no set-up; the model must stay in the 2–4 day
     /// band. Cascades built for natural feed take far longer: the hardware mismatch.
     #[test]
     fn fordow_sixty_percent_first_unit_in_days() {

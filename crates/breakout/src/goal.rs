@@ -1,19 +1,19 @@
 //! What "a bomb's worth" means in a run: the unit of the goal and how many of them.
 //!
 //! Two conventions are in use and differ by 11 %: the IAEA significant quantity (25 kg of U-235
-//! contained in HEU; IAEA Safeguards Glossary 2001, via NSSPI [C1][C2]) and ISIS's "25 kg of
-//! weapon-grade uranium" (25 kg U at ~90 %, i.e. 22.5 kg U-235 [B1][B3]). Every result states
+//! contained in HEU; IAEA Safeguards Glossary 2001, via NSSPI \[C1\]\[C2\]) and ISIS's "25 kg of
+//! weapon-grade uranium" (25 kg U at ~90 %, i.e. 22.5 kg U-235 \[B1\]\[B3\]). Every result states
 //! which one it counts.
 
 use enrich::Assay;
 
 use crate::error::BreakoutError;
 
-/// kg U-235 in one IAEA significant quantity of HEU [C1].
+/// kg U-235 in one IAEA significant quantity of HEU \[C1\].
 pub const SQ_KG_U235: f64 = 25.0;
-/// kg U in ISIS's "25 kg WGU" [B1].
+/// kg U in ISIS's "25 kg WGU" \[B1\].
 pub const WGU_KG_U: f64 = 25.0;
-/// wt-% U-235 of weapon-grade uranium in both conventions (ISIS: ≥ 90 % [B3]).
+/// wt-% U-235 of weapon-grade uranium in both conventions (ISIS: ≥ 90 % \[B3\]).
 pub const WEAPON_GRADE_WT_PCT: f64 = 90.0;
 
 /// The unit a goal is counted in.
@@ -43,7 +43,7 @@ impl Goal {
     ///
     /// # Errors
     /// [`BreakoutError::Invalid`] for a count of 0, a non-positive mass, or a significant
-    /// quantity asked for at an assay below 20 wt-% (the direct-use SQ is defined for HEU [C1]).
+    /// quantity asked for at an assay below 20 wt-% (the direct-use SQ is defined for HEU \[C1\]).
     pub fn new(unit: GoalUnit, product_assay: Assay, count: u32) -> Result<Goal, BreakoutError> {
         if count == 0 {
             return Err(BreakoutError::invalid("count", 0, "at least 1 unit"));

@@ -16,7 +16,7 @@
 //!
 //! **Why a ceiling.** With stocks far larger than the product, least-SWU tails float up to
 //! almost the feed assay: one SQ from 408.6 kg of 60 % would be skimmed off at 58 % tails. Tails
-//! above 20 wt-% are themselves HEU (direct-use material [C1]); no operator discards them, and
+//! above 20 wt-% are themselves HEU (direct-use material \[C1\]); no operator discards them, and
 //! ISIS's Fordow estimates imply tails of 8–20 % (iran-program.md §4.2). The default ceiling is
 //! therefore 20 wt-%, an input like every other.
 
@@ -24,12 +24,12 @@ use enrich::{Assay, KgU, Plan, Stock, TailsChoice, value_function};
 
 use crate::error::BreakoutError;
 
-/// wt-% U-235 of natural uranium (0.7204 at-% [C4]; 0.711 wt-% as used in SWU practice [C6]).
+/// wt-% U-235 of natural uranium (0.7204 at-% \[C4\]; 0.711 wt-% as used in SWU practice \[C6\]).
 pub const NATURAL_WT_PCT: f64 = 0.711;
 /// Default tails of the natural-uranium route, wt-% (ISIS: Iran leaves about half the U-235 in
-/// the tails, ~0.4 %, when enriching natural uranium [B38]; iran-program.md §5).
+/// the tails, ~0.4 %, when enriching natural uranium \[B38\]; iran-program.md §5).
 pub const DEFAULT_NATURAL_TAILS_WT_PCT: f64 = 0.4;
-/// Default ceiling of the stock cascade's tails, wt-%: the LEU/HEU boundary [C1].
+/// Default ceiling of the stock cascade's tails, wt-%: the LEU/HEU boundary \[C1\].
 pub const DEFAULT_TAILS_CEILING_WT_PCT: f64 = 20.0;
 
 /// How the stock cascade's tails assay is chosen.

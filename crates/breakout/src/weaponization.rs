@@ -1,8 +1,8 @@
 //! Weaponization: the months from fissile material to a weapon, kept apart from breakout.
 //!
-//! Breakout time measures fissile material only [B1][B3]. Turning HEU into a weapon (conversion
+//! Breakout time measures fissile material only \[B1\]\[B3\]. Turning HEU into a weapon (conversion
 //! to metal, core manufacture, assembly) is a separate range that analysts give in months (Milley:
-//! "several more months" [B14]; others a year or more [B14], 1–2 years [B40]). It is an optional
+//! "several more months" \[B14\]; others a year or more \[B14\], 1–2 years \[B40\]). It is an optional
 //! input; the engine adds it to the breakout time only in this separate result, never in it.
 
 use enrich::units::DAYS_PER_MONTH;

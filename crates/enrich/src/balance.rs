@@ -314,7 +314,7 @@ mod tests {
     }
 
     /// Reference cases per kg of product: (x_F, x_P, x_T) wt-% → (F/P, SWU/P).
-    /// Sources: the worked example in shared/reference/iran-program.md §5 ([C6]: 1 kg of 3.5 %
+    /// Sources: the worked example in shared/reference/iran-program.md §5 (\[C6\]: 1 kg of 3.5 %
     /// from natural with 0.3 % tails needs F 7.785 kg, 4.34 SWU); the hand-computed table in
     /// users-and-dependencies.md §5; PyNE's test_swu (1.5 kg of 5 % from 0.72 %: 11.765 SWU).
     #[test]

@@ -118,7 +118,7 @@ impl Cholesky {
         self.n
     }
 
-    /// Entry L[i][j] (zero above the diagonal).
+    /// Entry `L[i][j]` (zero above the diagonal).
     pub fn l(&self, i: usize, j: usize) -> f64 {
         if j > i { 0.0 } else { self.l[i * self.n + j] }
     }

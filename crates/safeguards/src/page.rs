@@ -98,7 +98,7 @@ fn richardson(coarse: f64, fine: f64) -> f64 {
 }
 
 /// Probability that Page's test (k, h) alarms within the periods of `shifts`, where period i's
-/// standardised observation is N(shifts[i], 1) (all zero: the false-alarm probability).
+/// standardised observation is N(`shifts[i]`, 1) (all zero: the false-alarm probability).
 ///
 /// # Errors
 /// [`SafeguardsError::OutOfRange`] for a non-finite k or shift, or h ≤ 0.

@@ -19,13 +19,15 @@ use crate::error::{AppError, Outcome};
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MachineArgs {
+    /// The subcommand.
     #[command(subcommand)]
-    command: MachineCommand,
+    pub command: MachineCommand,
 }
 
+/// The subcommands of `breakout machine`.
 #[derive(Debug, Subcommand, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-enum MachineCommand {
+pub enum MachineCommand {
     /// List the bundled machine types with their separative power.
     List,
     /// Show one machine type with its sources.
@@ -51,7 +53,7 @@ enum Basis {
 
 /// A rotor from the library or from flags (flags override the library's figures).
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
-struct RotorArgs {
+pub struct RotorArgs {
     /// Machine id whose public rotor figures to use, e.g. P-1.
     id: Option<String>,
     /// Peripheral (wall) speed, m/s.
@@ -71,9 +73,10 @@ struct RotorArgs {
     basis: Option<Basis>,
 }
 
+/// `breakout machine raetz`: a rotor and the flow through it.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RaetzArgs {
+pub struct RaetzArgs {
     #[command(flatten)]
     #[serde(flatten)]
     rotor: RotorArgs,

@@ -691,7 +691,7 @@ const DATA_SOURCES: &[(&str, &str)] = &[
     ),
 ];
 
-/// The source tags (`[D3]`, `[B11]`, or `[D35: title]`) in `text`, in order of first use.
+/// The source tags (`\[D3\]`, `\[B11\]`, or `[D35: title]`) in `text`, in order of first use.
 fn tags_in(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for part in text.split('[').skip(1) {

@@ -27,6 +27,7 @@ use breakout_app::commands::MonthRange;
 use breakout_app::commands::deal::{DealArgs, DealCommand};
 use breakout_app::commands::floor::{FloorOptions, Series};
 use breakout_app::commands::history::HistoryArgs;
+use breakout_app::commands::machine::{MachineArgs, MachineCommand};
 use breakout_app::commands::run::{GoalArg, RunArgs};
 use breakout_app::{AppError, Cancel, Request, limits};
 
@@ -324,27 +325,19 @@ pub async fn safeguards(Path(sub): Path<String>, body: Bytes) -> Response {
     }
 }
 
-/// Runs the request whose JSON form is `value` (built by the server from a path): the machine
-/// routes only, whose typed request is not constructible outside the application crate.
-async fn run_value(route: &str, value: Value) -> Response {
-    match typed::<Request>(value) {
-        Ok(request) => run_request(route, request).await,
-        Err(m) => bad_request(m),
-    }
+/// The request `breakout machine ...` for `command`.
+fn machine_request(command: MachineCommand) -> Request {
+    Request::Machine(MachineArgs { command })
 }
 
 /// `GET /api/machines`.
 pub async fn machines() -> Response {
-    run_value("machines", json!({"machine": {"command": "list"}})).await
+    run_request("machines", machine_request(MachineCommand::List)).await
 }
 
 /// `GET /api/machines/{id}`.
 pub async fn machine(Path(id): Path<String>) -> Response {
-    run_value(
-        "machines",
-        json!({"machine": {"command": {"show": {"id": id}}}}),
-    )
-    .await
+    run_request("machines", machine_request(MachineCommand::Show { id })).await
 }
 
 /// The request `breakout deal ...` for `command`.

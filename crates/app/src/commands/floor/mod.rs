@@ -34,7 +34,7 @@ use crate::error::AppError;
 use crate::states::{self, CascadeRecord, ParamRecord, State, StateFile, StockRecord};
 
 /// Reinstallation rate if the deal is broken, cascades per month: Iran deployed 3,226 machines
-/// in 19 cascades between 27 May and 29 Aug 2024, 6.3 cascades a month (IAEA via [D7], [S14]).
+/// in 19 cascades between 27 May and 29 Aug 2024, 6.3 cascades a month (IAEA via \[D7\], \[S14\]).
 pub const DEFAULT_REINSTALL_CASCADES_PER_MONTH: f64 = 6.3;
 const REINSTALL_SOURCE: &str = "6.3 cascades/month: 3,226 machines in 19 cascades deployed 27 May–29 Aug 2024 (IAEA, via [D7] and ISIS [S14]; iran-program.md §2.2)";
 
