@@ -88,7 +88,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "R")]
     pub reinstall_cascades_per_month: Option<f64>,
     /// Fixed-cascade model: days to set up each enrichment step the cascades do not already
-    /// handle [default: 21, three weeks: Physics Today's "several weeks or months"].
+    /// handle [default: 21 for a state's cascades, three weeks: Physics Today's "several weeks
+    /// or months"; 0 in quick mode, whose cascades are taken as built for their steps].
     #[arg(long, value_name = "DAYS")]
     pub setup_days_per_step: Option<f64>,
     /// Optimum model: re-piping idles every cascade of the kind for the set-up time, not only the
@@ -467,8 +468,20 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
     states::set_reinstall(&mut sc, opts)?;
     let designs = vec![None; sc.groups.len()];
     states::attach_hardware(&mut sc, lib, &designs)?;
-    // No cascade layout is given: the optimum model takes the machines as cascades designed for
-    // the steps they run (no re-piping delay).
+    // No cascade layout is given: the machines form cascades built for the steps they run, so
+    // no step waits for re-piping, in either model (issue 11's plant model). A plant that
+    // exists and must be re-piped is a state file, or quick mode with --setup-days-per-step.
+    sc.input(
+        "setup_days_per_step",
+        "Set-up time per new enrichment step (fixed-cascade model)",
+        "days",
+        Param::Fixed(0.0),
+        Domain::NON_NEGATIVE,
+        "quick mode: no cascade layout is given, so the machines are taken as cascades built for \
+         the steps they run (no re-piping delay); give --setup-days-per-step for an existing \
+         plant that must be re-piped (Physics Today's 'several weeks or months' [B20])",
+    )
+    .map_err(|e| usage("--setup-days-per-step", e))?;
     sc.optimum.hardware_built = false;
     sc.optimum.hardware = states::usual_size_hardware(&sc, lib)?;
     Ok(sc)
