@@ -30,6 +30,10 @@ pub const MAX_STAGES: u64 = enrich::cascade::fixed::MAX_STAGES as u64;
 pub const MAX_RECYCLE: u64 = 1_000;
 /// Absolute maximum of goal units (`count`).
 pub const MAX_GOAL_COUNT: u64 = 10_000;
+/// Absolute maximum of points in one sweep (the Python package's `breakout.sweep`), counted
+/// from the grid before any point is built: a million runs is hours on one machine and the
+/// table of results about a gigabyte.
+pub const MAX_SWEEP_POINTS: u64 = 1_000_000;
 
 /// Server cap: Monte Carlo samples one HTTP request may ask for.
 pub const SERVER_MAX_SAMPLES: u64 = 20_000;

@@ -1,0 +1,42 @@
+"""Type stubs of `breakout._native`, the compiled half of the package (crates/python/src/lib.rs)."""
+
+from typing import List, Sequence, Tuple
+
+import numpy as np
+import numpy.typing as npt
+
+VERSION: str
+MAX_SWEEP_POINTS: int
+
+class BreakoutError(ValueError):
+    """Bad input or options that do not fit together (the CLI's exit code 2)."""
+
+def execute(path: Sequence[str], fields_json: str) -> Tuple[str, bool]:
+    """One command: its `--json` document as text, and whether it ended with a finding."""
+
+def execute_many(requests: Sequence[Tuple[Sequence[str], str]]) -> List[str]:
+    """Many commands in parallel on all cores, the documents in the order given."""
+
+def swu_balance(
+    shape: Sequence[int],
+    feed_wt_pct: npt.NDArray[np.float64],
+    product_wt_pct: npt.NDArray[np.float64],
+    tails_wt_pct: npt.NDArray[np.float64],
+    given: str,
+    amount: npt.NDArray[np.float64],
+) -> Tuple[
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+    npt.NDArray[np.float64],
+]:
+    """Balances over broadcast arrays: feed, product, tails (kg U), separative work (kg-SWU)."""
+
+def convert_mass(
+    shape: Sequence[int],
+    value: npt.NDArray[np.float64],
+    unit: str,
+    to: str,
+    wt_pct: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """Masses of binary uranium converted over broadcast arrays."""

@@ -1,0 +1,295 @@
+//! `breakout._native`: the compiled half of the `breakout` Python package.
+//!
+//! Every command goes through [`breakout_app`] exactly as the web server's: the keyword
+//! arguments, as a JSON object, are nested under the command's path and deserialised into
+//! [`breakout_app::Request`] (unknown fields refused, the offending field named), then
+//! [`breakout_app::execute`] runs with the GIL released and the document comes back as the CLI's
+//! `--json` text. The Python half (`python/breakout/`) turns keyword arguments into that object
+//! and the document into result objects and DataFrames.
+//!
+//! Two kinds of call are native loops rather than one request: a sweep ([`execute_many`]: many
+//! requests in parallel on rayon's pool) and the vectorised arithmetic ([`swu_balance`],
+//! [`convert_mass`]: one engine call per element of broadcast NumPy arrays).
+
+use breakout_app::commands::convert::{self as convert_cmd, MassUnit};
+use breakout_app::{AppError, Outcome, Request};
+use enrich::{Assay, Balance, Composition, Given, KgU, Swu};
+use ndarray::{ArrayViewD, IxDyn, Zip};
+use numpy::{IntoPyArray, PyArrayDyn, PyReadonlyArrayDyn};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+pyo3::create_exception!(
+    breakout,
+    BreakoutError,
+    PyValueError,
+    "Bad input or options that do not fit together: the message names the field, the value \
+     given and what was expected (the CLI's exit code 2)."
+);
+
+/// A failed request, before it becomes a Python exception (built without the GIL).
+enum Failure {
+    /// The caller's mistake: `BreakoutError`.
+    Caller(String),
+    /// Ours (a solver that did not converge, a worker that panicked): `RuntimeError`.
+    Internal(String),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Usage(_) | AppError::Input(_) | AppError::Cancelled(_) => {
+                Failure::Caller(e.to_string())
+            }
+            AppError::Internal(_) => Failure::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<Failure> for PyErr {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Caller(m) => BreakoutError::new_err(m),
+            Failure::Internal(m) => PyRuntimeError::new_err(m),
+        }
+    }
+}
+
+/// The request whose JSON form nests `fields` under the subcommand `path` (e.g. `["swu",
+/// "command", "plan"]`), field errors named as the caller wrote them: the web server's rule.
+fn request_at(path: &[String], fields: Value) -> Result<Request, Failure> {
+    let mut value = fields;
+    for step in path.iter().rev() {
+        value = json!({ step.as_str(): value });
+    }
+    serde_path_to_error::deserialize::<_, Request>(value).map_err(|e| {
+        let at = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        let message = if at.is_empty() || at == "." {
+            inner
+        } else {
+            format!("field `{at}`: {inner}")
+        };
+        // The caller never wrote the subcommand path: drop it from field names, and drop the
+        // whole label when the error is about the object itself (a missing or unknown field).
+        let joined = path.join(".");
+        Failure::Caller(match message.strip_prefix(&format!("field `{joined}`: ")) {
+            Some(rest) => rest.to_string(),
+            None => message.replacen(&format!("{joined}."), "", 1),
+        })
+    })
+}
+
+/// Runs one request given as its path and JSON fields: the document's JSON text and whether
+/// the command ended with a finding (the CLI's exit code 1).
+fn run_one(path: &[String], fields_json: &str) -> Result<(String, bool), Failure> {
+    let fields: Value = serde_json::from_str(fields_json)
+        .map_err(|e| Failure::Caller(format!("options are not valid JSON: {e}")))?;
+    let request = request_at(path, fields)?;
+    let (doc, outcome) = breakout_app::execute(request)?;
+    Ok((doc.to_json().to_string(), outcome == Outcome::Finding))
+}
+
+/// Runs one command: `path` names it (`["run"]`, `["swu", "command", "plan"]`), `fields_json`
+/// holds its options as a JSON object with the CLI's long-flag names, underscored. Returns the
+/// CLI's `--json` document as text and whether the command found something (exit code 1).
+///
+/// Raises `BreakoutError` for usage and input errors, `RuntimeError` for internal ones.
+#[pyfunction]
+fn execute(py: Python<'_>, path: Vec<String>, fields_json: String) -> PyResult<(String, bool)> {
+    Ok(py.detach(|| run_one(&path, &fields_json))?)
+}
+
+/// Runs many commands in parallel on all cores (rayon), the GIL released: each item is
+/// `(path, fields_json)` as for [`execute`]. Returns the documents in the order given.
+///
+/// Raises for the first point (in order) that fails, naming its index.
+#[pyfunction]
+fn execute_many(py: Python<'_>, requests: Vec<(Vec<String>, String)>) -> PyResult<Vec<String>> {
+    let answers: Vec<Result<(String, bool), Failure>> = py.detach(|| {
+        requests
+            .par_iter()
+            .map(|(path, fields)| run_one(path, fields))
+            .collect()
+    });
+    let mut docs = Vec::with_capacity(answers.len());
+    for (i, answer) in answers.into_iter().enumerate() {
+        match answer {
+            Ok((doc, _)) => docs.push(doc),
+            Err(Failure::Caller(m)) => {
+                return Err(BreakoutError::new_err(format!("sweep point {i}: {m}")));
+            }
+            Err(Failure::Internal(m)) => {
+                return Err(PyRuntimeError::new_err(format!("sweep point {i}: {m}")));
+            }
+        }
+    }
+    Ok(docs)
+}
+
+/// `view` broadcast to `shape`, or a `BreakoutError` naming the argument.
+fn broadcast<'a>(
+    name: &str,
+    view: &'a ArrayViewD<'a, f64>,
+    shape: &[usize],
+) -> PyResult<ArrayViewD<'a, f64>> {
+    view.broadcast(IxDyn(shape)).ok_or_else(|| {
+        BreakoutError::new_err(format!(
+            "{name}: an array of shape {:?} does not broadcast to {shape:?}",
+            view.shape()
+        ))
+    })
+}
+
+/// One element of [`swu_balance`]: `[feed_kg_u, product_kg_u, tails_kg_u, separative_work_swu]`.
+fn balance_element(given: &str, xf: f64, xp: f64, xt: f64, m: f64) -> Result<[f64; 4], String> {
+    let assays = || -> Result<(Assay, Assay, Assay), enrich::EnrichError> {
+        Ok((
+            Assay::named_wt_pct("feed assay", xf)?,
+            Assay::named_wt_pct("Product assay", xp)?,
+            Assay::named_wt_pct("Tails assay", xt)?,
+        ))
+    };
+    let (f, p, t) = assays().map_err(|e| e.to_string())?;
+    let mass = |what: &str| {
+        KgU::new(m).map_err(|_| {
+            format!("{what} = {m} kg U is not valid: expected a positive, finite number")
+        })
+    };
+    let given = match given {
+        "product_kg_u" => Given::Product(mass("product mass")?),
+        "feed_kg_u" => Given::Feed(mass("feed mass")?),
+        "tails_kg_u" => Given::Tails(mass("tails mass")?),
+        _ => Given::Swu(Swu::new(m).map_err(|e| e.to_string())?),
+    };
+    let b = Balance::solve(f, p, t, given).map_err(|e| e.to_string())?;
+    Ok([
+        b.feed.kg(),
+        b.product.kg(),
+        b.tails.kg(),
+        b.separative_work.kg_swu(),
+    ])
+}
+
+/// Binary balances element by element over broadcast arrays (shape `shape`), the GIL released:
+/// assays in wt-% U-235, `given` one of `product_kg_u`, `feed_kg_u`, `tails_kg_u`, `swu` with
+/// its values in `amount`. Returns feed, product and tails (kg U) and separative work (kg-SWU).
+///
+/// Raises `BreakoutError` for the first invalid element, naming its flat index.
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn swu_balance<'py>(
+    py: Python<'py>,
+    shape: Vec<usize>,
+    feed_wt_pct: PyReadonlyArrayDyn<'py, f64>,
+    product_wt_pct: PyReadonlyArrayDyn<'py, f64>,
+    tails_wt_pct: PyReadonlyArrayDyn<'py, f64>,
+    given: String,
+    amount: PyReadonlyArrayDyn<'py, f64>,
+) -> PyResult<(
+    Bound<'py, PyArrayDyn<f64>>,
+    Bound<'py, PyArrayDyn<f64>>,
+    Bound<'py, PyArrayDyn<f64>>,
+    Bound<'py, PyArrayDyn<f64>>,
+)> {
+    if !matches!(
+        given.as_str(),
+        "product_kg_u" | "feed_kg_u" | "tails_kg_u" | "swu"
+    ) {
+        return Err(BreakoutError::new_err(format!(
+            "given = `{given}`: expected one of product_kg_u, feed_kg_u, tails_kg_u, swu"
+        )));
+    }
+    let (xf, xp, xt, m) = (
+        feed_wt_pct.as_array(),
+        product_wt_pct.as_array(),
+        tails_wt_pct.as_array(),
+        amount.as_array(),
+    );
+    let xf = broadcast("feed_wt_pct", &xf, &shape)?;
+    let xp = broadcast("product_wt_pct", &xp, &shape)?;
+    let xt = broadcast("tails_wt_pct", &xt, &shape)?;
+    let m = broadcast(&given, &m, &shape)?;
+    // Each element is solved on rayon's pool into four numbers, NaN for a refused element (a
+    // solved balance is always finite); the first refused element is solved again for its
+    // message, so the loop carries no strings.
+    let solved = py.detach(|| {
+        Zip::from(&xf)
+            .and(&xp)
+            .and(&xt)
+            .and(&m)
+            .par_map_collect(|&xf, &xp, &xt, &m| {
+                balance_element(&given, xf, xp, xt, m).unwrap_or([f64::NAN; 4])
+            })
+    });
+    if let Some(i) = solved.iter().position(|v| v[0].is_nan()) {
+        let at = |a: &ArrayViewD<'_, f64>| a.iter().nth(i).copied().unwrap_or(f64::NAN);
+        if let Err(e) = balance_element(&given, at(&xf), at(&xp), at(&xt), at(&m)) {
+            return Err(BreakoutError::new_err(format!("element {i}: {e}")));
+        }
+    }
+    let column = |k: usize| solved.map(|v| v[k]).into_pyarray(py);
+    Ok((column(0), column(1), column(2), column(3)))
+}
+
+/// A mass unit by its CLI name (`kg-uf6`), or a `BreakoutError` listing the choices.
+fn mass_unit(name: &str, what: &str) -> PyResult<MassUnit> {
+    serde_json::from_value(json!(name)).map_err(|_| {
+        BreakoutError::new_err(format!(
+            "{what} = `{name}`: expected one of kg-u, kg-u235, kg-uf6, kg-u3o8, kg-uo2"
+        ))
+    })
+}
+
+/// Converts masses of binary uranium element by element over broadcast arrays (shape `shape`),
+/// the GIL released: `value` in `unit` at `wt_pct` U-235 to `to` (units by their CLI names).
+///
+/// Raises `BreakoutError` for the first invalid element, naming its flat index.
+#[pyfunction]
+fn convert_mass<'py>(
+    py: Python<'py>,
+    shape: Vec<usize>,
+    value: PyReadonlyArrayDyn<'py, f64>,
+    unit: &str,
+    to: &str,
+    wt_pct: PyReadonlyArrayDyn<'py, f64>,
+) -> PyResult<Bound<'py, PyArrayDyn<f64>>> {
+    let (unit, to) = (mass_unit(unit, "unit")?, mass_unit(to, "to")?);
+    let (v, x) = (value.as_array(), wt_pct.as_array());
+    let v = broadcast("value", &v, &shape)?;
+    let x = broadcast("wt_pct", &x, &shape)?;
+    let convert = |v: f64, x: f64| -> Result<f64, AppError> {
+        let a = Assay::named_wt_pct("U-235 assay", x)?;
+        Ok(convert_cmd::convert(v, unit, to, &Composition::binary(a))?
+            .converted
+            .value)
+    };
+    // As in `swu_balance`: NaN marks a refused element, whose message is found afterwards.
+    let out = py.detach(|| {
+        Zip::from(&v)
+            .and(&x)
+            .par_map_collect(|&v, &x| convert(v, x).unwrap_or(f64::NAN))
+    });
+    if let Some(i) = out.iter().position(|o| o.is_nan()) {
+        let at = |a: &ArrayViewD<'_, f64>| a.iter().nth(i).copied().unwrap_or(f64::NAN);
+        if let Err(e) = convert(at(&v), at(&x)) {
+            return Err(BreakoutError::new_err(format!("element {i}: {e}")));
+        }
+    }
+    Ok(out.into_pyarray(py))
+}
+
+/// The module `breakout._native`.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("BreakoutError", m.py().get_type::<BreakoutError>())?;
+    m.add("VERSION", env!("CARGO_PKG_VERSION"))?;
+    m.add("MAX_SWEEP_POINTS", breakout_app::limits::MAX_SWEEP_POINTS)?;
+    m.add_function(wrap_pyfunction!(execute, m)?)?;
+    m.add_function(wrap_pyfunction!(execute_many, m)?)?;
+    m.add_function(wrap_pyfunction!(swu_balance, m)?)?;
+    m.add_function(wrap_pyfunction!(convert_mass, m)?)?;
+    Ok(())
+}
