@@ -256,6 +256,7 @@ fn judge(kind: &ClauseKind, facts: &Facts) -> Verdict {
             }
         },
         ClauseKind::StoredEquipment { .. } => limited(kind, facts, "machines installed idle"),
+        ClauseKind::ExcessDestroyed { .. } => limited(kind, facts, "machines stored"),
     }
 }
 
