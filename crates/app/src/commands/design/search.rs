@@ -353,11 +353,19 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
         }
     }
     let dominates = |a: &Candidate, b: &Candidate| a != b && a.iter().zip(b).all(|(x, y)| x >= y);
-    let kept: Vec<Candidate> = checked
+    let mut kept: Vec<Candidate> = checked
         .iter()
         .filter(|b| !checked.iter().any(|a| dominates(a, b)))
         .cloned()
         .collect();
+    // In the order of the lines: enrichment cap, machine levers, fate, then stock.
+    kept.sort_by_key(|c| {
+        others
+            .iter()
+            .map(|&d| c[d])
+            .chain([c[1]])
+            .collect::<Vec<_>>()
+    });
     progress.finish();
     let frontier = kept
         .iter()
