@@ -454,6 +454,21 @@ mod tests {
                 facts(None, Some(ok_machines.clone())),
                 facts(None, Some(bad_machines.clone())),
             ),
+            (
+                "excess destroyed: nothing stored",
+                ClauseKind::ExcessDestroyed { sites: Sites::All },
+                facts(None, Some(ok_machines.clone())),
+                facts(
+                    None,
+                    Some(vec![machines(
+                        "fep",
+                        "IR-2m",
+                        MachineStatus::Stored,
+                        1044,
+                        Some(6),
+                    )]),
+                ),
+            ),
         ];
         for (name, kind, good, bad) in cases {
             assert!(
