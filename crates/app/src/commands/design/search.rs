@@ -366,7 +366,6 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
             .chain([c[1]])
             .collect::<Vec<_>>()
     });
-    progress.finish();
     let frontier = kept
         .iter()
         .map(|c| {
