@@ -193,12 +193,13 @@ fn clause_kind(c: &ClauseRecord, ctx: &Ctx) -> Result<ClauseKind, AppError> {
         "research-limit" => &["machine", "max_machines"],
         "manufacturing-limit" => &["machine", "max_per_year"],
         "stored-equipment" => &["sites", "except_sites", "max_installed_idle"],
+        "excess-destroyed" => &["sites", "except_sites"],
         "text" => &[],
         other => {
             return Err(ctx.err(
                 c.kind.span(),
                 format!(
-                    "unknown clause kind `{other}`: expected max-enrichment, stockpile-cap, machine-cap, enrichment-machine-types, no-enrichment, research-limit, manufacturing-limit, stored-equipment or text"
+                    "unknown clause kind `{other}`: expected max-enrichment, stockpile-cap, machine-cap, enrichment-machine-types, no-enrichment, research-limit, manufacturing-limit, stored-equipment, excess-destroyed or text"
                 ),
             ));
         }
@@ -295,6 +296,9 @@ fn clause_kind(c: &ClauseRecord, ctx: &Ctx) -> Result<ClauseKind, AppError> {
             max_installed_idle: c
                 .max_installed_idle
                 .ok_or_else(|| need("max_installed_idle"))?,
+        },
+        "excess-destroyed" => ClauseKind::ExcessDestroyed {
+            sites: site_scope(c, ctx)?,
         },
         _ => ClauseKind::Text,
     })

@@ -32,6 +32,7 @@ pub mod cancel;
 pub mod commands;
 pub mod data;
 pub mod deals;
+pub mod design;
 pub mod document;
 pub mod error;
 pub mod histories;

@@ -57,3 +57,9 @@ pub const SERVER_HEADER_READ_TIMEOUT_SECS: u64 = 5;
 pub const SERVER_CONNECTION_MAX_SECS: u64 = 300;
 /// Server cap: open connections at once; further connections wait to be accepted.
 pub const SERVER_MAX_CONNECTIONS: usize = 256;
+
+/// Absolute maximum of values one lever of a deal design space may take (`deal design`).
+pub const MAX_LEVER_VALUES: usize = 1_000;
+/// Absolute maximum of candidate deals in a design space (`deal design`): the product of the
+/// levers' numbers of values, checked before the search allocates its table of lines.
+pub const MAX_DESIGN_GRID: u64 = 1_000_000;

@@ -3,6 +3,7 @@
 pub mod cascade;
 pub mod convert;
 pub mod deal;
+pub mod design;
 pub mod floor;
 pub mod history;
 pub mod machine;

@@ -256,6 +256,7 @@ fn judge(kind: &ClauseKind, facts: &Facts) -> Verdict {
             }
         },
         ClauseKind::StoredEquipment { .. } => limited(kind, facts, "machines installed idle"),
+        ClauseKind::ExcessDestroyed { .. } => limited(kind, facts, "machines stored"),
     }
 }
 
@@ -452,6 +453,21 @@ mod tests {
                 },
                 facts(None, Some(ok_machines.clone())),
                 facts(None, Some(bad_machines.clone())),
+            ),
+            (
+                "excess destroyed: nothing stored",
+                ClauseKind::ExcessDestroyed { sites: Sites::All },
+                facts(None, Some(ok_machines.clone())),
+                facts(
+                    None,
+                    Some(vec![machines(
+                        "fep",
+                        "IR-2m",
+                        MachineStatus::Stored,
+                        1044,
+                        Some(6),
+                    )]),
+                ),
             ),
         ];
         for (name, kind, good, bad) in cases {

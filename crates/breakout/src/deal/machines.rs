@@ -54,6 +54,9 @@ impl ClauseKind {
             ClauseKind::StoredEquipment { sites, .. } => {
                 status == MachineStatus::InstalledIdle && sites.covers(site)
             }
+            ClauseKind::ExcessDestroyed { sites } => {
+                status == MachineStatus::Stored && sites.covers(site)
+            }
             _ => false,
         }
     }
@@ -80,9 +83,9 @@ impl ClauseKind {
                 });
                 Some(by_machines.min(by_cascades))
             }
-            ClauseKind::EnrichmentMachineTypes { .. } | ClauseKind::NoEnrichmentAt { .. } => {
-                Some(0.0)
-            }
+            ClauseKind::EnrichmentMachineTypes { .. }
+            | ClauseKind::NoEnrichmentAt { .. }
+            | ClauseKind::ExcessDestroyed { .. } => Some(0.0),
             ClauseKind::StoredEquipment {
                 max_installed_idle, ..
             } => Some(f64::from(*max_installed_idle)),
@@ -92,7 +95,8 @@ impl ClauseKind {
 
     /// What counted machines beyond the permitted number become: a site ban stops enrichment
     /// but keeps the machines installed (idle); every other machine clause removes them to
-    /// storage. `None` for a clause that counts no machines.
+    /// storage. `None` for a clause that counts no machines, and for destruction: the machines
+    /// leave the state altogether.
     pub fn excess_becomes(&self) -> Option<MachineStatus> {
         match self {
             ClauseKind::NoEnrichmentAt { .. } => Some(MachineStatus::InstalledIdle),

@@ -143,6 +143,12 @@ pub enum ClauseKind {
         /// Installed machines that may stand idle.
         max_installed_idle: u32,
     },
+    /// Machines beyond the caps destroyed or removed from the country rather than stored: none
+    /// may be held in storage at these sites, so none can be reinstalled if the deal is broken.
+    ExcessDestroyed {
+        /// Sites counted.
+        sites: Sites,
+    },
     /// A term without a number (sanctions, access, reporting): shown, never checked.
     Text,
 }

@@ -77,6 +77,10 @@ pub enum DealCommand {
         /// A bundled deal id or a deal file.
         deal: String,
     },
+    /// The least restrictive deals of a design space (enrichment cap, stock cap, machines per
+    /// site and type, stored or destroyed) whose breakout floor meets a target: the Pareto
+    /// frontier, each point as a deal file.
+    Design(super::design::DesignArgs),
     /// Show a deal's clauses, their windows and which are in force on a date.
     Show {
         /// A bundled deal id (see `deal list`) or a deal file.
@@ -163,6 +167,10 @@ pub(crate) fn limit_text(kind: &ClauseKind) -> String {
                 sites_text(sites)
             )
         }
+        ClauseKind::ExcessDestroyed { sites } => format!(
+            "no machines stored at {}: the excess is destroyed or removed from the country",
+            sites_text(sites)
+        ),
         ClauseKind::Text => "(text only)".into(),
     }
 }
@@ -408,6 +416,7 @@ pub fn run(args: DealArgs, progress: &dyn crate::Progress) -> Answer {
             return super::floor::run_compare(&deals, &options, progress);
         }
         DealCommand::Show { deal, date } => show_document(&show_deal(&deal, date.as_deref())?),
+        DealCommand::Design(args) => return super::design::run(args, progress),
     };
     Ok((report, Outcome::Success))
 }

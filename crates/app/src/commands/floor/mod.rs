@@ -318,6 +318,34 @@ pub fn permitted_state(base: &StateFile, deal: &Deal, date: Date) -> (StateFile,
             ));
         }
     }
+    // Machines the deal destroys (or removes from the country) leave the state: nothing stored
+    // there is left to reinstall if the deal is broken.
+    for c in &in_force {
+        if !matches!(c.kind, ClauseKind::ExcessDestroyed { .. }) {
+            continue;
+        }
+        for site in &mut st.sites {
+            let sid = site.id.to_ascii_lowercase();
+            let before: f64 = site.cascades.iter().map(|r| central(&r.machines)).sum();
+            site.cascades
+                .retain(|r| !c.kind.counts_machines(&sid, &r.machine, r.status));
+            let gone = before
+                - site
+                    .cascades
+                    .iter()
+                    .map(|r| central(&r.machines))
+                    .sum::<f64>();
+            if gone > 0.0 {
+                notes.push(format!(
+                    "{}: {} stored machines at {} destroyed or removed from the country ({})",
+                    c.id,
+                    num(gone),
+                    site.id,
+                    c.reference
+                ));
+            }
+        }
+    }
     // Stored machines that no clause in force restricts any more (the limits have sunset) may be
     // installed and run: the most favourable state has them operating.
     for site in &mut st.sites {
@@ -602,6 +630,39 @@ mod tests {
             .map(|c| central(&c.machines))
             .sum();
         assert!(installed <= 1044.0 + 1e-9, "{installed}");
+    }
+
+    /// Destroying the excess leaves nothing stored: the reimposed JCPOA limits with the excess
+    /// destroyed keep the 5,060 enriching IR-1 and Fordow's 1,044 idle IR-1 (which the deal
+    /// keeps installed), so breaking the deal brings back far less than with storage.
+    #[test]
+    fn destroyed_excess_leaves_nothing_to_reinstall() {
+        let text = crate::deals::BUNDLED
+            .iter()
+            .find(|(id, _)| *id == "jcpoa-reimposed-2025")
+            .unwrap()
+            .1
+            .to_string()
+            + "\n[[clause]]\nid = \"destroyed\"\nreference = \"test\"\nsummary = \"\"\nsource = \"test\"\nkind = \"excess-destroyed\"\nfrom = \"reimposition\"\n";
+        let deal = crate::deals::deal_from_toml(&text, "test.toml").unwrap();
+        let base = base_state(&deal).unwrap();
+        let date = "2025-06-01".parse().unwrap();
+        let (st, notes) = permitted_state(&base.data, &deal, date);
+        let machines: Vec<_> = st.sites.iter().flat_map(|s| s.cascades.iter()).collect();
+        assert!(
+            machines.iter().all(|c| c.status != MachineStatus::Stored),
+            "{notes:?}"
+        );
+        assert!((operating(&st, "IR-1", "fep") - 5060.0).abs() < 1e-9);
+        let f = floor(&deal, &base, date, &FloorOptions::default()).unwrap();
+        let kept = floor(
+            &load("jcpoa-reimposed-2025").unwrap(),
+            &base,
+            date,
+            &FloorOptions::default(),
+        )
+        .unwrap();
+        assert!(kept.broken.first_unit_days < f.broken.first_unit_days);
     }
 
     #[test]

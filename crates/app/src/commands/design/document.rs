@@ -1,0 +1,181 @@
+//! The document of `breakout deal design`, built from its typed result.
+
+use serde_json::json;
+
+use super::DesignArgs;
+use super::result::{DesignResult, Levers};
+use super::search::design;
+use crate::Answer;
+use crate::commands::floor::DEFAULT_REINSTALL_CASCADES_PER_MONTH;
+use crate::design::StockForm;
+use crate::document::{Document, Table, num};
+use crate::error::Outcome;
+use breakout::HEADLINE;
+use enrich::units::DAYS_PER_MONTH;
+
+fn months(d: Option<f64>) -> String {
+    d.map_or("never".into(), |d| format!("{:.1}", d / DAYS_PER_MONTH))
+}
+
+fn header(levers: Option<&Levers>, last: &[&str]) -> Vec<String> {
+    let stock = match levers.map(|l| l.stock_cap_form) {
+        Some(StockForm::U) => "kg U",
+        _ => "kg UF6",
+    };
+    let mut h = vec!["cap wt-%".to_string(), stock.to_string()];
+    if let Some(l) = levers {
+        h.extend(
+            l.machines
+                .iter()
+                .map(|m| format!("{}@{}", m.machine, m.site)),
+        );
+    }
+    h.push("rest".into());
+    h.extend(last.iter().map(|s| s.to_string()));
+    h
+}
+
+/// A row's lever cells; under a ban on enrichment the stock and machine levers have no effect.
+fn lever_cells(l: &Levers) -> Vec<String> {
+    let banned = l.enrichment_cap_wt_pct <= 0.0;
+    let inert = |s: String| if banned { "—".to_string() } else { s };
+    let mut row = vec![
+        if banned {
+            "none".into()
+        } else {
+            num(l.enrichment_cap_wt_pct)
+        },
+        inert(num(l.stock_cap_kg)),
+    ];
+    row.extend(
+        l.machines
+            .iter()
+            .map(|m| inert(num(f64::from(m.max_enriching)))),
+    );
+    row.push(l.excess.name().into());
+    row
+}
+
+/// `breakout deal design`: the document of [`design`].
+pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
+    let res = design(&a, progress);
+    progress.finish();
+    let res: DesignResult = res?;
+    let target = if a.if_broken {
+        "while it holds and if broken"
+    } else {
+        "while it holds"
+    };
+    let mut r = Document::new(
+        "deal design",
+        format!(
+            "Least restrictive deals with breakout ≥ {} months {target}",
+            num(a.min_months)
+        ),
+    );
+    r.input_value("space", "Design space", json!(res.space), res.space.clone())
+        .input_value(
+            "base_state",
+            "Facility state the limits apply to",
+            json!(res.base_state),
+            res.base_state.clone(),
+        )
+        .input("min_months", "Target", a.min_months, "months", false)
+        .input_value(
+            "if_broken",
+            "Also if broken (reinstalling)",
+            json!(a.if_broken),
+            if a.if_broken { "yes" } else { "no" }.to_string(),
+        )
+        .input_value(
+            "goal",
+            "Goal",
+            json!(a.goal),
+            format!("{:?}", a.goal).to_lowercase(),
+        )
+        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe())
+        .input(
+            "reinstall_cascades_per_month",
+            "Reinstallation if broken",
+            a.reinstall_cascades_per_month
+                .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH),
+            "cascades/month",
+            a.reinstall_cascades_per_month.is_none(),
+        );
+    r.result(
+        "grid_size",
+        "Candidate deals in the space",
+        res.grid_size as f64,
+        "deals",
+    )
+    .result_json("grid_size", json!(res.grid_size))
+    .result(
+        "evaluated",
+        "Candidates evaluated",
+        res.evaluated as f64,
+        "deals",
+    )
+    .result_json("evaluated", json!(res.evaluated))
+    .result(
+        "frontier_points",
+        "Deals on the frontier",
+        res.frontier.len() as f64,
+        "deals",
+    )
+    .result_json("frontier_points", json!(res.frontier.len()))
+    .result(
+        "monotonicity_exceptions",
+        "Frontier corrections by direct evaluation",
+        res.monotonicity_exceptions as f64,
+        "points",
+    )
+    .result_json(
+        "monotonicity_exceptions",
+        json!(res.monotonicity_exceptions),
+    )
+    .result_json("min_months", json!(res.min_months))
+    .result_json("target_days", json!(res.target_days))
+    .result_json("if_broken", json!(res.if_broken))
+    .result_json("space", json!(res.space))
+    .result_json("base_state", json!(res.base_state))
+    .result_json("frontier", json!(res.frontier))
+    .result_json("points", json!(res.points));
+    let first = res.frontier.first().map(|p| &p.levers);
+    let cols = header(first, &["holds", "broken"]);
+    let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let mut t = Table::new(
+        "The frontier: months to the first goal unit while the deal holds and if broken (relax any lever one step and the target is missed)",
+        &cols,
+    );
+    for p in &res.frontier {
+        let mut row = lever_cells(&p.levers);
+        row.push(months(p.permitted_first_sq_days));
+        row.push(months(p.first_sq_days));
+        t.row(row);
+    }
+    r.table(t);
+    let first = res.points.first().map(|p| &p.levers);
+    let cols = header(first, &["holds", "broken", "meets target"]);
+    let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let mut all = Table::new(
+        "Every candidate evaluated (months while the deal holds and if broken)",
+        &cols,
+    )
+    .detail("--csv");
+    for p in &res.points {
+        let mut row = lever_cells(&p.levers);
+        row.push(months(p.permitted_first_sq_days));
+        row.push(months(p.first_sq_days));
+        row.push(if p.meets_target { "yes" } else { "no" }.into());
+        all.row(row);
+    }
+    r.table(all);
+    r.note("less restrictive = a higher enrichment cap, more enriched stock, more machines allowed to enrich, or the rest stored rather than destroyed; a frontier deal has no less restrictive deal in the space that meets the target");
+    r.note("stock in kg of the space's form (UF6 or the equivalent for the bundled space); under a 0 wt-% cap (\"none\") the stock and machine levers have no effect (—)");
+    r.note("each row's deal file is `results.frontier[i].deal_toml` in --json; `breakout deal floor FILE` reproduces its floor");
+    r.note(format!(
+        "searched in lines along the stock cap, each bounded by its more restrictive neighbours (more capacity or stock is never slower); every frontier point and its one-step relaxations then evaluated directly: {} candidates of {}",
+        res.evaluated, res.grid_size
+    ));
+    Ok((r, Outcome::Success))
+}
