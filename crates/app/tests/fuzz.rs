@@ -251,6 +251,15 @@ const BASES: &[&[&str]] = &[
     ],
     &[
         "run",
+        "--goal-kg-u",
+        "42",
+        "--stock",
+        "408.6@60",
+        "--model",
+        "ideal",
+    ],
+    &[
+        "run",
         "--capacity-swu-per-yr",
         "10000",
         "--model",

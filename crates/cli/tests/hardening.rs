@@ -166,6 +166,27 @@ fn bad_inputs_exit_2_with_a_message() {
     }
 }
 
+/// Extreme inputs the model answers (or refuses) without panicking: a goal of 1e-320 kg U or a
+/// stock of 1e300 kg U made the production curve's unit count overflow (`attempt to add with
+/// overflow`, exit 101 in a debug build, a wrapped count in release).
+#[test]
+fn extreme_goals_and_stocks_do_not_panic() {
+    for args in [
+        &["run", "--goal-kg-u", "1e-320"][..],
+        &["run", "--stock", "1e300@60"],
+        &["run", "--model", "ideal", "--stock", "1e300@60"],
+        &["run", "--model", "ideal", "--goal-kg-u", "1e-320"],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_breakout"))
+            .args(args)
+            .output()
+            .expect("the binary runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(matches!(out.status.code(), Some(0 | 2)), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
 /// A bundled file with one edit, the command that reads it (`{}` is the file), and a phrase the
 /// error must contain: state files are refused alike by `run` and `deal check` (one validation
 /// path), deal files by `deal check` and `deal floor`.
