@@ -168,14 +168,26 @@ fn bad_inputs_exit_2_with_a_message() {
 
 /// Extreme inputs the model answers (or refuses) without panicking: a goal of 1e-320 kg U or a
 /// stock of 1e300 kg U made the production curve's unit count overflow (`attempt to add with
-/// overflow`, exit 101 in a debug build, a wrapped count in release).
+/// overflow`, exit 101 in a debug build, a wrapped count in release); 20 recycling passes of
+/// 20 % feed reach a U-235 weight fraction that rounds to 1 (found by crates/app/tests/fuzz.rs).
 #[test]
-fn extreme_goals_and_stocks_do_not_panic() {
+fn extreme_inputs_do_not_panic() {
     for args in [
         &["run", "--goal-kg-u", "1e-320"][..],
         &["run", "--stock", "1e300@60"],
         &["run", "--model", "ideal", "--stock", "1e300@60"],
         &["run", "--model", "ideal", "--goal-kg-u", "1e-320"],
+        &[
+            "cascade",
+            "run",
+            "ir6-174",
+            "--feed-wt-pct",
+            "U235=20",
+            "--recycle",
+            "20",
+            "--batch-kg-u",
+            "100",
+        ],
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_breakout"))
             .args(args)
