@@ -5,6 +5,7 @@
 //! with a caret under the span, and says what was expected (serde's message, e.g. "unknown field
 //! `tails_pct`, expected one of ...").
 
+use std::io::Read;
 use std::sync::OnceLock;
 
 use enrich::cascade::{FixedCascade, MachineFeed, StageSeparation};
@@ -13,6 +14,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
+use crate::limits;
 
 /// The bundled machine library, `data/machines.toml`.
 pub const MACHINES_TOML: &str = include_str!("../../../data/machines.toml");
@@ -37,35 +39,93 @@ pub const BUNDLED_CASCADES: &[(&str, &str)] = &[
     ),
 ];
 
+/// Reads a file given by path for a command (a state, deal, cascade or balance file), refusing
+/// one larger than [`limits::MAX_INPUT_FILE_BYTES`] before it is read whole: a stream such as
+/// `/dev/zero` is cut off at the limit, not read until memory runs out.
+///
+/// # Errors
+/// The I/O error, or one saying the file exceeds the limit.
+pub fn read_input_file(path: &str) -> std::io::Result<String> {
+    let file = std::fs::File::open(path)?;
+    let max = limits::MAX_INPUT_FILE_BYTES;
+    let too_large = || {
+        std::io::Error::other(format!(
+            "it is larger than the maximum of {max} bytes for an input file (limits::MAX_INPUT_FILE_BYTES)"
+        ))
+    };
+    if file.metadata()?.len() > max {
+        return Err(too_large());
+    }
+    // Devices and pipes report no length: read one byte past the limit to tell.
+    let mut text = String::new();
+    file.take(max + 1).read_to_string(&mut text)?;
+    if text.len() as u64 > max {
+        return Err(too_large());
+    }
+    Ok(text)
+}
+
+/// `text` cut to at most `max` characters, with `…` where it was cut.
+pub fn clipped(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+        None => text.into(),
+    }
+}
+
 /// Parses `text` (the contents of `file`) as TOML into `T`, with a located error.
 pub fn parse_toml<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, AppError> {
     toml::from_str(text).map_err(|e| AppError::Input(located(text, file, e.span(), e.message())))
 }
 
 /// An error message pointing into `text`: `file:line:col: message`, the line, and a caret.
+///
+/// The message and the line are clipped to [`limits::MAX_EXCERPT_CHARS`] (the line around the
+/// column), so a huge value or a file of one long line cannot flood the terminal or a response.
 pub fn located(
     text: &str,
     file: &str,
     span: Option<std::ops::Range<usize>>,
     message: &str,
 ) -> String {
+    let message = clipped(message.trim_end(), limits::MAX_EXCERPT_CHARS);
     let Some(span) = span else {
         return format!("{file}: {message}");
     };
-    let start = span.start.min(text.len());
+    let floor = |i: usize| {
+        (0..=i.min(text.len()))
+            .rev()
+            .find(|&j| text.is_char_boundary(j))
+    };
+    let start = floor(span.start).unwrap_or(0);
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
     let line_no = text[..start].matches('\n').count() + 1;
     let col = text[line_start..start].chars().count() + 1;
-    let width = text[start..span.end.min(line_end).max(start)]
+    // Show the line from a little before the column, at most MAX_EXCERPT_CHARS of it.
+    let lead = limits::MAX_EXCERPT_CHARS / 4;
+    let skip = (col - 1).saturating_sub(lead);
+    let shown: String = text[line_start..line_end]
+        .chars()
+        .skip(skip)
+        .take(limits::MAX_EXCERPT_CHARS)
+        .collect();
+    let cut_before = if skip > 0 { "…" } else { "" };
+    let cut_after = if skip + shown.chars().count() < text[line_start..line_end].chars().count() {
+        "…"
+    } else {
+        ""
+    };
+    let before = col - 1 - skip;
+    let end = floor(span.end.min(line_end).max(start)).unwrap_or(start);
+    // The caret stays under the shown part of the line (`before` ≤ `lead` < the maximum).
+    let width = text[start..end]
         .chars()
         .count()
-        .max(1);
-    let line = &text[line_start..line_end];
+        .clamp(1, limits::MAX_EXCERPT_CHARS - before);
     format!(
-        "{file}:{line_no}:{col}: {}\n  {line_no:>4} | {line}\n       | {}{}",
-        message.trim_end(),
-        " ".repeat(col - 1),
+        "{file}:{line_no}:{col}: {message}\n  {line_no:>4} | {cut_before}{shown}{cut_after}\n       | {}{}",
+        " ".repeat(before + cut_before.chars().count()),
         "^".repeat(width)
     )
 }
@@ -298,6 +358,35 @@ pub fn parsed_once<T: Clone>(
 
 #[cfg(test)]
 mod tests {
+
+    /// A huge value or a file of one long line gives an error of a few hundred characters,
+    /// with the caret still under the offending value.
+    #[test]
+    fn error_excerpts_are_clipped() {
+        let long = "x".repeat(5_000_000);
+        let text = format!("a = 1\nb = \"{long}\" c\n");
+        let at = text.find(" c").unwrap() + 1;
+        let e = located(
+            &text,
+            "f.toml",
+            Some(at..at + 1),
+            &format!("bad value {long}"),
+        );
+        assert!(e.len() < 1_500, "{} bytes", e.len());
+        assert!(e.starts_with("f.toml:2:"), "{e}");
+        let lines: Vec<&str> = e.lines().collect();
+        let caret = lines[2].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[1].chars().nth(caret), Some('c'), "{e}");
+        // A short line is shown whole.
+        let e = located("a = 1\nb = ?\n", "f.toml", Some(10..11), "bad");
+        assert_eq!(e, "f.toml:2:5: bad\n     2 | b = ?\n       |     ^");
+    }
+
+    #[test]
+    fn input_files_above_the_limit_are_refused_before_being_read_whole() {
+        let e = read_input_file("/dev/zero").unwrap_err().to_string();
+        assert!(e.contains("limits::MAX_INPUT_FILE_BYTES"), "{e}");
+    }
     use super::*;
 
     #[test]

@@ -13,6 +13,7 @@ use toml::Spanned;
 
 use crate::data::{located, parse_toml};
 use crate::error::AppError;
+use crate::limits;
 
 /// The bundled deals: (id, file name, contents).
 pub const BUNDLED: [(&str, &str); 4] = [
@@ -42,7 +43,7 @@ struct DealFile {
     name: String,
     summary: String,
     source: String,
-    base_state: Option<String>,
+    base_state: Option<Spanned<String>>,
     milestone: Vec<MilestoneRecord>,
     clause: Vec<ClauseRecord>,
 }
@@ -50,7 +51,7 @@ struct DealFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MilestoneRecord {
-    name: String,
+    name: Spanned<String>,
     date: Spanned<String>,
     source: String,
 }
@@ -69,13 +70,13 @@ struct ClauseRecord {
     max_kg_u: Option<f64>,
     max_kg_uf6: Option<f64>,
     above_wt_pct: Option<f64>,
-    machine: Option<String>,
-    sites: Option<Vec<String>>,
-    except_sites: Option<Vec<String>>,
+    machine: Option<Spanned<String>>,
+    sites: Option<Spanned<Vec<String>>>,
+    except_sites: Option<Spanned<Vec<String>>>,
     scope: Option<Spanned<String>>,
     max_machines: Option<u32>,
     max_cascades: Option<u32>,
-    allowed_machines: Option<Vec<String>>,
+    allowed_machines: Option<Spanned<Vec<String>>>,
     max_per_year: Option<u32>,
     max_installed_idle: Option<u32>,
 }
@@ -122,9 +123,24 @@ fn date_ref(s: &str) -> Result<DateRef, String> {
         match c {
             '0'..='9' => digits.push(c),
             'y' | 'm' | 'd' if !digits.is_empty() => {
-                let n: i64 = digits
-                    .parse()
-                    .map_err(|_| format!("`{digits}` in `{s}` is too large"))?;
+                // Bounded so that no date arithmetic overflows (limits::MAX_DEAL_YEARS).
+                let max = limits::MAX_DEAL_YEARS
+                    * match c {
+                        'y' => 1,
+                        'm' => 12,
+                        _ => 366,
+                    };
+                let n = digits
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|&n| n <= max)
+                    .and_then(|n| i64::try_from(n).ok())
+                    .ok_or_else(|| {
+                        format!(
+                            "`{digits}{c}` in `{s}` is too long: expected at most {max}{c} ({} years, limits::MAX_DEAL_YEARS)",
+                            limits::MAX_DEAL_YEARS
+                        )
+                    })?;
                 match c {
                     'y' => years += n,
                     'm' => months += n,
@@ -161,8 +177,8 @@ fn site_scope(c: &ClauseRecord, ctx: &Ctx) -> Result<Sites, AppError> {
                 c.id.get_ref()
             ),
         )),
-        (Some(s), None) => Ok(Sites::Only(s.clone())),
-        (None, Some(s)) => Ok(Sites::AllExcept(s.clone())),
+        (Some(s), None) => Ok(Sites::Only(s.get_ref().clone())),
+        (None, Some(s)) => Ok(Sites::AllExcept(s.get_ref().clone())),
         (None, None) => Ok(Sites::All),
     }
 }
@@ -267,7 +283,7 @@ fn clause_kind(c: &ClauseRecord, ctx: &Ctx) -> Result<ClauseKind, AppError> {
                 None => return Err(need("scope")),
             };
             ClauseKind::MachineCap {
-                machine: c.machine.clone(),
+                machine: c.machine.as_ref().map(|m| m.get_ref().clone()),
                 sites: site_scope(c, ctx)?,
                 scope,
                 max_machines: c.max_machines,
@@ -277,18 +293,27 @@ fn clause_kind(c: &ClauseRecord, ctx: &Ctx) -> Result<ClauseKind, AppError> {
         "enrichment-machine-types" => ClauseKind::EnrichmentMachineTypes {
             allowed: c
                 .allowed_machines
-                .clone()
+                .as_ref()
+                .map(|m| m.get_ref().clone())
                 .ok_or_else(|| need("allowed_machines"))?,
         },
         "no-enrichment" => ClauseKind::NoEnrichmentAt {
             sites: site_scope(c, ctx)?,
         },
         "research-limit" => ClauseKind::ResearchLimit {
-            machine: c.machine.clone().ok_or_else(|| need("machine"))?,
+            machine: c
+                .machine
+                .as_ref()
+                .map(|m| m.get_ref().clone())
+                .ok_or_else(|| need("machine"))?,
             max_machines: c.max_machines.ok_or_else(|| need("max_machines"))?,
         },
         "manufacturing-limit" => ClauseKind::ManufacturingLimit {
-            machine: c.machine.clone().ok_or_else(|| need("machine"))?,
+            machine: c
+                .machine
+                .as_ref()
+                .map(|m| m.get_ref().clone())
+                .ok_or_else(|| need("machine"))?,
             max_per_year: c.max_per_year.ok_or_else(|| need("max_per_year"))?,
         },
         "stored-equipment" => ClauseKind::StoredEquipment {
@@ -322,7 +347,7 @@ pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, AppError> {
     }
     let milestones = raw
         .milestone
-        .into_iter()
+        .iter()
         .map(|m| {
             let date = match m.date.get_ref().as_str() {
                 "unspecified" => None,
@@ -332,9 +357,9 @@ pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, AppError> {
                 ),
             };
             Ok(Milestone {
-                name: m.name,
+                name: m.name.get_ref().clone(),
                 date,
-                source: m.source,
+                source: m.source.clone(),
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -356,17 +381,153 @@ pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, AppError> {
         });
     }
     let deal = Deal {
-        id: raw.id,
-        name: raw.name,
-        summary: raw.summary,
-        source: raw.source,
-        base_state: raw.base_state,
+        id: raw.id.clone(),
+        name: raw.name.clone(),
+        summary: raw.summary.clone(),
+        source: raw.source.clone(),
+        base_state: raw.base_state.as_ref().map(|b| b.get_ref().clone()),
         milestones,
         clauses,
     };
     deal.validate()
         .map_err(|e| AppError::Input(format!("{file}: {e}")))?;
+    check_milestones(&raw, &ctx)?;
+    check_windows(&raw, &deal, &ctx)?;
+    check_names(&raw, &ctx)?;
     Ok(deal)
+}
+
+/// Each milestone named once: a window counted from a name given twice would be ambiguous.
+fn check_milestones(raw: &DealFile, ctx: &Ctx) -> Result<(), AppError> {
+    for (i, m) in raw.milestone.iter().enumerate() {
+        if let Some(first) = raw.milestone[..i]
+            .iter()
+            .find(|o| o.name.get_ref() == m.name.get_ref())
+        {
+            let line = ctx.text[..first.name.span().start].matches('\n').count() + 1;
+            return Err(ctx.err(
+                m.name.span(),
+                format!(
+                    "milestone name = \"{}\" appears twice (first on line {line}): expected each milestone once",
+                    m.name.get_ref()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A window that ends after it starts. Ends counted from an undated milestone are compared when
+/// both count from the same one (their order does not depend on its date).
+fn check_windows(raw: &DealFile, deal: &Deal, ctx: &Ctx) -> Result<(), AppError> {
+    // Any date serves to order two offsets from the same undated milestone.
+    let any_day = Date::new(2000, 1, 1).expect("a valid date");
+    let on = |r: &DateRef| match r {
+        DateRef::On(d) => Some(*d),
+        DateRef::After {
+            milestone,
+            years,
+            months,
+            days,
+        } => deal
+            .milestones
+            .iter()
+            .find(|m| &m.name == milestone)
+            .map(|m| m.date.unwrap_or(any_day).plus(*years, *months, *days)),
+    };
+    let undated_base = |r: &DateRef| match r {
+        DateRef::After { milestone, .. } => deal
+            .milestones
+            .iter()
+            .find(|m| &m.name == milestone)
+            .filter(|m| m.date.is_none())
+            .map(|m| m.name.as_str()),
+        DateRef::On(_) => None,
+    };
+    for (c, record) in deal.clauses.iter().zip(&raw.clause) {
+        let (Some(from), Some(until), Some(until_text)) = (&c.from, &c.until, &record.until) else {
+            continue;
+        };
+        // Comparable: both dated, or both counted from the same undated milestone.
+        if undated_base(from) != undated_base(until) {
+            continue;
+        }
+        if let (Some(f), Some(u)) = (on(from), on(until))
+            && u <= f
+        {
+            return Err(ctx.err(
+                until_text.span(),
+                format!(
+                    "clause `{}`: until = \"{}\" is not after from (a window runs from `from`, inclusive, to `until`, exclusive): expected an end after the start",
+                    c.id,
+                    until_text.get_ref()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Machine types and sites a clause counts by must exist, or the clause silently counts nothing:
+/// the machine types of machine caps and allowed types are those of data/machines.toml (the
+/// types state files use; R&D and manufacturing clauses may name prototypes the library lacks),
+/// and a deal with a `base_state` names only sites of that state.
+fn check_names(raw: &DealFile, ctx: &Ctx) -> Result<(), AppError> {
+    let library = crate::data::bundled_machines()?;
+    let sites: Option<Vec<String>> = match &raw.base_state {
+        Some(b) => {
+            let state = crate::states::load(b.get_ref())
+                .map_err(|e| ctx.err(b.span(), format!("base_state: {e}")))?;
+            Some(
+                state
+                    .data
+                    .sites
+                    .iter()
+                    .map(|s| s.id.to_ascii_lowercase())
+                    .collect(),
+            )
+        }
+        None => None,
+    };
+    for c in &raw.clause {
+        let kind = c.kind.get_ref().as_str();
+        let mut machines: Vec<(&str, Range<usize>)> = Vec::new();
+        if kind == "machine-cap"
+            && let Some(m) = &c.machine
+        {
+            machines.push((m.get_ref(), m.span()));
+        }
+        if let Some(list) = &c.allowed_machines {
+            machines.extend(list.get_ref().iter().map(|m| (m.as_str(), list.span())));
+        }
+        for (m, span) in machines {
+            library.get(m).map_err(|e| {
+                ctx.err(
+                    span,
+                    format!("clause `{}`: {e} (data/machines.toml)", c.id.get_ref()),
+                )
+            })?;
+        }
+        let Some(known) = &sites else { continue };
+        for list in [&c.sites, &c.except_sites].into_iter().flatten() {
+            if let Some(bad) = list
+                .get_ref()
+                .iter()
+                .find(|s| !known.contains(&s.trim().to_ascii_lowercase()))
+            {
+                return Err(ctx.err(
+                    list.span(),
+                    format!(
+                        "clause `{}`: site `{bad}` is not a site of the base state {}: expected one of {}",
+                        c.id.get_ref(),
+                        raw.base_state.as_ref().map_or("", |b| b.get_ref().as_str()),
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A bundled deal by id, or a deal file by path.
@@ -380,7 +541,7 @@ pub fn load(name_or_path: &str) -> Result<Deal, AppError> {
     {
         return deal_from_toml(text, &format!("data/deals/{id}.toml"));
     }
-    match std::fs::read_to_string(name_or_path) {
+    match crate::data::read_input_file(name_or_path) {
         Ok(text) => deal_from_toml(&text, name_or_path),
         Err(e) => {
             let known: Vec<&str> = BUNDLED.iter().map(|(id, _)| *id).collect();
@@ -485,6 +646,60 @@ mod tests {
                 "{body}: {e}"
             );
         }
+        for (body, line, needle) in [
+            (
+                "kind = \"text\"\nfrom = \"start + 2y\"\nuntil = \"start + 1y\"\n",
+                17,
+                "is not after from",
+            ),
+            (
+                "kind = \"text\"\nfrom = \"2020-01-01\"\nuntil = \"2020-01-01\"\n",
+                17,
+                "is not after from",
+            ),
+            (
+                "kind = \"text\"\nuntil = \"start + 5000y\"\n",
+                16,
+                "limits::MAX_DEAL_YEARS",
+            ),
+            (
+                "kind = \"machine-cap\"\nmachine = \"IR-77\"\nscope = \"installed\"\nmax_machines = 1\n",
+                16,
+                "unknown machine type `IR-77`: expected one of IR-1",
+            ),
+            (
+                "kind = \"enrichment-machine-types\"\nallowed_machines = [\"IR-1\", \"XX\"]\n",
+                16,
+                "unknown machine type `XX`",
+            ),
+        ] {
+            let text = clause(body);
+            let e = deal_from_toml(&text, "d.toml").unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("d.toml:{line}:")) && e.contains(needle),
+                "{body}: {e}"
+            );
+        }
+        let twice = clause("kind = \"text\"\n").replacen(
+            "[[clause]]",
+            "[[milestone]]\nname = \"start\"\ndate = \"2021-01-01\"\nsource = \"\"\n[[clause]]",
+            1,
+        );
+        let e = deal_from_toml(&twice, "d.toml").unwrap_err().to_string();
+        assert!(
+            e.starts_with("d.toml:11:") && e.contains("appears twice (first on line 7)"),
+            "{e}"
+        );
+        let sited = clause("kind = \"no-enrichment\"\nsites = [\"mars\"]\n").replacen(
+            "source = \"\"\n",
+            "source = \"\"\nbase_state = \"jcpoa-2016\"\n",
+            1,
+        );
+        let e = deal_from_toml(&sited, "d.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("site `mars` is not a site of the base state jcpoa-2016: expected one of fep, fordow, pfep"),
+            "{e}"
+        );
         let e = deal_from_toml(&clause("kind = \"text\"\nfrom = \"signature\"\n"), "d.toml")
             .unwrap_err()
             .to_string();

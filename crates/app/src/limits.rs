@@ -28,12 +28,35 @@ pub const MAX_ITEMS: u64 = 100_000_000;
 pub const MAX_STAGES: u64 = enrich::cascade::fixed::MAX_STAGES as u64;
 /// Absolute maximum of batch-recycling passes (`recycle`).
 pub const MAX_RECYCLE: u64 = 1_000;
+/// Absolute maximum of centrifuges in one group of a state file (`machines`) or one
+/// `--machines TYPE=N` of quick mode: 1,000,000. A bound, not a figure (assumption): fifty times
+/// the ~20,000 machines Iran had installed before the JCPOA (Natanz ~16,000 and Fordow "almost
+/// 3,000", Washington Post timeline, [D41] of the project's Iran reference), so no plausible
+/// programme is refused, while a count like 2^64 — which would put a goal at 10^-16 days — is.
+pub const MAX_MACHINES: u64 = 1_000_000;
 /// Absolute maximum of goal units (`count`).
 pub const MAX_GOAL_COUNT: u64 = 10_000;
 /// Absolute maximum of points in one sweep (the Python package's `breakout.sweep`), counted
 /// from the grid before any point is built: a million runs is hours on one machine and the
 /// table of results about a gigabyte.
 pub const MAX_SWEEP_POINTS: u64 = 1_000_000;
+
+/// Absolute maximum of a deal's time spans, years: an offset from a milestone
+/// (`implementation + 15y`) and the yearly series of `deal floor` (one estimate a year). The
+/// longest limit of the JCPOA ran 25 years; 100 leaves room for any real deal, while a
+/// 5,000-year window — 5,000 estimates — is refused at once.
+pub const MAX_DEAL_YEARS: u64 = 100;
+/// Smallest reinstallation rate other than 0, cascades/month (`reinstall_cascades_per_month`):
+/// one cascade in [`MAX_DEAL_YEARS`]. A slower rate changes nothing within any span the tool
+/// looks at, and rates near the smallest float (1e-320) overflow the capacity schedule's days.
+pub const MIN_REINSTALL_CASCADES_PER_MONTH: f64 = 1.0 / (12.0 * MAX_DEAL_YEARS as f64);
+/// Absolute maximum size of a file read by path (a state, deal, cascade or balance file), bytes:
+/// 8 MiB, some 400 times the largest bundled state file; larger files are refused before they
+/// are read whole.
+pub const MAX_INPUT_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Longest excerpt of an input file (a source line) or of a value an error message repeats,
+/// characters: the rest is cut, marked `…`.
+pub const MAX_EXCERPT_CHARS: usize = 200;
 
 /// Server cap: Monte Carlo samples one HTTP request may ask for.
 pub const SERVER_MAX_SAMPLES: u64 = 20_000;

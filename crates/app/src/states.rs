@@ -167,7 +167,8 @@ pub struct StateFile {
     pub id: String,
     /// Human title.
     pub title: String,
-    /// Date the figures refer to (ISO 8601).
+    /// Date the figures refer to, a real calendar date `YYYY-MM-DD`.
+    #[serde(deserialize_with = "field::real_date")]
     pub as_of: String,
     /// What the state is and which published estimates refer to it.
     pub description: String,
@@ -190,6 +191,7 @@ pub struct SiteRecord {
     /// Name.
     pub name: String,
     /// Fraction of the site's capacity destroyed (default 0).
+    #[serde(default, deserialize_with = "field::damage_fraction")]
     pub damage_fraction: Option<ParamRecord>,
     /// Source of the damage fraction.
     pub damage_source: Option<String>,
@@ -205,23 +207,28 @@ pub struct SiteRecord {
 #[serde(deny_unknown_fields)]
 pub struct CascadeRecord {
     /// Machine type id from data/machines.toml.
+    #[serde(deserialize_with = "field::known_machine")]
     pub machine: String,
     /// operating | installed-idle | stored | building.
     #[serde(deserialize_with = "machine_status")]
     pub status: MachineStatus,
-    /// Number of machines.
+    /// Number of machines, at most [`crate::limits::MAX_MACHINES`].
+    #[serde(deserialize_with = "field::machine_count")]
     pub machines: ParamRecord,
     /// Number of cascades.
     pub cascades: u32,
     /// Days until on line (status `building` only).
+    #[serde(default, deserialize_with = "field::days")]
     pub online_after_days: Option<ParamRecord>,
     /// Feed assay the cascades are set up for, wt-% U-235 (default natural uranium), for the
     /// fixed-cascade model.
+    #[serde(default, deserialize_with = "field::optional_assay")]
     pub design_feed_wt_pct: Option<f64>,
     /// Source of `design_feed_wt_pct`.
     pub design_source: Option<String>,
     /// Assays, wt-% U-235, these cascades already take as feed or make as product (besides
     /// natural uranium and LEU): the fixed-cascade model needs no set-up for those steps.
+    #[serde(default, deserialize_with = "field::assays")]
     pub handles_wt_pct: Option<Vec<f64>>,
     /// Source of `handles_wt_pct`.
     pub handles_source: Option<String>,
@@ -239,6 +246,165 @@ fn machine_status<'de, D: Deserializer<'de>>(d: D) -> Result<MachineStatus, D::E
         .map_err(serde::de::Error::custom)
 }
 
+/// The checks of single values of a state file, run as the file is read, so that every command
+/// that reads a state (`run`, `deal check`, `deal floor`, `deal compare`, `history`, `report`,
+/// the workbench's upload) refuses the same files, each error located by file, line and column
+/// with the offending line shown, and saying what was expected.
+mod field {
+    use breakout::date::Date;
+    use breakout::{Domain, Param};
+    use enrich::{Assay, ChemicalForm};
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer};
+
+    use super::ParamRecord;
+    use crate::limits::MAX_MACHINES;
+
+    /// `as_of`: a real calendar date.
+    pub fn real_date<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse::<Date>()
+            .map_err(|e| D::Error::custom(format!("as_of: {e}")))?;
+        Ok(s)
+    }
+
+    /// `machine`: a type of the bundled machine library (data/machines.toml), the list of
+    /// known types in the error.
+    pub fn known_machine<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let s = String::deserialize(d)?;
+        let lib = crate::data::bundled_machines().map_err(D::Error::custom)?;
+        lib.get(&s)
+            .map_err(|e| D::Error::custom(format!("machine = \"{s}\": {e}")))?;
+        Ok(s)
+    }
+
+    /// `form`: a chemical form `enrich` converts, or `other` (then only `mass_kg_u` is given).
+    pub fn known_form<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let s = String::deserialize(d)?;
+        if !s.eq_ignore_ascii_case("other") && s.parse::<ChemicalForm>().is_err() {
+            return Err(D::Error::custom(format!(
+                "form = \"{s}\" is not a known chemical form: expected UF6, U3O8, UO2, metal or other"
+            )));
+        }
+        Ok(s)
+    }
+
+    fn checked(field: &str, r: &ParamRecord, domain: Domain, expected: &str) -> Result<(), String> {
+        let p = r.to_param(field)?;
+        p.validated(field, domain).map_err(|e| match p {
+            Param::Fixed(x) => format!("{field} = {x} is not valid: expected {expected}"),
+            _ => format!("{e}; expected {expected}"),
+        })?;
+        Ok(())
+    }
+
+    /// `machines`: a count in [0, [`MAX_MACHINES`]].
+    pub fn machine_count<'de, D: Deserializer<'de>>(d: D) -> Result<ParamRecord, D::Error> {
+        let r = ParamRecord::deserialize(d)?;
+        let max = MAX_MACHINES as f64;
+        checked(
+            "machines",
+            &r,
+            Domain { min: 0.0, max },
+            &format!("a number of machines from 0 to {MAX_MACHINES} (limits::MAX_MACHINES)"),
+        )
+        .map_err(D::Error::custom)?;
+        Ok(r)
+    }
+
+    fn optional<'de, D: Deserializer<'de>>(
+        d: D,
+        field: &str,
+        domain: Domain,
+        expected: &str,
+    ) -> Result<Option<ParamRecord>, D::Error> {
+        let r = ParamRecord::deserialize(d)?;
+        checked(field, &r, domain, expected).map_err(D::Error::custom)?;
+        Ok(Some(r))
+    }
+
+    /// `damage_fraction`: a fraction in [0, 1].
+    pub fn damage_fraction<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<ParamRecord>, D::Error> {
+        optional(
+            d,
+            "damage_fraction",
+            Domain::FRACTION,
+            "a fraction from 0 to 1",
+        )
+    }
+
+    /// `available_fraction`: a fraction in [0, 1].
+    pub fn available_fraction<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<ParamRecord>, D::Error> {
+        optional(
+            d,
+            "available_fraction",
+            Domain::FRACTION,
+            "a fraction from 0 to 1",
+        )
+    }
+
+    /// `mass_kg_u`: a finite mass ≥ 0.
+    pub fn mass_kg_u<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ParamRecord>, D::Error> {
+        optional(
+            d,
+            "mass_kg_u",
+            Domain::NON_NEGATIVE,
+            "a finite mass ≥ 0 kg U",
+        )
+    }
+
+    /// `mass_kg_compound`: a finite mass ≥ 0.
+    pub fn mass_kg_compound<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<ParamRecord>, D::Error> {
+        optional(
+            d,
+            "mass_kg_compound",
+            Domain::NON_NEGATIVE,
+            "a finite mass ≥ 0 kg",
+        )
+    }
+
+    /// `online_after_days`: a finite time ≥ 0, days.
+    pub fn days<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ParamRecord>, D::Error> {
+        optional(
+            d,
+            "online_after_days",
+            Domain::NON_NEGATIVE,
+            "a finite number of days ≥ 0",
+        )
+    }
+
+    fn check_assay(x: f64) -> Result<f64, String> {
+        Assay::named_wt_pct("assay", x)
+            .map(|_| x)
+            .map_err(|e| e.to_string())
+    }
+
+    /// `assay_wt_pct`: an assay strictly between 0 and 100 wt-%.
+    pub fn assay<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        check_assay(f64::deserialize(d)?).map_err(D::Error::custom)
+    }
+
+    /// `design_feed_wt_pct`: as [`assay`], optional.
+    pub fn optional_assay<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        assay(d).map(Some)
+    }
+
+    /// `handles_wt_pct`: a list of assays.
+    pub fn assays<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<f64>>, D::Error> {
+        let v = Vec::<f64>::deserialize(d)?;
+        for &x in &v {
+            check_assay(x).map_err(D::Error::custom)?;
+        }
+        Ok(Some(v))
+    }
+}
+
 /// A stock.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -248,14 +414,19 @@ pub struct StockRecord {
     /// Assay band as reported, e.g. "up to 60 %".
     pub band: String,
     /// Chemical form (UF6, U3O8, UO2, metal, or `other`).
+    #[serde(deserialize_with = "field::known_form")]
     pub form: String,
     /// Assay used, wt-% U-235.
+    #[serde(deserialize_with = "field::assay")]
     pub assay_wt_pct: f64,
     /// Mass, kg U.
+    #[serde(default, deserialize_with = "field::mass_kg_u")]
     pub mass_kg_u: Option<ParamRecord>,
     /// Mass of the compound named by `form`, kg (converted with composition-based factors).
+    #[serde(default, deserialize_with = "field::mass_kg_compound")]
     pub mass_kg_compound: Option<ParamRecord>,
     /// Fraction available for breakout (default 1).
+    #[serde(default, deserialize_with = "field::available_fraction")]
     pub available_fraction: Option<ParamRecord>,
     /// Source.
     pub source: String,
@@ -307,6 +478,14 @@ pub fn parse_state(text: &str, file: &str) -> Result<State, AppError> {
                     "{at}: online_after_days is required for status `building` and only there"
                 )));
             }
+            if c.design_feed_wt_pct.is_some() && c.design_source.is_none() {
+                return Err(bad(format!(
+                    "{at}: design_feed_wt_pct needs a design_source"
+                )));
+            }
+            if c.handles_wt_pct.is_some() && c.handles_source.is_none() {
+                return Err(bad(format!("{at}: handles_wt_pct needs a handles_source")));
+            }
             check_tags(&c.source, &data.sources).map_err(|e| bad(format!("{at}: {e}")))?;
         }
         if let Some(src) = &s.damage_source {
@@ -331,6 +510,11 @@ pub fn parse_state(text: &str, file: &str) -> Result<State, AppError> {
         if s.mass_kg_u.is_some() == s.mass_kg_compound.is_some() {
             return Err(bad(format!(
                 "{at}: give exactly one of mass_kg_u and mass_kg_compound"
+            )));
+        }
+        if s.mass_kg_compound.is_some() && s.form.eq_ignore_ascii_case("other") {
+            return Err(bad(format!(
+                "{at}: mass_kg_compound needs the compound's form (UF6, U3O8, UO2 or metal), not `other`: give mass_kg_u"
             )));
         }
         check_tags(&s.source, &data.sources).map_err(|e| bad(format!("{at}: {e}")))?;
@@ -367,7 +551,7 @@ pub fn load(arg: &str) -> Result<State, AppError> {
     {
         return bundled(i);
     }
-    match std::fs::read_to_string(arg) {
+    match crate::data::read_input_file(arg) {
         Ok(text) => parse_state(&text, arg),
         Err(e) => Err(AppError::Input(format!(
             "state `{arg}` is neither a bundled state ({}) nor a readable file: {e}",
@@ -573,24 +757,10 @@ pub fn scenario(
                     "online_after_days is required for status `building` and only there".into(),
                 )
             })?;
-            if let Some(x) = c.design_feed_wt_pct {
-                Assay::named_wt_pct("design_feed_wt_pct", x)
-                    .map_err(|e| err(&at, e.to_string()))?;
-                if c.design_source.is_none() {
-                    return Err(err(&at, "design_feed_wt_pct needs a design_source".into()));
-                }
-            }
+            // Assays and their sources were checked as the file was read (parse_state).
             design_feeds.push(c.design_feed_wt_pct);
-            if let Some(list) = &c.handles_wt_pct {
-                if c.handles_source.is_none() {
-                    return Err(err(&at, "handles_wt_pct needs a handles_source".into()));
-                }
-                for &x in list {
-                    Assay::named_wt_pct("handles_wt_pct", x)
-                        .map_err(|e| err(&at, e.to_string()))?;
-                    sc.set_up_wt_pct.push(x);
-                }
-            }
+            sc.set_up_wt_pct
+                .extend(c.handles_wt_pct.iter().flatten().copied());
             sc.groups.push(CascadeGroup {
                 site: sid.clone(),
                 machine: mid,
@@ -1014,7 +1184,7 @@ mod tests {
 
     #[test]
     fn bad_files_name_line_column_or_entry() {
-        let base = "schema_version = 1\nid = \"x\"\ntitle = \"x\"\nas_of = \"2025\"\ndescription = \"\"\n[sources]\nA = \"a\"\n[[site]]\nid = \"fep\"\nname = \"n\"\n";
+        let base = "schema_version = 1\nid = \"x\"\ntitle = \"x\"\nas_of = \"2025-01-01\"\ndescription = \"\"\n[sources]\nA = \"a\"\n[[site]]\nid = \"fep\"\nname = \"n\"\n";
         for (extra, want) in [
             ("colour = 3\n", "x.toml:11:1: unknown field `colour`"),
             (
@@ -1035,6 +1205,64 @@ mod tests {
                 .to_string();
             assert!(e.contains(want), "{e}");
         }
+    }
+
+    /// One validation path: every value `run` would refuse is refused as the file is read, so
+    /// `deal check` (which only needs [`facts`]) refuses it too, at its line and field.
+    #[test]
+    fn invalid_values_are_refused_as_the_file_is_read_by_every_command() {
+        let text = BUNDLED[6].1;
+        for (from, to, line_field) in [
+            ("machines = 1724", "machines = -1740", "machines = -1740"),
+            ("machines = 1724", "machines = nan", "machines = NaN"),
+            ("machines = 1724", "machines = inf", "machines = inf"),
+            (
+                "machines = 1724",
+                "machines = 1.8e19",
+                "from 0 to 1000000 (limits::MAX_MACHINES)",
+            ),
+            (
+                "machine = \"IR-6\"",
+                "machine = \"IR-99\"",
+                "expected one of IR-1",
+            ),
+            (
+                "as_of = \"2025-05-17\"",
+                "as_of = \"2025-13-45\"",
+                "month must be 1 to 12",
+            ),
+            (
+                "as_of = \"2025-05-17\"",
+                "as_of = \"yesterday\"",
+                "`yesterday` is not a date",
+            ),
+            ("as_of = \"2025-05-17\"", "as_of = \"\"", "is not a date"),
+            (
+                "form = \"UF6\"",
+                "form = \"UF7\"",
+                "expected UF6, U3O8, UO2, metal or other",
+            ),
+            (
+                "assay_wt_pct = 60.0",
+                "assay_wt_pct = 160",
+                "strictly between 0 and 100",
+            ),
+        ] {
+            assert!(text.contains(from), "{from}");
+            let bad = text.replacen(from, to, 1);
+            let line = bad[..bad.find(to).unwrap()].matches('\n').count() + 1;
+            let e = parse_state(&bad, "s.toml").unwrap_err().to_string();
+            assert!(
+                e.starts_with(&format!("s.toml:{line}:")) && e.contains(line_field),
+                "{to}: {e}"
+            );
+        }
+        let bad = text.replacen("mass_kg_u = ", "available_fraction = -0.5\nmass_kg_u = ", 1);
+        let e = parse_state(&bad, "s.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("available_fraction = -0.5 is not valid: expected a fraction from 0 to 1"),
+            "{e}"
+        );
     }
 
     #[test]

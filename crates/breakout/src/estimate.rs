@@ -362,7 +362,9 @@ impl Estimator for IdealEstimator<'_> {
         // stocks are used up (then one more unit from natural uranium).
         let stock_limit_kg = self.planner.stock_limit_kg(&stocks);
         let stock_limit_units = stock_limit_kg / unit;
-        let until = (stock_limit_units.floor() as u32 + 1)
+        // Saturating: a stock of 1e300 kg or a goal of 1e-320 kg is u32::MAX units.
+        let until = (stock_limit_units.floor() as u32)
+            .saturating_add(1)
             .min(MAX_CURVE_UNITS)
             .max(goal.count);
         let mut curve = vec![CurvePoint {

@@ -820,7 +820,8 @@ impl Estimator for FixedCascadeEstimator<'_> {
         // At least to the goal, but at most 40 points simulated one by one: a goal beyond 40
         // units takes its later points from the goal run itself (below).
         let until = match reach.stocks_exhausted {
-            Some((_, units)) => (units.floor() as u32 + 1).max(goal.count),
+            // Saturating: a stock of 1e300 kg or a goal of 1e-320 kg is u32::MAX units.
+            Some((_, units)) => (units.floor() as u32).saturating_add(1).max(goal.count),
             None => MAX_CURVE_UNITS,
         }
         .min(MAX_CURVE_UNITS);

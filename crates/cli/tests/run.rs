@@ -572,7 +572,7 @@ fn bad_input_exits_2_with_a_clear_message() {
     let dir = std::env::temp_dir().join(format!("breakout-run-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.toml");
-    std::fs::write(&bad, "schema_version = 1\nid = \"x\"\ntitle = \"x\"\nas_of = \"2025\"\ndescription = \"\"\n[sources]\n[[site]]\nid = \"fep\"\nname = \"n\"\nmachnes = 3\n").unwrap();
+    std::fs::write(&bad, "schema_version = 1\nid = \"x\"\ntitle = \"x\"\nas_of = \"2025-01-01\"\ndescription = \"\"\n[sources]\n[[site]]\nid = \"fep\"\nname = \"n\"\nmachnes = 3\n").unwrap();
     let bad = bad.to_str().unwrap();
     for (args, want) in [
         (vec!["run", bad], "bad.toml:10:1: unknown field `machnes`"),

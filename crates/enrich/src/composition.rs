@@ -169,8 +169,16 @@ impl Composition {
     }
 
     /// The U-235 weight fraction as an [`Assay`].
+    ///
+    /// A trace of U-238 below ~1e-16 of the U-235 (deep batch recycling) rounds the weight
+    /// fraction to exactly 1, and a trace of U-235 may round it to 0: the nearest fractions
+    /// inside (0, 1) stand for those, so the assay reads 100 (or 0) wt-% as it physically is.
     pub fn assay(&self) -> Assay {
-        Assay::from_wt_fraction(self.wt_fraction(Isotope::U235))
+        const BELOW_ONE: f64 = 1.0 - f64::EPSILON / 2.0;
+        let f = self
+            .wt_fraction(Isotope::U235)
+            .clamp(f64::MIN_POSITIVE, BELOW_ONE);
+        Assay::from_wt_fraction(f)
             .expect("validated compositions hold U-235 and U-238, so the fraction is in (0, 1)")
     }
 
@@ -211,6 +219,20 @@ mod tests {
         assert!((n.assay().wt_pct() - 0.7114).abs() < 1e-4);
         // The standard atomic weight of uranium is 238.02891(3) (CIAAW).
         assert!((n.molar_mass() - 238.028_91).abs() < 3e-4);
+    }
+
+    /// Found by the command-line fuzz harness: `cascade run ir6-174 --feed-wt-pct U235=20
+    /// --recycle 20` recycled to a U-238 trace, the U-235 weight fraction rounded to 1, and `assay()`
+    /// panicked.
+    #[test]
+    fn traces_of_an_isotope_give_an_assay_at_the_ends_of_the_range() {
+        for (u235, u238, wt_pct) in [(1.0, 1e-20, 100.0), (1e-300, 1.0, 0.0)] {
+            let mut at = [0.0; 5];
+            at[Isotope::U235.index()] = u235;
+            at[Isotope::U238.index()] = u238;
+            let a = Composition::from_at_fractions(at).unwrap().assay();
+            assert!((a.wt_pct() - wt_pct).abs() < 1e-12, "{}", a.wt_pct());
+        }
     }
 
     #[test]

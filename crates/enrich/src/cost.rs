@@ -121,16 +121,18 @@ pub fn optimum_tails(
     let condition = |xt: f64| {
         value_of_fraction(xf) - value_of_fraction(xt) - (xf - xt) * value_derivative(xt) - ratio
     };
-    // The condition is +∞ at 0 and 0 at x_F; start the bracket where it is finite.
+    // The condition is +∞ at 0 and 0 at x_F; start the bracket where it is finite. A price
+    // ratio no tails assay above 1e-300 satisfies (e.g. a SWU price of 1e-320 USD) is the
+    // caller's input out of range, not a solver failure.
     let mut lo = xf * 1e-3;
     while condition(lo) < 0.0 {
         lo *= 1e-3;
         if lo < 1e-300 {
-            return Err(EnrichError::NoConvergence {
-                solver: "cost-optimum tails bracket",
-                iterations: 100,
-                residual: condition(lo),
-            });
+            return Err(EnrichError::Inconsistent(format!(
+                "feed price / SWU price = {feed_usd} / {swu_usd} = {ratio} kg-SWU/kg U is so \
+                 large that no tails weight fraction above 1e-300 meets the optimum condition: \
+                 expected prices of realistic magnitudes"
+            )));
         }
     }
     let xt = brent(
@@ -202,6 +204,21 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("feed price = -1"), "{e}");
+        // Found by the command-line fuzz harness: a SWU price of 1e-320 USD was reported as a
+        // solver failure (an internal error) instead of an input out of range.
+        let e = optimum_tails(
+            Assay::NATURAL,
+            Assay::from_wt_pct(4.5).unwrap(),
+            Prices {
+                feed: FeedPrice::UsdPerKgU(100.0),
+                usd_per_swu: 1e-320,
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(e, EnrichError::Inconsistent(_)) && e.to_string().contains("so large"),
+            "{e}"
+        );
     }
 
     proptest! {

@@ -169,7 +169,7 @@ fn solve(a: &RunArgs, lib: &MachineLibrary) -> Result<Fixed, AppError> {
             let file = match bundled_cascade(name)? {
                 Some(f) => f,
                 None => {
-                    let text = std::fs::read_to_string(name).map_err(|e| {
+                    let text = crate::data::read_input_file(name).map_err(|e| {
                         AppError::Input(format!(
                             "`{name}` is neither a bundled cascade (ir1-164, ir1-174, ir2m-174, ir6-174) nor a readable file: {e}"
                         ))

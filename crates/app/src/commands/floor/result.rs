@@ -103,6 +103,13 @@ pub fn floor_estimate(
     // The deal's life: yearly until every dated limit has ended.
     let series = match (series, end_date(&deal)) {
         (Series::Yearly, Some(end)) => {
+            let years = end.days_since(date) / 365;
+            if years > i64::try_from(crate::limits::MAX_DEAL_YEARS).unwrap_or(i64::MAX) {
+                return Err(AppError::Input(format!(
+                    "--series yearly: the deal's dated limits run {years} years, {date} to {end}: expected at most {} yearly points (limits::MAX_DEAL_YEARS)",
+                    crate::limits::MAX_DEAL_YEARS
+                )));
+            }
             let mut points = Vec::new();
             let mut d = date;
             while d <= end {

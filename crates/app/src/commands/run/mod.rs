@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::{MonthRange, StockSpec, TypeValue};
 use crate::document::num;
 use crate::error::{AppError, Outcome};
+use crate::limits;
 use crate::states::{self, DEFAULT_STATE, Options};
 use crate::{Answer, Progress};
 
@@ -182,6 +183,22 @@ fn assay(flag: &'static str, pct: f64) -> Result<Assay, AppError> {
     Assay::named_wt_pct(flag, pct).map_err(|e| AppError::Usage(e.to_string()))
 }
 
+/// The stock cascade's tails (fixed, or the ceiling of floating tails): above 0 and at most the
+/// 20 wt-% LEU/HEU boundary — tails above it would be discarding direct-use material [C1], which
+/// is the reason of the default ceiling (docs/models.md, 'Tails ceiling') — and below the
+/// product assay, which a tails stream cannot reach.
+fn stock_tails(flag: &'static str, pct: f64, product_wt_pct: f64) -> Result<Assay, AppError> {
+    let heu = breakout::ideal::DEFAULT_TAILS_CEILING_WT_PCT;
+    if !(pct.is_finite() && pct > 0.0 && pct <= heu && pct < product_wt_pct) {
+        return Err(AppError::Usage(format!(
+            "{flag} {pct}: expected a tails assay in (0, {heu}] wt-% U-235 and below the product \
+             assay ({product_wt_pct} wt-%): tails above {heu} wt-% would be HEU, direct-use \
+             material [C1]"
+        )));
+    }
+    assay(flag, pct)
+}
+
 /// Resolves the goal, tails and what-if options from the flags.
 pub fn options(a: &RunArgs) -> Result<Options, AppError> {
     let product = assay("--product-wt-pct", a.product_wt_pct)?;
@@ -192,12 +209,13 @@ pub fn options(a: &RunArgs) -> Result<Options, AppError> {
     };
     let goal = Goal::new(unit, product, a.count).map_err(|e| AppError::Usage(e.to_string()))?;
     let tails = match a.tails_wt_pct {
-        Some(t) => TailsPolicy::Fixed(assay("--tails-wt-pct", t)?),
+        Some(t) => TailsPolicy::Fixed(stock_tails("--tails-wt-pct", t, a.product_wt_pct)?),
         None => TailsPolicy::Float {
-            ceiling: assay(
+            ceiling: stock_tails(
                 "--max-tails-wt-pct",
                 a.max_tails_wt_pct
                     .unwrap_or(breakout::ideal::DEFAULT_TAILS_CEILING_WT_PCT),
+                a.product_wt_pct,
             )?,
         },
     };
@@ -209,10 +227,13 @@ pub fn options(a: &RunArgs) -> Result<Options, AppError> {
         )));
     }
     if let Some(r) = a.reinstall_cascades_per_month
-        && !(r.is_finite() && r >= 0.0)
+        && !(r == 0.0 || (r.is_finite() && r >= limits::MIN_REINSTALL_CASCADES_PER_MONTH))
     {
         return Err(AppError::Usage(format!(
-            "--reinstall-cascades-per-month {r}: expected a rate ≥ 0 cascades/month"
+            "--reinstall-cascades-per-month {r}: expected a rate of 0 (none) or at least {} \
+             cascades/month (one cascade in {} years, limits::MIN_REINSTALL_CASCADES_PER_MONTH)",
+            limits::MIN_REINSTALL_CASCADES_PER_MONTH,
+            limits::MAX_DEAL_YEARS
         )));
     }
     Ok(Options {
@@ -442,6 +463,13 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
         });
     }
     for TypeValue { id: t, value: n } in &a.machines {
+        let max = crate::limits::MAX_MACHINES as f64;
+        if !(n.is_finite() && (0.0..=max).contains(n)) {
+            return Err(AppError::Usage(format!(
+                "--machines {t}={n}: expected a number of machines from 0 to {} (limits::MAX_MACHINES)",
+                crate::limits::MAX_MACHINES
+            )));
+        }
         let (power, eff, id) = states::machine_inputs(&mut sc, lib, t, opts)
             .map_err(|e| AppError::Usage(format!("--machines {t}: {e}")))?;
         let machines = sc

@@ -26,13 +26,16 @@ fn parse<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T, AppE
         let at = e
             .span()
             .map_or_else(|| file.to_string(), |s| position(file, text, &s));
-        AppError::Input(format!("{at}: {}", e.message().trim()))
+        AppError::Input(format!(
+            "{at}: {}",
+            crate::data::clipped(e.message().trim(), crate::limits::MAX_EXCERPT_CHARS)
+        ))
     })
 }
 
 /// Reads a file to a string with a clear error.
 pub fn read(path: &Path) -> Result<String, AppError> {
-    std::fs::read_to_string(path)
+    crate::data::read_input_file(&path.to_string_lossy())
         .map_err(|e| AppError::Input(format!("cannot read `{}`: {e}", path.display())))
 }
 

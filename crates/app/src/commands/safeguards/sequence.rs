@@ -11,6 +11,15 @@ use safeguards::page;
 use safeguards::sequence::{MufSequence, chi_squared_threshold};
 use serde_json::json;
 
+/// A Page's-test error in the terms of the flags that led to it; a cancellation or a solver
+/// failure keeps its kind (a timed-out server request is answered 503, not 400).
+fn with_flags(e: safeguards::SafeguardsError, flags: &str) -> AppError {
+    match AppError::from(e) {
+        AppError::Input(m) => AppError::Input(format!("{flags}: {m}")),
+        other => other,
+    }
+}
+
 /// The `results` of `safeguards sequence`: the tests on the sequence, by period, and the loss
 /// simulation when asked (`--loss-kg`). Masses are in the balance's unit (kg U-235 for the
 /// isotope balance of a file, kg for `--muf`).
@@ -257,7 +266,7 @@ fn test_sequence(a: &SequenceArgs) -> Result<Tested, AppError> {
     }
     let n = seq.periods();
     let h = page::threshold_cancellable(k, n, alpha, &cancelled())
-        .map_err(|e| AppError::Input(format!("--k {k} / --alpha {alpha}: {e}")))?;
+        .map_err(|e| with_flags(e, &format!("--k {k} / --alpha {alpha}")))?;
     let chi2 = chi_squared_threshold(n, alpha)?;
     let (muf, sig, cum, scum, sit, gem) = (
         seq.muf_kg(),
@@ -644,10 +653,10 @@ pub fn page_threshold(a: &PageThresholdArgs) -> Result<PageThresholdResult, AppE
         )));
     }
     let h = page::threshold_cancellable(a.k, a.periods, a.alpha, &cancelled()).map_err(|e| {
-        AppError::Input(format!(
-            "--k {} --periods {} --alpha {}: {e}",
-            a.k, a.periods, a.alpha
-        ))
+        with_flags(
+            e,
+            &format!("--k {} --periods {} --alpha {}", a.k, a.periods, a.alpha),
+        )
     })?;
     let arl = page::average_run_length(a.k, h, 0.0)?;
     let check = page::alarm_probability_cancellable(a.k, h, &vec![0.0; a.periods], &cancelled())?;
