@@ -132,14 +132,15 @@ fn with_number(old: &str, number: &str, first: bool) -> String {
     }
 }
 
-/// Every leaf command of `breakout` as its path of subcommand names, with its arguments: (long
-/// name or `None` for a positional, takes a value).
-fn commands() -> Vec<(Vec<String>, Vec<(Option<String>, bool)>)> {
-    fn walk(
-        cmd: &clap::Command,
-        path: &mut Vec<String>,
-        out: &mut Vec<(Vec<String>, Vec<(Option<String>, bool)>)>,
-    ) {
+/// An argument of a command: its long name (`None` for a positional) and whether it takes a value.
+type Arg = (Option<String>, bool);
+
+/// A command: its path of subcommand names and its arguments.
+type Command = (Vec<String>, Vec<Arg>);
+
+/// Every leaf command of `breakout` as its path of subcommand names, with its arguments.
+fn commands() -> Vec<Command> {
+    fn walk(cmd: &clap::Command, path: &mut Vec<String>, out: &mut Vec<Command>) {
         let args = cmd
             .get_arguments()
             .filter(|a| !["help", "version"].contains(&a.get_id().as_str()))
