@@ -43,6 +43,8 @@ struct DealFile {
     summary: String,
     source: String,
     base_state: Option<String>,
+    regime: Option<String>,
+    regime_source: Option<String>,
     milestone: Vec<MilestoneRecord>,
     clause: Vec<ClauseRecord>,
 }
@@ -357,6 +359,8 @@ pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, AppError> {
         summary: raw.summary,
         source: raw.source,
         base_state: raw.base_state,
+        regime: raw.regime,
+        regime_source: raw.regime_source,
         milestones,
         clauses,
     };

@@ -169,6 +169,8 @@ pub struct StateFile {
     pub title: String,
     /// Date the figures refer to (ISO 8601).
     pub as_of: String,
+    /// The verification regime in force on `as_of` (a bundled regime id or a regime file).
+    pub regime: Option<String>,
     /// What the state is and which published estimates refer to it.
     pub description: String,
     /// Source tag → title, date, where.
@@ -342,7 +344,7 @@ pub fn parse_state(text: &str, file: &str) -> Result<State, AppError> {
 }
 
 /// Every `[TAG]` in `text` must be a key of `sources`.
-fn check_tags(text: &str, sources: &BTreeMap<String, String>) -> Result<(), String> {
+pub(crate) fn check_tags(text: &str, sources: &BTreeMap<String, String>) -> Result<(), String> {
     for part in text.split('[').skip(1) {
         if let Some(tag) = part.split(']').next()
             && !tag.is_empty()
