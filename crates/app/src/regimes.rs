@@ -242,16 +242,31 @@ fn bundled(i: usize) -> Result<Regime, AppError> {
     })
 }
 
-/// A bundled regime by id (case-insensitive), or a regime file by path.
+/// A bundled regime by id (case-insensitive) only: what a state or deal file names, so that a
+/// file uploaded to the server cannot make it read a path.
+///
+/// # Errors
+/// [`AppError::Input`] for an id that is not bundled, listing the bundled ones.
+pub fn load_bundled(id: &str) -> Result<Regime, AppError> {
+    match BUNDLED
+        .iter()
+        .position(|(b, _)| b.eq_ignore_ascii_case(id.trim()))
+    {
+        Some(i) => bundled(i),
+        None => Err(AppError::Input(format!(
+            "regime `{id}` is not a bundled regime: expected one of {}",
+            BUNDLED.map(|(id, _)| id).join(", ")
+        ))),
+    }
+}
+
+/// A bundled regime by id (case-insensitive), or a regime file by path (`--regime`).
 ///
 /// # Errors
 /// [`AppError::Input`] for an unknown id that is not a readable file, or a malformed file.
 pub fn load(name_or_path: &str) -> Result<Regime, AppError> {
-    if let Some(i) = BUNDLED
-        .iter()
-        .position(|(id, _)| id.eq_ignore_ascii_case(name_or_path.trim()))
-    {
-        return bundled(i);
+    if let Ok(r) = load_bundled(name_or_path) {
+        return Ok(r);
     }
     match std::fs::read_to_string(name_or_path) {
         Ok(text) => regime_from_toml(&text, name_or_path),
@@ -342,6 +357,16 @@ mod tests {
             load(deal.regime.as_deref().unwrap()).unwrap();
             assert!(deal.regime_source.is_some(), "{id}");
         }
+    }
+
+    #[test]
+    fn states_and_deals_name_bundled_regimes_only() {
+        let e = load_bundled("/etc/passwd").unwrap_err().to_string();
+        assert!(
+            e.contains("not a bundled regime") && e.contains("jcpoa"),
+            "{e}"
+        );
+        assert_eq!(load_bundled("JCPOA").unwrap().id, "jcpoa");
     }
 
     #[test]

@@ -120,15 +120,16 @@ pub fn warning_text(d: Option<f64>) -> String {
     d.map_or_else(|| "never seen".into(), |d| enrich::units::significant(d, 3))
 }
 
-/// The verification section for the regime `id` (`None`: none named) against `breakout_days`.
+/// The verification section for the bundled regime `id` that a state or deal names (`None`:
+/// none named) against `breakout_days`.
 ///
 /// # Errors
-/// As [`crate::regimes::load`] and [`assess`].
+/// As [`crate::regimes::load_bundled`] and [`assess`].
 pub fn for_regime(
     id: Option<&str>,
     breakout_days: Option<f64>,
 ) -> Result<Option<VerificationResult>, AppError> {
-    id.map(|id| assess(&crate::regimes::load(id)?, breakout_days))
+    id.map(|id| assess(&crate::regimes::load_bundled(id)?, breakout_days))
         .transpose()
 }
 

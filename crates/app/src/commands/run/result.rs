@@ -446,11 +446,13 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
     };
     // The prepared model borrows the scenario, which the answer takes.
     drop(est);
-    let regime_id = a
-        .regime
-        .clone()
-        .or_else(|| state.as_ref().and_then(|s| s.data.regime.clone()));
-    let verification = verification::for_regime(regime_id.as_deref(), first)?;
+    // --regime may be a file; a state names a bundled regime only.
+    let verification = match &a.regime {
+        Some(r) => Some(verification::assess(&crate::regimes::load(r)?, first)?),
+        None => {
+            verification::for_regime(state.as_ref().and_then(|s| s.data.regime.as_deref()), first)?
+        }
+    };
     let result = RunResult {
         headline_model: model.id().to_string(),
         sq_unit: unit.to_string(),
