@@ -44,6 +44,8 @@ struct DealFile {
     summary: String,
     source: String,
     base_state: Option<Spanned<String>>,
+    regime: Option<String>,
+    regime_source: Option<String>,
     milestone: Vec<MilestoneRecord>,
     clause: Vec<ClauseRecord>,
 }
@@ -386,6 +388,8 @@ pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, AppError> {
         summary: raw.summary.clone(),
         source: raw.source.clone(),
         base_state: raw.base_state.as_ref().map(|b| b.get_ref().clone()),
+        regime: raw.regime.clone(),
+        regime_source: raw.regime_source.clone(),
         milestones,
         clauses,
     };

@@ -38,7 +38,9 @@ pub mod error;
 pub mod histories;
 pub mod limits;
 pub mod progress;
+pub mod regimes;
 pub mod states;
+pub mod verification;
 
 pub use cancel::Cancel;
 pub use document::{Document, Table};

@@ -170,6 +170,8 @@ pub struct StateFile {
     /// Date the figures refer to, a real calendar date `YYYY-MM-DD`.
     #[serde(deserialize_with = "field::real_date")]
     pub as_of: String,
+    /// The verification regime in force on `as_of` (a bundled regime id or a regime file).
+    pub regime: Option<String>,
     /// What the state is and which published estimates refer to it.
     pub description: String,
     /// Source tag → title, date, where.
@@ -526,7 +528,7 @@ pub fn parse_state(text: &str, file: &str) -> Result<State, AppError> {
 }
 
 /// Every `[TAG]` in `text` must be a key of `sources`.
-fn check_tags(text: &str, sources: &BTreeMap<String, String>) -> Result<(), String> {
+pub(crate) fn check_tags(text: &str, sources: &BTreeMap<String, String>) -> Result<(), String> {
     for part in text.split('[').skip(1) {
         if let Some(tag) = part.split(']').next()
             && !tag.is_empty()

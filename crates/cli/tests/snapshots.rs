@@ -86,6 +86,7 @@ cases! {
     run_default: [];
     run_fordow_wgu: ["run", "iran-2025-05", "--site", "fordow", "--goal", "wgu"] + csv;
     run_jcpoa_2016: ["run", "jcpoa-2016"];
+    run_regime_override: ["run", "iran-2025-05", "--regime", "jcpoa"];
     run_jcpoa_2016_ideal: ["run", "jcpoa-2016", "--model", "ideal"];
     run_jcpoa_2016_reinstall: ["run", "jcpoa-2016", "--reinstall-cascades-per-month", "6.3"];
     run_2020_02_wgu: ["run", "iran-2020-02", "--goal", "wgu"];

@@ -23,5 +23,6 @@ pub mod plant;
 pub mod sampling;
 pub mod sequence;
 pub mod timeliness;
+pub mod verification;
 
 pub use error::SafeguardsError;

@@ -14,6 +14,8 @@ use crate::data::bundled_machines;
 use crate::document::{Document, Table};
 use crate::error::{AppError, Outcome};
 use crate::states::{self, BUNDLED};
+use crate::verification::{self, VerificationResult};
+use safeguards::verification::Pathway;
 
 /// `breakout history`: every bundled state, oldest first.
 #[derive(Debug, Args, serde::Serialize, serde::Deserialize)]
@@ -63,6 +65,9 @@ pub struct StateEstimate {
     pub separative_work_swu: f64,
     /// Goal units the stocks give before natural uranium is the limit.
     pub stock_limit_sq: f64,
+    /// Would inspectors notice? The regime in force at `as_of` against the first unit
+    /// (`None`: a state that names no regime).
+    pub verification: Option<VerificationResult>,
 }
 
 /// Everything `breakout history` finds, typed; serialises to the `results` object of its JSON.
@@ -129,16 +134,19 @@ pub fn estimate(
             .map_err(engine)?
             .estimate(&values)
             .map_err(engine)?;
+        let first = e.first_unit_days.map(|d| d.days());
+        let verification = verification::for_regime(st.data.regime.as_deref(), first)?;
         rows.push(StateEstimate {
             state: id.to_string(),
             as_of: st.data.as_of,
             title: st.data.title,
             capacity_swu_per_yr: e.initial_capacity_swu_per_yr,
             goal_days: e.goal_days.map(|d| d.days()),
-            first_sq_days: e.first_unit_days.map(|d| d.days()),
+            first_sq_days: first,
             ideal_first_sq_days: ideal.first_unit_days.map(|d| d.days()),
             separative_work_swu: e.goal_swu.kg_swu(),
             stock_limit_sq: e.stock_limit_units,
+            verification,
         });
     }
     Ok(HistoryEstimate {
@@ -180,6 +188,7 @@ fn document(h: &HistoryEstimate) -> Document {
             "months",
             &format!("ideal days, first {unit}"),
             &format!("{unit} from stocks"),
+            "warning days, declared misuse",
         ],
     );
     for s in &h.result.states {
@@ -194,10 +203,15 @@ fn document(h: &HistoryEstimate) -> Document {
             s.ideal_first_sq_days
                 .map_or_else(|| "never".into(), |d| significant(d, 4)),
             significant(s.stock_limit_sq, 3),
+            s.verification
+                .as_ref()
+                .and_then(|v| v.pathway(Pathway::DeclaredMisuse.id()))
+                .map_or_else(String::new, |p| verification::warning_text(p.warning_days)),
         ]);
     }
     r.result_json("states", json!(h.result.states));
     r.table(t);
+    r.note("Warning: days to the first unit minus the mean days until the IAEA Board knows of a misuse of the declared cascades, under the regime in force at the state's date (jcpoa to Feb 2021, safeguards-only-2021, cameras-removed-2022, no-access-2025 from the June 2025 strikes; data/regimes/); negative: the material comes first; never seen: no access.");
     r.note("Each state at its central values: declared operating capacity only (no reinstallation), all stocks pooled. `breakout run STATE` shows the timeline, the curve and every assumption with its source.");
     r
 }

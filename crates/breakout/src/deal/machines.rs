@@ -479,6 +479,8 @@ mod tests {
             summary: String::new(),
             source: String::new(),
             base_state: None,
+            regime: None,
+            regime_source: None,
             milestones: vec![Milestone {
                 name: "implementation".into(),
                 date: Some(on("2016-01-16")),

@@ -186,6 +186,10 @@ pub struct Deal {
     /// The facility state (by id) whose machines and stocks the deal's limits are applied to for
     /// its breakout floor: what the country has when the deal starts.
     pub base_state: Option<String>,
+    /// The verification regime (by id) the deal provides.
+    pub regime: Option<String>,
+    /// Where that regime comes from, or what is assumed for it.
+    pub regime_source: Option<String>,
     /// Named days.
     pub milestones: Vec<Milestone>,
     /// Terms.
@@ -337,6 +341,8 @@ mod tests {
             summary: String::new(),
             source: String::new(),
             base_state: None,
+            regime: None,
+            regime_source: None,
             milestones: vec![
                 Milestone {
                     name: "implementation".into(),

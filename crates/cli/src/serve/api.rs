@@ -401,6 +401,13 @@ fn state_names() -> Vec<&'static str> {
         .collect()
 }
 
+fn regime_names() -> Vec<&'static str> {
+    breakout_app::regimes::BUNDLED
+        .iter()
+        .map(|(id, _)| *id)
+        .collect()
+}
+
 fn deal_names() -> Vec<&'static str> {
     breakout_app::deals::BUNDLED
         .iter()
@@ -433,6 +440,13 @@ pub async fn breakout(body: Bytes) -> Response {
             Err(r) => return *r,
         },
         (None, Some(_)) => {}
+    }
+    // A regime, like a state, is a bundled name over HTTP: never a path.
+    if let Some(name) = &args.regime {
+        match bundled("regime", name, &regime_names()) {
+            Ok(canonical) => args.regime = Some(canonical),
+            Err(r) => return *r,
+        }
     }
     run_request("breakout", Request::Run(args)).await
 }
@@ -1266,6 +1280,13 @@ mod tests {
                 r#"{"state": "/etc/passwd"}"#,
                 404,
                 "no bundled state",
+            ),
+            (
+                "POST",
+                "/api/breakout",
+                r#"{"state": "iran-2025-05", "regime": "/etc/passwd"}"#,
+                404,
+                "no bundled regime",
             ),
             (
                 "POST",

@@ -6,6 +6,7 @@ use super::*;
 use crate::Answer;
 use crate::document::{Document, Table, num};
 use crate::error::{AppError, Outcome};
+use crate::verification;
 use breakout::{HEADLINE, Weaponization};
 use serde_json::json;
 
@@ -89,6 +90,16 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
         );
         r.result_json("weapon_days", json!(w));
     }
+    if let Some(v) = &res.verification {
+        for p in &v.pathways {
+            r.result_text(
+                &format!("warning_days_{}", p.pathway),
+                &format!("Warning if broken, {} ({})", p.pathway, v.regime),
+                &verification::warning_text(p.warning_days),
+            );
+        }
+        r.result_json("verification", json!(v));
+    }
     let mut t = Table::new("What the deal changes in the base state", &["change"]);
     for c in &res.changes {
         t.row(vec![c.clone()]);
@@ -153,6 +164,7 @@ pub fn run_compare(deals: &[String], o: &FloorOptions, progress: &dyn crate::Pro
             "deal holds",
             "if broken",
             "time to a weapon if broken",
+            "warning days: declared misuse / covert",
         ],
     );
     let fmt = |d: Option<f64>| {
@@ -176,9 +188,21 @@ pub fn run_compare(deals: &[String], o: &FloorOptions, progress: &dyn crate::Pro
             fmt(p.permitted_first_sq_days),
             fmt(p.first_sq_days),
             weapon_text(p.first_sq_days),
+            p.verification.as_ref().map_or("—".into(), |v| {
+                let w = |id: &str| {
+                    verification::warning_text(v.pathway(id).and_then(|p| p.warning_days))
+                };
+                format!(
+                    "{} / {} ({})",
+                    w("declared-misuse"),
+                    w("covert-plant"),
+                    v.regime
+                )
+            }),
         ]);
     }
     r.result_json("positions", json!(res.positions)).table(t);
+    r.note("warning: time to the first unit if broken minus the mean time until the IAEA Board knows, under the deal's verification regime (a reference state: the regime in force at its date); negative: the material comes first");
     r.note("each deal at its start (Implementation Day for the JCPOA; for the 2025 proposals, the base state's date, since their start is unspecified); `deal floor DEAL` shows the changes, the timeline and the series over the deal's life");
     r.note(format!(
         "if broken: stored and idle cascades reinstalled at {} cascades/month ({REINSTALL_SOURCE})",

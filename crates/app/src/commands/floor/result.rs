@@ -10,6 +10,7 @@ use crate::deals::load;
 use crate::document::num;
 use crate::error::AppError;
 use crate::states;
+use crate::verification::{self, VerificationResult};
 use breakout::deal::{ClauseKind, Deal};
 use breakout::{HEADLINE, Weaponization};
 use enrich::Days;
@@ -33,6 +34,10 @@ pub struct FloorResult {
     pub weapon_days: Option<WeaponDays>,
     /// What the deal changed in the base state.
     pub changes: Vec<String>,
+    /// Would inspectors notice? The deal's regime against the time to the first unit if
+    /// broken (`None`: the deal names no regime).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationResult>,
     /// One point a year over the deal's life (`--series yearly`, dated deals).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<Vec<FloorPoint>>,
@@ -134,6 +139,10 @@ pub fn floor_estimate(
         weapon_if_broken: weapon_days.map(|w| format!("{}–{} days", num(w.low), num(w.high))),
         weapon_days,
         changes: f.changes.clone(),
+        verification: verification::for_regime(
+            deal.regime.as_deref(),
+            f.broken.first_unit_days.map(Days::days),
+        )?,
         series,
     };
     Ok(FloorEstimate {
@@ -175,6 +184,9 @@ pub struct Position {
     /// What the deal changed in the base state (deals only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub changes: Option<Vec<String>>,
+    /// Would inspectors notice? The deal's regime (a reference: the state's) against the time
+    /// to the first unit if broken (`None`: no regime named).
+    pub verification: Option<VerificationResult>,
     /// Numeric and text-only clauses of a deal: shown in the table, not part of `results`.
     #[serde(skip)]
     pub clauses: Option<(usize, usize)>,
@@ -213,6 +225,10 @@ pub fn compare(
             state: None,
             permitted_first_sq_days: f.permitted.first_unit_days.map(Days::days),
             first_sq_days: f.broken.first_unit_days.map(Days::days),
+            verification: verification::for_regime(
+                deal.regime.as_deref(),
+                f.broken.first_unit_days.map(Days::days),
+            )?,
             changes: Some(f.changes),
             clauses: Some((numeric, deal.clauses.len() - numeric)),
         });
@@ -246,6 +262,10 @@ pub fn compare(
             state: Some(state.into()),
             permitted_first_sq_days: e.first_unit_days.map(Days::days),
             first_sq_days: e.first_unit_days.map(Days::days),
+            verification: verification::for_regime(
+                st.data.regime.as_deref(),
+                e.first_unit_days.map(Days::days),
+            )?,
             changes: None,
             clauses: None,
         });

@@ -4,10 +4,12 @@
 
 use breakout::TailsPolicy;
 use enrich::units::{DAYS_PER_MONTH, significant};
+use safeguards::verification::Pathway;
 use serde_json::{Value, json};
 
 use super::result::{MonteCarloResult, RunEstimate, StepKindName, StepResult};
 use crate::document::{Document, Table, duration, human, num};
+use crate::verification::VerificationResult;
 
 /// The document of a run.
 pub fn document(est: &RunEstimate) -> Document {
@@ -129,6 +131,9 @@ pub fn document(est: &RunEstimate) -> Document {
     r.result_json("steps", json!(res.steps));
     r.result_json("production_curve", json!(res.production_curve));
     r.result_json("sq_unit", json!(res.sq_unit));
+    if let Some(v) = &res.verification {
+        r.result_json("verification", json!(v));
+    }
 
     r.table(by_step(est));
     r.table(timeline(est));
@@ -614,4 +619,37 @@ fn answer(r: &mut Document, est: &RunEstimate) {
             None => "none (quick mode)".into(),
         },
     );
+    if let Some(v) = &res.verification {
+        would_inspectors_notice(r, v, unit);
+    }
+}
+
+/// The 'Would inspectors notice?' lines: the regime, then per pathway the mean detection time,
+/// the chance it comes before the first unit and the warning time.
+fn would_inspectors_notice(r: &mut Document, v: &VerificationResult, unit: &str) {
+    r.answer(
+        "Would inspectors notice?",
+        format!(
+            "regime {}; mean days to the Board (incl. {} days' reporting)",
+            v.regime,
+            human(v.reporting_delay_days)
+        ),
+    );
+    for p in &v.pathways {
+        let label = Pathway::ALL
+            .iter()
+            .find(|x| x.id() == p.pathway)
+            .map_or(p.pathway.as_str(), |x| x.label());
+        let shown = match p.detection_days {
+            None => format!("never; P(before {unit}) 0"),
+            Some(d) => format!(
+                "{} days; P(before {unit}) {}; warning {}",
+                significant(d, 3),
+                significant(p.p_detect_before_first_sq, 2),
+                p.warning_days
+                    .map_or_else(|| "none".into(), |w| format!("{} days", significant(w, 3)))
+            ),
+        };
+        r.answer(&format!("  {label}"), shown);
+    }
 }

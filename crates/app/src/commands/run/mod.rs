@@ -140,6 +140,11 @@ pub struct RunArgs {
     /// Tails of the natural-uranium route, wt-% U-235 [default: 0.4].
     #[arg(long, value_name = "WT_PCT")]
     pub natural_tails_wt_pct: Option<f64>,
+    /// Verification regime for 'Would inspectors notice?': a bundled id (jcpoa,
+    /// safeguards-only-2021, cameras-removed-2022, no-access-2025, none) or a regime file
+    /// [default: the regime in force at the state's date].
+    #[arg(long, value_name = "ID|FILE")]
+    pub regime: Option<String>,
 }
 
 /// Default goal product assay, wt-% U-235: weapon-grade (the IAEA's and ISIS's convention).
@@ -175,6 +180,7 @@ impl Default for RunArgs {
             tails_wt_pct: None,
             max_tails_wt_pct: None,
             natural_tails_wt_pct: None,
+            regime: None,
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::data::bundled_machines;
 use crate::document::num;
 use crate::error::AppError;
 use crate::states;
+use crate::verification::{self, VerificationResult};
 
 // The engine's typed days, masses and separative work become the result's unit-named numbers
 // through these few conversions only, so each unit is unwrapped in one place.
@@ -238,6 +239,10 @@ pub struct RunResult {
     /// The Monte Carlo (with `--samples`); its fields sit beside the others in the JSON.
     #[serde(flatten)]
     pub monte_carlo: Option<MonteCarloResult>,
+    /// Would inspectors notice? Detection against the time to the first unit under the state's
+    /// regime or `--regime` (`None`: quick mode without `--regime`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification: Option<VerificationResult>,
 }
 
 /// One numeric input with its source, as listed under the `assumptions` input.
@@ -441,6 +446,13 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
     };
     // The prepared model borrows the scenario, which the answer takes.
     drop(est);
+    // --regime may be a file; a state names a bundled regime only.
+    let verification = match &a.regime {
+        Some(r) => Some(verification::assess(&crate::regimes::load(r)?, first)?),
+        None => {
+            verification::for_regime(state.as_ref().and_then(|s| s.data.regime.as_deref()), first)?
+        }
+    };
     let result = RunResult {
         headline_model: model.id().to_string(),
         sq_unit: unit.to_string(),
@@ -475,6 +487,7 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
             })
             .collect(),
         monte_carlo,
+        verification,
     };
     Ok(RunEstimate {
         args: a,
