@@ -78,6 +78,35 @@ pub fn parse_toml<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, AppE
     toml::from_str(text).map_err(|e| AppError::Input(located(text, file, e.span(), e.message())))
 }
 
+/// The text of a data file being read and its name: errors located in it.
+pub(crate) struct Source<'a> {
+    /// The file's text.
+    pub text: &'a str,
+    /// The file's name as the user gave it.
+    pub file: &'a str,
+}
+
+impl Source<'_> {
+    /// An input error at `span` of the file.
+    pub fn err(&self, span: std::ops::Range<usize>, message: String) -> AppError {
+        AppError::Input(located(self.text, self.file, Some(span), &message))
+    }
+
+    /// Refuses a `schema_version` other than 1, the only version of every data format.
+    pub fn schema_version(&self, version: &toml::Spanned<u32>) -> Result<(), AppError> {
+        if *version.get_ref() == 1 {
+            return Ok(());
+        }
+        Err(self.err(
+            version.span(),
+            format!(
+                "schema_version {} is not supported: expected 1",
+                version.get_ref()
+            ),
+        ))
+    }
+}
+
 /// An error message pointing into `text`: `file:line:col: message`, the line, and a caret.
 ///
 /// The message and the line are clipped to [`limits::MAX_EXCERPT_CHARS`] (the line around the

@@ -11,7 +11,7 @@ use breakout::deal::{ClauseKind, DateRef, Deal, MachineScope, Milestone, Sites, 
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::data::{located, parse_toml};
+use crate::data::{Source, parse_toml};
 use crate::error::AppError;
 use crate::limits;
 
@@ -86,17 +86,6 @@ struct ClauseRecord {
 /// Natural uranium, wt-% U-235: stocks above it count against a stockpile cap by default.
 const NATURAL_WT_PCT: f64 = 0.711;
 
-struct Ctx<'a> {
-    text: &'a str,
-    file: &'a str,
-}
-
-impl Ctx<'_> {
-    fn err(&self, span: Range<usize>, message: String) -> AppError {
-        AppError::Input(located(self.text, self.file, Some(span), &message))
-    }
-}
-
 /// Parses `implementation`, `implementation + 15y`, `implementation + 8y6m`, or `2016-01-16`.
 fn date_ref(s: &str) -> Result<DateRef, String> {
     let s = s.trim();
@@ -170,7 +159,7 @@ fn date_ref(s: &str) -> Result<DateRef, String> {
     })
 }
 
-fn site_scope(c: &ClauseRecord, ctx: &Ctx) -> Result<Sites, AppError> {
+fn site_scope(c: &ClauseRecord, ctx: &Source) -> Result<Sites, AppError> {
     match (&c.sites, &c.except_sites) {
         (Some(_), Some(_)) => Err(ctx.err(
             c.id.span(),
@@ -185,7 +174,7 @@ fn site_scope(c: &ClauseRecord, ctx: &Ctx) -> Result<Sites, AppError> {
     }
 }
 
-fn clause_kind(c: &ClauseRecord, ctx: &Ctx) -> Result<ClauseKind, AppError> {
+fn clause_kind(c: &ClauseRecord, ctx: &Source) -> Result<ClauseKind, AppError> {
     let id = c.id.get_ref();
     let kind = c.kind.get_ref().as_str();
     let need = |name: &str| {
@@ -337,16 +326,8 @@ fn clause_kind(c: &ClauseRecord, ctx: &Ctx) -> Result<ClauseKind, AppError> {
 /// [`AppError::Input`] with file, line and column for every problem found in the file.
 pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, AppError> {
     let raw: DealFile = parse_toml(text, file)?;
-    let ctx = Ctx { text, file };
-    if *raw.schema_version.get_ref() != 1 {
-        return Err(ctx.err(
-            raw.schema_version.span(),
-            format!(
-                "schema_version {} is not supported: expected 1",
-                raw.schema_version.get_ref()
-            ),
-        ));
-    }
+    let ctx = Source { text, file };
+    ctx.schema_version(&raw.schema_version)?;
     let milestones = raw
         .milestone
         .iter()
@@ -402,7 +383,7 @@ pub fn deal_from_toml(text: &str, file: &str) -> Result<Deal, AppError> {
 }
 
 /// Each milestone named once: a window counted from a name given twice would be ambiguous.
-fn check_milestones(raw: &DealFile, ctx: &Ctx) -> Result<(), AppError> {
+fn check_milestones(raw: &DealFile, ctx: &Source) -> Result<(), AppError> {
     for (i, m) in raw.milestone.iter().enumerate() {
         if let Some(first) = raw.milestone[..i]
             .iter()
@@ -423,7 +404,7 @@ fn check_milestones(raw: &DealFile, ctx: &Ctx) -> Result<(), AppError> {
 
 /// A window that ends after it starts. Ends counted from an undated milestone are compared when
 /// both count from the same one (their order does not depend on its date).
-fn check_windows(raw: &DealFile, deal: &Deal, ctx: &Ctx) -> Result<(), AppError> {
+fn check_windows(raw: &DealFile, deal: &Deal, ctx: &Source) -> Result<(), AppError> {
     // Any date serves to order two offsets from the same undated milestone.
     let any_day = Date::new(2000, 1, 1).expect("a valid date");
     let on = |r: &DateRef| match r {
@@ -476,7 +457,7 @@ fn check_windows(raw: &DealFile, deal: &Deal, ctx: &Ctx) -> Result<(), AppError>
 /// the machine types of machine caps and allowed types are those of data/machines.toml (the
 /// types state files use; R&D and manufacturing clauses may name prototypes the library lacks),
 /// and a deal with a `base_state` names only sites of that state.
-fn check_names(raw: &DealFile, ctx: &Ctx) -> Result<(), AppError> {
+fn check_names(raw: &DealFile, ctx: &Source) -> Result<(), AppError> {
     let library = crate::data::bundled_machines()?;
     let sites: Option<Vec<String>> = match &raw.base_state {
         Some(b) => {

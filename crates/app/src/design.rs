@@ -11,7 +11,7 @@ use std::ops::Range;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::data::{located, parse_toml};
+use crate::data::{Source, located, parse_toml};
 use crate::error::AppError;
 use crate::limits::{MAX_DESIGN_GRID, MAX_LEVER_VALUES};
 
@@ -351,15 +351,7 @@ pub fn design_from_toml(text: &str, file: &str) -> Result<DesignSpace, AppError>
     let err = |span: Range<usize>, message: String| {
         AppError::Input(located(text, file, Some(span), &message))
     };
-    if *raw.schema_version.get_ref() != 1 {
-        return Err(err(
-            raw.schema_version.span(),
-            format!(
-                "schema_version {} is not supported: expected 1",
-                raw.schema_version.get_ref()
-            ),
-        ));
-    }
+    Source { text, file }.schema_version(&raw.schema_version)?;
     let cap = raw.enrichment_cap;
     let cap_span = cap.values_wt_pct.span();
     let caps_wt_pct = cap.values_wt_pct.into_inner();

@@ -10,7 +10,6 @@
 //! turned into a probability by the one-balance test of `safeguards::detection`.
 
 use std::collections::BTreeMap;
-use std::ops::Range;
 use std::sync::OnceLock;
 
 use breakout::date::Date;
@@ -19,7 +18,7 @@ use safeguards::verification::{self, Measure};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::data::{located, parse_toml};
+use crate::data::{Source, parse_toml};
 use crate::error::AppError;
 use crate::states::check_tags;
 
@@ -115,17 +114,6 @@ pub struct Regime {
     pub model: verification::Regime,
 }
 
-struct Ctx<'a> {
-    text: &'a str,
-    file: &'a str,
-}
-
-impl Ctx<'_> {
-    fn err(&self, span: Range<usize>, message: String) -> AppError {
-        AppError::Input(located(self.text, self.file, Some(span), &message))
-    }
-}
-
 /// Reads a regime from TOML text.
 ///
 /// # Errors
@@ -133,16 +121,8 @@ impl Ctx<'_> {
 /// (naming the field), or a source tag not defined in `[sources]`.
 pub fn regime_from_toml(text: &str, file: &str) -> Result<Regime, AppError> {
     let raw: RegimeFile = parse_toml(text, file)?;
-    let ctx = Ctx { text, file };
-    if *raw.schema_version.get_ref() != 1 {
-        return Err(ctx.err(
-            raw.schema_version.span(),
-            format!(
-                "schema_version {} is not supported: expected 1",
-                raw.schema_version.get_ref()
-            ),
-        ));
-    }
+    let ctx = Source { text, file };
+    ctx.schema_version(&raw.schema_version)?;
     let in_force_from = raw
         .in_force_from
         .as_ref()
