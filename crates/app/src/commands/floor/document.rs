@@ -91,13 +91,29 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
         r.result_json("weapon_days", json!(w));
     }
     if let Some(v) = &res.verification {
+        // A table for people; the figures are in `results.verification` (the typed result).
+        let mut t = Table::new(
+            format!(
+                "Would inspectors notice if the deal is broken? (regime {}; mean days until the \
+                 Board knows, reporting included)",
+                v.regime
+            ),
+            &[
+                "pathway",
+                "detection days",
+                "P(detected before 1st unit)",
+                "warning days",
+            ],
+        );
         for p in &v.pathways {
-            r.result_text(
-                &format!("warning_days_{}", p.pathway),
-                &format!("Warning if broken, {} ({})", p.pathway, v.regime),
-                &verification::warning_text(p.warning_days),
-            );
+            t.row(vec![
+                p.pathway.clone(),
+                verification::warning_text(p.detection_days),
+                num(p.p_detect_before_first_sq),
+                verification::warning_text(p.warning_days),
+            ]);
         }
+        r.table(t);
         r.result_json("verification", json!(v));
     }
     let mut t = Table::new("What the deal changes in the base state", &["change"]);
