@@ -108,6 +108,12 @@ pub struct Regime {
     pub description: String,
     /// Days from detection to the Board's knowing.
     pub reporting_delay_days: f64,
+    /// Where the reporting delay comes from (source tags), if published.
+    pub reporting_delay_source: Option<String>,
+    /// What is assumed about it, if anything.
+    pub reporting_delay_assumption: Option<String>,
+    /// The source titles by tag (`V2`, `G1`) that the measures' sources cite.
+    pub sources: BTreeMap<String, String>,
     /// The measures.
     pub measures: Vec<MeasureInfo>,
     /// The detection model.
@@ -208,6 +214,9 @@ pub fn regime_from_toml(text: &str, file: &str) -> Result<Regime, AppError> {
         in_force_from,
         description: raw.description,
         reporting_delay_days: *raw.reporting_delay_days.get_ref(),
+        reporting_delay_source: raw.reporting_delay_source.map(Spanned::into_inner),
+        reporting_delay_assumption: raw.reporting_delay_assumption,
+        sources: raw.sources,
         measures,
         model,
     })

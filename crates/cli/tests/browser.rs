@@ -509,6 +509,42 @@ fn workbench_answers_and_redraws_in_a_real_browser() {
     s.script("document.querySelector('#bk-upload-status button').click();");
     s.until("the bundled state's answer again", TABS[1].1);
 
+    // "Would inspectors notice?": one table row per pathway of the answer's verification section,
+    // in its order, and the IAEA one-month timeliness goal drawn inside the plot at its value.
+    s.until(
+        "the verification panel",
+        "return document.querySelector('#chart-verification canvas') !== null && document.querySelectorAll('#vf-pathways tbody tr').length > 0;",
+    );
+    let rows = s.script(
+        "return [...document.querySelectorAll('#vf-pathways tbody tr')].map((tr) => tr.dataset.pathway);",
+    );
+    let answer = s.script("return bk.last.results.verification.pathways.map((p) => p.pathway);");
+    assert_eq!(rows, answer, "one row per pathway");
+    assert_eq!(
+        rows,
+        json!(["declared-misuse", "stock-diversion", "covert-plant"]),
+        "the default state's pathways"
+    );
+    let marker = s.script(
+        "const u = plots['chart-verification']; const v = bk.last.results.verification; return { drawn: u.root.dataset.refLines, goal: v.timeliness_goal_days, x: u.valToPos(v.timeliness_goal_days, 'x'), width: u.bbox.width / devicePixelRatio };",
+    );
+    assert!(
+        marker["drawn"]
+            .as_str()
+            .unwrap()
+            .contains("IAEA timeliness goal: 1 month"),
+        "{marker}"
+    );
+    assert!(
+        (marker["goal"].as_f64().unwrap() - 30.4375).abs() < 1e-9,
+        "one month is 365.25 / 12 days: {marker}"
+    );
+    let x = marker["x"].as_f64().unwrap();
+    assert!(
+        x > 0.0 && x < marker["width"].as_f64().unwrap(),
+        "the goal is inside the plot: {marker}"
+    );
+
     // Each tab at 1440 px: a screenshot, and its name in the address.
     for (tab, ready) in TABS {
         s.script(&format!("document.getElementById('tab-{tab}').click();"));

@@ -83,8 +83,8 @@ fn html_report_is_well_formed_self_contained_and_has_its_charts() {
     let html = stdout(&["report", "iran-2025-05", "--samples", "300", "--seed", "5"]);
     balanced(&html).unwrap();
     assert!(html.starts_with("<!doctype html>"));
-    // Production curve, Monte Carlo histogram and tornado.
-    assert_eq!(html.matches("<svg ").count(), 3, "three charts");
+    // Production curve, Monte Carlo histogram, tornado and detection against breakout.
+    assert_eq!(html.matches("<svg ").count(), 4, "four charts");
     for needle in [
         "Production curve",
         "Timeline",
@@ -100,11 +100,92 @@ fn html_report_is_well_formed_self_contained_and_has_its_charts() {
     for banned in ["<script", "<link", "src=", "href=", "@import", "url("] {
         assert!(!html.contains(banned), "not self-contained: {banned}");
     }
-    // Without --samples there is one chart, the production curve.
+    // Without --samples there are two charts, the production curve and detection.
     let plain = stdout(&["report", "jcpoa-2016"]);
     balanced(&plain).unwrap();
-    assert_eq!(plain.matches("<svg ").count(), 1);
+    assert_eq!(plain.matches("<svg ").count(), 2);
     assert!(plain.contains("roughly 12-month") && plain.contains("[S4]"));
+}
+
+/// "Would inspectors notice?": the chart (one box per detected pathway, the breakout time and
+/// the one-month goal as lines) and one table row per pathway of `breakout run --json`'s
+/// `results.verification`, with its numbers; the regime's measures with their sources, each
+/// source tag in the reference list. Table-driven over a regime that detects (JCPOA) and one
+/// that sees nothing (no access after the June 2025 strikes).
+#[test]
+fn verification_chart_and_table_are_the_run_numbers() {
+    for (state, regime, boxes, never) in [
+        ("jcpoa-2016", "jcpoa", 3, 0),
+        ("iran-2025-06-strikes", "no-access-2025", 0, 3),
+    ] {
+        let run: serde_json::Value =
+            serde_json::from_str(&stdout(&["--json", "run", state])).unwrap();
+        let v = &run["results"]["verification"];
+        assert_eq!(v["regime"], regime, "{state}");
+        let html = stdout(&["report", state]);
+        balanced(&html).unwrap();
+        let (body, refs) = html.split_once("<h2>References</h2>").unwrap();
+        let section = body
+            .split_once("Would inspectors notice? Detection and warning time by pathway")
+            .unwrap_or_else(|| panic!("{state}: no verification section"))
+            .1;
+        assert_eq!(
+            section.matches("class=\"spread\"").count(),
+            boxes,
+            "{state}"
+        );
+        assert_eq!(section.matches("class=\"never\"").count(), never, "{state}");
+        assert_eq!(
+            section.matches("class=\"timeliness-goal\"").count(),
+            1,
+            "{state}"
+        );
+        assert_eq!(section.matches("class=\"breakout\"").count(), 1, "{state}");
+        let table = section.split_once("</table>").unwrap().0;
+        let pathways = v["pathways"].as_array().unwrap();
+        assert_eq!(
+            table.matches(&format!("<tr><td>{regime}</td>")).count(),
+            pathways.len(),
+            "{state}: one row per pathway"
+        );
+        for p in pathways {
+            let name = p["pathway"].as_str().unwrap().replace('-', " ");
+            let mean = p["detection_days"]
+                .as_f64()
+                .map_or_else(|| "never".to_string(), breakout_app::document::human);
+            assert!(
+                table.contains(&format!("<td>{name}</td><td>{mean}</td>")),
+                "{state}: {name} {mean}"
+            );
+        }
+        assert!(
+            section.contains(&format!("Verification regime {regime}: ")),
+            "{state}: the regime's measures"
+        );
+        assert!(section.contains("Reporting delay from detection to the Board"));
+        // JCPOA: declared misuse is seen long before the first SQ (issue 14's done-when).
+        if regime == "jcpoa" {
+            assert!(pathways[0]["warning_days"].as_f64().unwrap() > 0.0);
+        }
+        // Every source tag of the regime's table is listed with a title.
+        let regime_table = section.split_once("Verification regime").unwrap().1;
+        let regime_table = regime_table.split_once("</table>").unwrap().0;
+        let tags: Vec<&str> = regime_table
+            .split('[')
+            .skip(1)
+            .filter_map(|t| t.split_once(']').map(|x| x.0))
+            .collect();
+        assert!(!tags.is_empty(), "{state}: the regime cites no source");
+        for tag in tags {
+            assert!(
+                refs.contains(&format!("<li id=\"ref-{tag}\">[{tag}] ")),
+                "{state}: [{tag}]"
+            );
+        }
+    }
+    let md = stdout(&["report", "jcpoa-2016", "--format", "md"]);
+    assert!(md.contains("## Would inspectors notice? Detection and warning time by pathway"));
+    assert!(md.contains("| jcpoa | declared misuse |"));
 }
 
 /// The report shows the numbers of `breakout run --json` for the same flags.

@@ -1,5 +1,5 @@
 //! The report as a printed brief: rendered to PDF by headless Chromium on A4 and on Letter,
-//! it stays within a page bound, and every source tag it uses (`[D3]`, `[B11]`, `[D35: …]`)
+//! it stays within a page bound and prints the verification section, and every source tag it uses (`[D3]`, `[B11]`, `[D35: …]`)
 //! resolves in its reference list. The HTML has a viewport tag, print CSS, no Markdown residue
 //! or note on JSON fields, and no duplicate "time to" row.
 //!
@@ -104,6 +104,21 @@ fn pdf_pages(html: &str, size: &str) -> usize {
     count_pages(&pdf)
 }
 
+/// The text of a PDF, by poppler's `pdftotext` (`.ci/run` installs poppler-utils).
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (Debian's poppler-utils; .ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Pages of a PDF: its page objects (`/Type /Page`, not `/Pages`).
 fn count_pages(pdf: &Path) -> usize {
     let bytes = std::fs::read(pdf).expect("chromium wrote the PDF");
@@ -165,5 +180,15 @@ fn report_prints_as_a_brief_with_every_source_resolved() {
             (2..=MAX_PAGES).contains(&pages),
             "{size}: {pages} pages (bound {MAX_PAGES})"
         );
+        // The verification section is printed, its chart with it (the chart's axis label is
+        // SVG text, so it is in the PDF's text).
+        let text = pdf_text(&scratch(&format!("report-{size}.pdf")));
+        for needle in [
+            "Would inspectors notice?",
+            "IAEA timeliness goal: 1 month",
+            "days from the start of breakout (log scale)",
+        ] {
+            assert!(text.contains(needle), "{size}: the PDF lacks {needle:?}");
+        }
     }
 }

@@ -242,11 +242,14 @@ window.addEventListener("resize", debounce(() => {
     if (el && el.offsetParent !== null) u.setSize({ width: chartWidth(el), height: u.height });
   }
 }, 150));
-// Draws labelled reference lines: { x } vertical or { y } horizontal, in data units.
+// Draws labelled reference lines: { x } vertical or { y } horizontal, in data units. The labels of
+// the lines drawn (inside the plot) go in the chart's data-ref-lines, for tests and for readers
+// of the page's text.
 function refLines(lines) {
   return (u) => {
     const ctx = u.ctx, dpr = devicePixelRatio;
     const { left, top, width, height } = u.bbox;
+    const drawn = [];
     ctx.save();
     ctx.font = `${11 * dpr}px system-ui`;
     ctx.setLineDash([6 * dpr, 4 * dpr]);
@@ -258,6 +261,7 @@ function refLines(lines) {
         const x = u.valToPos(l.x, "x", true);
         if (x < left - 1 || x > left + width + 1) continue;
         ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke();
+        drawn.push(l.label);
         const onRight = x > left + width * 0.6;
         ctx.textAlign = onRight ? "right" : "left";
         ctx.textBaseline = "top";
@@ -266,12 +270,14 @@ function refLines(lines) {
         const y = u.valToPos(l.y, l.scale || "y", true);
         if (y < top - 1 || y > top + height + 1) continue;
         ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + width, y); ctx.stroke();
+        drawn.push(l.label);
         ctx.textAlign = "left";
         ctx.textBaseline = "bottom";
         ctx.fillText(l.label, left + 4 * dpr, y - 2 * dpr);
       }
     }
     ctx.restore();
+    u.root.dataset.refLines = drawn.join("; ");
   };
 }
 // Labels points of series `si` with text(i) (null: no label), alternating above and below.
@@ -651,6 +657,7 @@ function breakoutFailed(message) {
     $("bk-upload-status").replaceChildren(`The uploaded ${bk.uploadName} could not be used. `, ...(back ? [back] : []));
   }
   emptyChart("chart-curve", "No production curve: the inputs have an error.");
+  showVerification(null, "No detection times: the inputs have an error.");
   fillTable("bk-steps", [], () => {});
   fillTable("bk-timeline", [], () => {});
   fillTable("bk-assumptions", [], () => {});
@@ -777,6 +784,8 @@ function showBreakout(j) {
     }
   }
 
+  showVerification(r.verification, "No verification regime: the state names none (a state file's `regime` field).");
+
   // Timeline: one row per step with totals; every row behind a toggle.
   $("bk-steps").querySelector("caption").textContent = `Timeline by enrichment step (${rows.length} rows in ${groups.length} steps` +
     (dropped ? `; ${dropped} zero-length rows — cascades operating from day 0 — left out` : "") + ")";
@@ -803,6 +812,86 @@ function showBreakout(j) {
     const x = a[k];
     cell(tr, x.label); cell(tr, fmt(x.value), "num"); cell(tr, x.unit); cell(tr, x.distribution); cell(tr, x.source, "src");
     tr.title = k;
+  });
+}
+
+// "Would inspectors notice?": each pathway's detection time as the API gives it (mean and the
+// 5th/50th/95th percentiles, drawn as a box, not as an invented density) and the breakout time on
+// one axis of days. A log axis, because breakout ranges from hours to years and detection from
+// days to months.
+const PATHWAYS = { "declared-misuse": "declared misuse", "stock-diversion": "stock diversion", "covert-plant": "covert plant" };
+// Phones: one word per row label, so that the plot keeps its width.
+const SHORT = { "declared-misuse": "misuse", "stock-diversion": "diversion", "covert-plant": "covert" };
+const pathwayName = (id) => PATHWAYS[id] || id;
+const signed = (d) => (d === null || d === undefined ? "never detected" : d > 0 ? `+${fmt(d)}` : fmt(d));
+function showVerification(v, missing) {
+  if (!v) {
+    $("vf-summary").textContent = "";
+    emptyChart("chart-verification", missing);
+    fillTable("vf-pathways", [], () => {});
+    return;
+  }
+  const ps = v.pathways;
+  const goal = v.timeliness_goal_days;
+  $("vf-summary").textContent = `Regime: ${v.regime_title} (${v.regime}); reporting delay to the Board ${fmt(v.reporting_delay_days)} days, included. ` +
+    `Breakout (first SQ): ${v.breakout_days === null ? "never" : dur(v.breakout_days)}.`;
+  const vals = ps.flatMap((p) => [p.detection_p5_days, p.detection_p95_days, p.detection_days]).concat([v.breakout_days, goal])
+    .filter((d) => d !== null && d > 0);
+  // Whole decades, so that the log axis always has labelled ticks at 1, 10, 100, …
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...vals))), hi = 10 ** Math.ceil(Math.log10(Math.max(...vals)));
+  const narrow = window.innerWidth < 700;
+  const n = ps.length; // the first pathway is drawn at the top: y = n − 1 − index
+  const boxes = (u) => {
+    const ctx = u.ctx, dpr = devicePixelRatio;
+    const band = Math.abs(u.valToPos(0, "y", true) - u.valToPos(1, "y", true));
+    ctx.save();
+    ctx.font = `${11 * dpr}px system-ui`;
+    ctx.textBaseline = "middle";
+    ps.forEach((p, i) => {
+      const y = u.valToPos(n - 1 - i, "y", true), h = Math.min(band * 0.5, 26 * dpr);
+      if (p.detection_p5_days === null) {
+        const t = "never detected under this regime", w = ctx.measureText(t).width;
+        ctx.fillStyle = "#fff";
+        ctx.fillRect(u.bbox.left + 3 * dpr, y - 8 * dpr, w + 6 * dpr, 16 * dpr);
+        ctx.fillStyle = "#57606a";
+        ctx.textAlign = "left";
+        ctx.fillText(t, u.bbox.left + 6 * dpr, y);
+        return;
+      }
+      const x5 = u.valToPos(p.detection_p5_days, "x", true), x95 = u.valToPos(p.detection_p95_days, "x", true);
+      const x50 = u.valToPos(p.detection_p50_days, "x", true), xm = u.valToPos(p.detection_days, "x", true);
+      ctx.fillStyle = "rgba(11,92,173,0.18)"; ctx.strokeStyle = "#0b5cad"; ctx.lineWidth = dpr;
+      ctx.fillRect(x5, y - h / 2, x95 - x5, h); ctx.strokeRect(x5, y - h / 2, x95 - x5, h);
+      ctx.lineWidth = 2 * dpr;
+      ctx.beginPath(); ctx.moveTo(x50, y - h / 2); ctx.lineTo(x50, y + h / 2); ctx.stroke();
+      ctx.fillStyle = "#0b5cad";
+      const r = 5 * dpr;
+      ctx.beginPath(); ctx.moveTo(xm, y - r); ctx.lineTo(xm + r, y); ctx.lineTo(xm, y + r); ctx.lineTo(xm - r, y); ctx.closePath(); ctx.fill();
+    });
+    ctx.restore();
+  };
+  const lines = [{ x: goal, label: "IAEA timeliness goal: 1 month", color: "#9a6700" }];
+  if (v.breakout_days !== null) lines.unshift({ x: v.breakout_days, label: `breakout, first SQ: ${dur(v.breakout_days).replace(/ \(.*\)$/, "")}`, color: "#b42318" });
+  const u = plot("chart-verification", {
+    height: narrow ? 250 : 260,
+    scales: { x: { time: false, distr: 3, range: [lo, hi] }, y: { range: [-0.6, n - 0.4 + 0.9] } },
+    axes: [{ label: "days from the start of breakout (log scale)" },
+      { size: narrow ? 76 : 120, splits: () => ps.map((_, i) => i), grid: { show: false },
+        values: (_, splits) => splits.map((i) => (ps[n - 1 - i] ? (narrow ? SHORT : PATHWAYS)[ps[n - 1 - i].pathway] || ps[n - 1 - i].pathway : "")) }],
+    series: [{ label: "days" }, { label: "detection (box: P5–P95, tick: median, diamond: mean)", stroke: "#0b5cad", points: { show: false } }],
+    hooks: { draw: [refLines(lines), boxes] },
+  }, [[lo, hi], [null, null]]);
+  // The box, tick and diamond are explained above the chart; a legend entry for the empty series
+  // that carries them would only show a line that is not drawn.
+  u.root.querySelector(".u-legend").style.display = "none";
+  fillTable("vf-pathways", ps, (tr, p) => {
+    tr.dataset.pathway = p.pathway;
+    cell(tr, v.regime); cell(tr, pathwayName(p.pathway));
+    cell(tr, days(p.detection_days), "num");
+    cell(tr, p.detection_p5_days === null ? "" : `${fmt(p.detection_p5_days)}–${fmt(p.detection_p95_days)}`, "num");
+    cell(tr, fmt(p.p_detect_before_first_sq), "num"); cell(tr, fmt(p.p_detect_within_timeliness_goal), "num");
+    cell(tr, signed(p.warning_days), p.warning_days !== null && p.warning_days < 0 ? "num late" : "num");
+    cell(tr, signed(p.warning_p5_days), p.warning_p5_days !== null && p.warning_p5_days < 0 ? "num late" : "num");
   });
 }
 

@@ -19,7 +19,9 @@ use serde_json::json;
 
 use breakout_app::commands::run::{self, RunArgs, RunEstimate};
 use breakout_app::document::{duration, human, num};
+use breakout_app::regimes::{self, Regime};
 use breakout_app::states::DEFAULT_STATE;
+use breakout_app::verification::{PathwayResult, VerificationResult};
 use breakout_app::{AppError, Document, Outcome, Progress};
 use svg::escape;
 
@@ -124,6 +126,12 @@ struct Dated {
     as_of: String,
 }
 
+/// What the report shows besides the estimate: the dated state and the verification regime.
+struct Context<'a> {
+    dated: Option<&'a Dated>,
+    regime: Option<&'a Regime>,
+}
+
 /// Runs `breakout report`.
 ///
 /// # Errors
@@ -141,11 +149,22 @@ pub fn run(a: ReportArgs, progress: &dyn Progress) -> breakout_app::Answer {
         title: st.data.title.clone(),
         as_of: st.data.as_of.clone(),
     });
+    // The regime behind the verification section, for its measures and sources: the one asked
+    // for with --regime (a bundled name or a file), else the bundled one the state names.
+    let regime = match (&est.result.verification, &est.args.regime) {
+        (None, _) => None,
+        (Some(_), Some(asked)) => Some(regimes::load(asked)?),
+        (Some(v), None) => Some(regimes::load_bundled(&v.regime)?),
+    };
+    let ctx = Context {
+        dated: dated.as_ref(),
+        regime: regime.as_ref(),
+    };
     // The notes are the run document's, word for word.
     let notes = run::document(&est).notes().to_vec();
     let text = match a.format {
-        Format::Html => html(&est, &notes, dated.as_ref()),
-        Format::Md => markdown(&est, dated.as_ref()),
+        Format::Html => html(&est, &notes, &ctx),
+        Format::Md => markdown(&est, &ctx),
     };
     let format = match a.format {
         Format::Html => "html",
@@ -189,7 +208,8 @@ fn opt(x: Option<f64>) -> String {
 /// The tables of the document, shared by both formats: (title, header, rows).
 type Tab = (String, Vec<String>, Vec<Vec<String>>);
 
-fn tables(est: &RunEstimate, dated: Option<&Dated>) -> Vec<Tab> {
+fn tables(est: &RunEstimate, ctx: &Context) -> Vec<Tab> {
+    let dated = ctx.dated;
     let r = &est.result;
     let unit = r.sq_unit.as_str();
     let count = est.scenario.goal.count;
@@ -289,6 +309,10 @@ fn tables(est: &RunEstimate, dated: Option<&Dated>) -> Vec<Tab> {
         ));
     }
 
+    if let Some(v) = &r.verification {
+        out.extend(verification_tables(v, ctx.regime));
+    }
+
     let published: Vec<Vec<String>> = dated
         .map(|d| {
             PUBLISHED
@@ -333,6 +357,106 @@ fn tables(est: &RunEstimate, dated: Option<&Dated>) -> Vec<Tab> {
     out
 }
 
+/// The title of the verification table, which its chart is anchored to.
+const VERIFICATION: &str = "Would inspectors notice? Detection and warning time by pathway";
+
+/// The pathway's name for readers.
+fn pathway_name(id: &str) -> String {
+    id.replace('-', " ")
+}
+
+/// Detection and warning time by pathway, and the regime's measures with their sources.
+fn verification_tables(v: &VerificationResult, regime: Option<&Regime>) -> Vec<Tab> {
+    let s = |x: &[&str]| x.iter().map(|h| h.to_string()).collect::<Vec<_>>();
+    let spread = |p: &PathwayResult| match (p.detection_p5_days, p.detection_p95_days) {
+        (Some(a), Some(b)) => format!("{}–{}", human(a), human(b)),
+        _ => String::new(),
+    };
+    let warning = |d: Option<f64>| d.map_or_else(|| "never detected".into(), human);
+    let rows = v
+        .pathways
+        .iter()
+        .map(|p| {
+            vec![
+                v.regime.clone(),
+                pathway_name(&p.pathway),
+                p.detection_days.map_or_else(|| "never".into(), human),
+                spread(p),
+                human(p.p_detect_before_first_sq),
+                human(p.p_detect_within_timeliness_goal),
+                warning(p.warning_days),
+                warning(p.warning_p5_days),
+            ]
+        })
+        .collect();
+    let mut out = vec![(
+        VERIFICATION.to_string(),
+        s(&[
+            "regime",
+            "pathway",
+            "mean detection, days",
+            "P5–P95, days",
+            "P(detected before 1 SQ)",
+            "P(detected within 1 month)",
+            "warning, days (mean)",
+            "warning in 19 of 20 cases, days",
+        ]),
+        rows,
+    )];
+    if let Some(g) = regime {
+        let mut rows: Vec<Vec<String>> = g
+            .measures
+            .iter()
+            .map(|m| {
+                let [a, b, c] = m.probabilities;
+                let basis = match &m.assumption {
+                    Some(x) => format!("{} Assumption: {x}", m.source),
+                    None => m.source.clone(),
+                };
+                vec![
+                    m.name.clone(),
+                    num(m.interval_days),
+                    num(a),
+                    num(b),
+                    num(c),
+                    basis,
+                ]
+            })
+            .collect();
+        let delay = [
+            g.reporting_delay_source.clone(),
+            g.reporting_delay_assumption
+                .as_ref()
+                .map(|x| format!("Assumption: {x}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+        rows.push(vec![
+            "Reporting delay from detection to the Board (days, in every detection time)".into(),
+            num(g.reporting_delay_days),
+            String::new(),
+            String::new(),
+            String::new(),
+            delay,
+        ]);
+        out.push((
+            format!("Verification regime {}: {}", g.id, g.title),
+            s(&[
+                "measure",
+                "every, days",
+                "P per look: declared misuse",
+                "P per look: stock diversion",
+                "P per look: covert plant",
+                "source / assumption",
+            ]),
+            rows,
+        ));
+    }
+    out
+}
+
 fn heading(est: &RunEstimate, dated: Option<&Dated>) -> (String, String) {
     let goal = est.scenario.goal;
     let title = match dated {
@@ -363,10 +487,10 @@ figure,.keep{break-inside:avoid;page-break-inside:avoid}tr{break-inside:avoid;pa
 svg{max-height:9cm}a{color:inherit;text-decoration:none}}";
 
 /// The HTML document.
-fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
+fn html(est: &RunEstimate, notes: &[String], ctx: &Context) -> String {
     let r = &est.result;
     let unit = r.sq_unit.as_str();
-    let (title, sub) = heading(est, dated);
+    let (title, sub) = heading(est, ctx.dated);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -375,7 +499,7 @@ fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
         escape(&title),
         escape(&sub)
     );
-    let all = tables(est, dated);
+    let all = tables(est, ctx);
     let mut charts: Vec<(&str, String)> = Vec::new();
     let points: Vec<(f64, f64)> = r.production_curve.iter().map(|p| (p.days, p.sq)).collect();
     charts.push((
@@ -427,6 +551,47 @@ fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
                 ),
             ));
         }
+    }
+    if let Some(v) = &r.verification {
+        let rows: Vec<(String, Option<svg::Spread>)> = v
+            .pathways
+            .iter()
+            .map(|p| {
+                let spread = match (
+                    p.detection_p5_days,
+                    p.detection_p50_days,
+                    p.detection_p95_days,
+                    p.detection_days,
+                ) {
+                    (Some(p5_days), Some(p50_days), Some(p95_days), Some(mean_days)) => {
+                        Some(svg::Spread {
+                            p5_days,
+                            p50_days,
+                            p95_days,
+                            mean_days,
+                        })
+                    }
+                    _ => None,
+                };
+                (pathway_name(&p.pathway), spread)
+            })
+            .collect();
+        charts.push((
+            VERIFICATION,
+            format!(
+                "{}<figcaption>Time from the start of breakout until the IAEA Board knows, under the regime {} ({} days' reporting delay included): boxes from the 5th to the 95th percentile, tick at the median, diamond at the mean (the model gives these four numbers, not a density). Dashed: the breakout time to the first {unit} and the IAEA one-month timeliness goal ({} days).</figcaption>",
+                svg::detection_chart(
+                    "Detection days per pathway against the breakout time",
+                    &rows,
+                    v.breakout_days,
+                    v.timeliness_goal_days,
+                    "days from the start of breakout (log scale)",
+                ),
+                escape(&v.regime_title),
+                num(v.reporting_delay_days),
+                num(v.timeliness_goal_days)
+            ),
+        ));
     }
     for (t, header, rows) in &all {
         // Each chart goes above the table it illustrates, kept on one page with its heading.
@@ -484,7 +649,7 @@ fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
             escape(&n.replace('`', ""))
         );
     }
-    let refs = references(est, &out);
+    let refs = references(est, ctx.regime, &out);
     out.push_str("<h2>References</h2>\n<ol class=\"refs\">\n");
     for (tag, title) in &refs {
         let _ = writeln!(
@@ -500,11 +665,11 @@ fn html(est: &RunEstimate, notes: &[String], dated: Option<&Dated>) -> String {
 }
 
 /// Markdown: the same tables, pipes escaped.
-fn markdown(est: &RunEstimate, dated: Option<&Dated>) -> String {
+fn markdown(est: &RunEstimate, ctx: &Context) -> String {
     let md = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    let (title, sub) = heading(est, dated);
+    let (title, sub) = heading(est, ctx.dated);
     let mut out = format!("# {}\n\n{}\n", md(&title), md(&sub));
-    for (t, header, rows) in tables(est, dated) {
+    for (t, header, rows) in tables(est, ctx) {
         let _ = write!(out, "\n## {}\n\n", md(&t));
         if rows.is_empty() {
             out.push_str("(none)\n");
@@ -524,7 +689,7 @@ fn markdown(est: &RunEstimate, dated: Option<&Dated>) -> String {
             );
         }
     }
-    let refs = references(est, &out);
+    let refs = references(est, ctx.regime, &out);
     out.push_str("\n## References\n\n");
     for (tag, title) in &refs {
         let _ = writeln!(out, "- [{tag}] {}", md(title));
@@ -715,7 +880,7 @@ fn tags_in(text: &str) -> Vec<String> {
 /// The reference list: every source tag used in `text`, with its title from the state file's
 /// `[sources]`, another bundled state's, the tool's own ([`DATA_SOURCES`]), or the report's
 /// table of published estimates. Sorted by tag.
-fn references(est: &RunEstimate, text: &str) -> Vec<(String, String)> {
+fn references(est: &RunEstimate, regime: Option<&Regime>, text: &str) -> Vec<(String, String)> {
     let mut known: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     for (id, _) in breakout_app::states::BUNDLED {
         if let Ok(st) = breakout_app::states::load(id) {
@@ -729,6 +894,10 @@ fn references(est: &RunEstimate, text: &str) -> Vec<(String, String)> {
         for (k, v) in &st.data.sources {
             known.insert(k.clone(), v.clone());
         }
+    }
+    // The verification regime's own tags (V…, G1, …) cite its `[sources]`.
+    for (k, v) in regime.map(|g| &g.sources).into_iter().flatten() {
+        known.entry(k.clone()).or_insert_with(|| v.clone());
     }
     for (k, v) in DATA_SOURCES {
         match known.get_mut(*k) {

@@ -1,10 +1,10 @@
 //! Inline SVG charts for `breakout report`: a line chart (production curve), a histogram (Monte
-//! Carlo) and a tornado chart, drawn as plain SVG text so the document needs no script and no
+//! Carlo), a tornado chart and the detection-time spreads against the breakout time, drawn as plain SVG text so the document needs no script and no
 //! network. Every axis carries a label with its unit.
 
 use std::fmt::Write as _;
 
-use breakout_app::document::num;
+use breakout_app::document::{human, num};
 
 const W: f64 = 720.0;
 const H: f64 = 320.0;
@@ -227,6 +227,157 @@ pub fn tornado(title: &str, rows: &[(String, f64, f64)], central: f64, x_label: 
     out
 }
 
+/// A detection time as the model gives it: percentiles and mean, days.
+pub struct Spread {
+    pub p5_days: f64,
+    pub p50_days: f64,
+    pub p95_days: f64,
+    pub mean_days: f64,
+}
+
+/// One row per pathway on a log axis of days: a box from the 5th to the 95th percentile, a tick at
+/// the median, a diamond at the mean (`None`: never detected, said in words); dashed vertical
+/// lines at the breakout time (if any) and at the timeliness goal. A log axis, because breakout
+/// ranges from hours to years and detection from days to years.
+pub fn detection_chart(
+    title: &str,
+    rows: &[(String, Option<Spread>)],
+    breakout_days: Option<f64>,
+    goal_days: f64,
+    x_label: &str,
+) -> String {
+    let values: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| r.1.as_ref())
+        .flat_map(|s| [s.p5_days, s.p95_days, s.mean_days])
+        .chain(breakout_days)
+        .chain([goal_days])
+        .filter(|d| d.is_finite() && *d > 0.0)
+        .collect();
+    // Whole decades, so that every axis has labelled ticks at 1, 10, 100, …
+    let lo = values
+        .iter()
+        .fold(f64::INFINITY, |a, d| a.min(d.log10()))
+        .floor();
+    let hi = values
+        .iter()
+        .fold(f64::NEG_INFINITY, |a, d| a.max(d.log10()))
+        .ceil();
+    let left = ML + 60.0;
+    let x = Scale::new(lo, hi, left, W - MR);
+    let px = |d: f64| x.px(d.log10());
+    // Two rows of line labels above the first band.
+    let head = 34.0;
+    let (top, bottom) = (MT + head, H - MB);
+    let band = (bottom - top) / rows.len().max(1) as f64;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{}"><title>{}</title>"#,
+        escape(title),
+        escape(title)
+    );
+    let _ = write!(
+        out,
+        r##"<rect x="{left}" y="{MT}" width="{:.1}" height="{:.1}" fill="none" stroke="#d0d7de"/>"##,
+        W - MR - left,
+        bottom - MT
+    );
+    for k in lo as i64..=hi as i64 {
+        let decade = 10f64.powi(k as i32);
+        let p = px(decade);
+        let _ = write!(
+            out,
+            r##"<line x1="{p:.1}" y1="{MT}" x2="{p:.1}" y2="{bottom:.1}" stroke="#d0d7de"/><text x="{p:.1}" y="{:.1}" text-anchor="middle" font-size="11">{}</text>"##,
+            bottom + 14.0,
+            human(decade)
+        );
+        if (k as f64) < hi {
+            for m in 2..10 {
+                let q = px(decade * f64::from(m));
+                let _ = write!(
+                    out,
+                    r##"<line x1="{q:.1}" y1="{MT}" x2="{q:.1}" y2="{bottom:.1}" stroke="#eaeef2"/>"##
+                );
+            }
+        }
+    }
+    for (i, (label, spread)) in rows.iter().enumerate() {
+        let mid = top + band * (i as f64 + 0.5);
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="12">{}</text>"#,
+            left - 6.0,
+            mid + 4.0,
+            escape(label)
+        );
+        let Some(s) = spread else {
+            let _ = write!(
+                out,
+                r##"<text class="never" x="{:.1}" y="{:.1}" font-size="11" fill="#57606a">never detected under this regime</text>"##,
+                left + 6.0,
+                mid + 4.0
+            );
+            continue;
+        };
+        let h = (band * 0.5).min(26.0);
+        let (x5, x95) = (px(s.p5_days), px(s.p95_days));
+        let (x50, xm) = (px(s.p50_days), px(s.mean_days));
+        let _ = write!(
+            out,
+            r##"<rect class="spread" x="{x5:.1}" y="{:.1}" width="{:.1}" height="{h:.1}" fill="#0b5cad" fill-opacity="0.18" stroke="#0b5cad"><title>{}: P5 {} days, median {} days, P95 {} days, mean {} days</title></rect><line x1="{x50:.1}" y1="{:.1}" x2="{x50:.1}" y2="{:.1}" stroke="#0b5cad" stroke-width="2"/><path d="M{xm:.1} {:.1}l5 5l-5 5l-5 -5z" fill="#0b5cad"/>"##,
+            mid - h / 2.0,
+            (x95 - x5).max(1.0),
+            escape(label),
+            num(s.p5_days),
+            num(s.p50_days),
+            num(s.p95_days),
+            num(s.mean_days),
+            mid - h / 2.0,
+            mid + h / 2.0,
+            mid - 5.0
+        );
+    }
+    let mut lines = vec![(
+        "timeliness-goal",
+        goal_days,
+        "IAEA timeliness goal: 1 month".to_string(),
+        "#9a6700",
+    )];
+    if let Some(b) = breakout_days.filter(|d| d.is_finite() && *d > 0.0) {
+        lines.insert(
+            0,
+            (
+                "breakout",
+                b,
+                format!("breakout, first SQ: {} days", human(b)),
+                "#b42318",
+            ),
+        );
+    }
+    for (row, (class, d, label, color)) in lines.iter().enumerate() {
+        let p = px(*d);
+        // Labels on the side with room: left of a line in the right part of the plot.
+        let right = p > left + (W - MR - left) * 0.6;
+        let _ = write!(
+            out,
+            r##"<line class="{class}" x1="{p:.1}" y1="{MT}" x2="{p:.1}" y2="{bottom:.1}" stroke="{color}" stroke-dasharray="5 4"/><text x="{:.1}" y="{:.1}" text-anchor="{}" font-size="11" fill="{color}">{}</text>"##,
+            if right { p - 4.0 } else { p + 4.0 },
+            MT + 13.0 + 14.0 * row as f64,
+            if right { "end" } else { "start" },
+            escape(label)
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12">{}</text></svg>"#,
+        (left + W - MR) / 2.0,
+        H - 12.0,
+        escape(x_label)
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +408,42 @@ mod tests {
         assert_eq!(h.matches("class=\"bar\"").count(), 2);
         let t = tornado("t", &[("IR-6 & co".into(), 2.0, 1.0)], 1.5, "days");
         assert!(t.contains("IR-6 &amp; co") && t.ends_with("</svg>"));
+    }
+
+    /// The spreads on the log axis: a box only for a detected pathway, the lines at their days,
+    /// decade ticks covering every value (hand check: 7.04 … 4360 days spans 10^0 to 10^4).
+    #[test]
+    fn detection_chart_draws_boxes_lines_and_decades() {
+        let spread = |p5, p50, p95, mean| {
+            Some(Spread {
+                p5_days: p5,
+                p50_days: p50,
+                p95_days: p95,
+                mean_days: mean,
+            })
+        };
+        let rows = [
+            ("declared misuse".to_string(), spread(7.04, 7.4, 8.22, 7.52)),
+            (
+                "covert plant".to_string(),
+                spread(81.5, 1000.0, 4360.0, 1460.0),
+            ),
+            ("diversion <none>".to_string(), None),
+        ];
+        let s = detection_chart("d", &rows, Some(465.0), 30.4375, "days");
+        assert_eq!(s.matches("class=\"spread\"").count(), 2);
+        assert_eq!(s.matches("class=\"never\"").count(), 1);
+        assert_eq!(s.matches("class=\"timeliness-goal\"").count(), 1);
+        assert_eq!(s.matches("class=\"breakout\"").count(), 1);
+        assert!(s.contains("diversion &lt;none&gt;") && s.ends_with("</svg>"));
+        for decade in [1.0, 10.0, 100.0, 1000.0, 10000.0] {
+            let tick = format!("\">{}</text>", human(decade));
+            assert!(s.contains(&tick), "no tick {tick}");
+        }
+        assert!(!s.contains(&format!("\">{}</text>", human(100_000.0))));
+        // No breakout (never reached): no breakout line, the goal still drawn.
+        let s = detection_chart("d", &rows, None, 30.4375, "days");
+        assert_eq!(s.matches("class=\"breakout\"").count(), 0);
+        assert_eq!(s.matches("class=\"timeliness-goal\"").count(), 1);
     }
 }
