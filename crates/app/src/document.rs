@@ -1,5 +1,5 @@
 //! The one output document every command builds: inputs, results, notes and tables, and its
-//! versioned JSON envelope. Front ends render it as text or CSV (the CLI's `render` module).
+//! versioned JSON envelope. [`crate::render`] lays it out as text or CSV for every front end.
 //!
 //! A row is declared once with its JSON key (unit-suffixed: `feed_kg_u`), its human label and
 //! its unit, so text and JSON cannot drift apart and no input is hidden: defaults are shown and

@@ -15,7 +15,8 @@
 //!   `BalanceResult`, …: one per command, each computed by a public function in its module of
 //!   [`commands`] and serialising to exactly its command's JSON `results`) and as a
 //!   [`Document`]: inputs with defaults marked, results, tables and notes, serialised as the
-//!   versioned JSON envelope ([`document::SCHEMA_VERSION`]).
+//!   versioned JSON envelope ([`document::SCHEMA_VERSION`]), and laid out as text within a
+//!   given width or as CSV ([`render`]), the same for the CLI and the Python package.
 //!
 //! It does not print, parse a command line or serve HTTP: those are the front ends' jobs.
 //!
@@ -39,6 +40,7 @@ pub mod histories;
 pub mod limits;
 pub mod progress;
 pub mod regimes;
+pub mod render;
 pub mod states;
 pub mod verification;
 

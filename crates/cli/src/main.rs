@@ -112,7 +112,7 @@ fn main() -> ExitCode {
     if cli.timeline == Timeline::Full {
         shown.push("--timeline full".to_string());
     }
-    let layout = render::Layout {
+    let layout = breakout_app::render::Layout {
         width: render::width(),
         shown,
     };

@@ -4,15 +4,17 @@
 //! arguments, as a JSON object, are nested under the command's path and deserialised into
 //! [`breakout_app::Request`] (unknown fields refused, the offending field named), then
 //! [`breakout_app::execute`] runs with the GIL released and the document comes back as the CLI's
-//! `--json` text. The Python half (`python/breakout/`) turns keyword arguments into that object
-//! and the document into result objects and DataFrames.
+//! `--json` text and as a [`NativeDocument`], which lays itself out as the CLI's text or CSV
+//! ([`breakout_app::render`]). The Python half (`python/breakout/`) turns keyword arguments into
+//! that object and the document into result objects and DataFrames.
 //!
 //! Two kinds of call are native loops rather than one request: a sweep ([`execute_many`]: many
 //! requests in parallel on rayon's pool) and the vectorised arithmetic ([`swu_balance`],
 //! [`convert_mass`]: one engine call per element of broadcast NumPy arrays).
 
 use breakout_app::commands::convert::{self as convert_cmd, MassUnit};
-use breakout_app::{AppError, Outcome, Request};
+use breakout_app::render::{self, Layout};
+use breakout_app::{AppError, Document, Outcome, Request};
 use enrich::{Assay, Balance, Composition, Given, KgU, Swu};
 use ndarray::{ArrayViewD, IxDyn, Zip};
 use numpy::{IntoPyArray, PyArrayDyn, PyReadonlyArrayDyn};
@@ -82,24 +84,51 @@ fn request_at(path: &[String], fields: Value) -> Result<Request, Failure> {
     })
 }
 
-/// Runs one request given as its path and JSON fields: the document's JSON text and whether
-/// the command ended with a finding (the CLI's exit code 1).
-fn run_one(path: &[String], fields_json: &str) -> Result<(String, bool), Failure> {
+/// Runs one request given as its path and JSON fields: the document and whether the command
+/// ended with a finding (the CLI's exit code 1).
+fn run_one(path: &[String], fields_json: &str) -> Result<(Document, bool), Failure> {
     let fields: Value = serde_json::from_str(fields_json)
         .map_err(|e| Failure::Caller(format!("options are not valid JSON: {e}")))?;
     let request = request_at(path, fields)?;
     let (doc, outcome) = breakout_app::execute(request)?;
-    Ok((doc.to_json().to_string(), outcome == Outcome::Finding))
+    Ok((doc, outcome == Outcome::Finding))
+}
+
+/// One command's document, kept whole so that Python prints exactly what the CLI prints: the
+/// same layout code ([`breakout_app::render`]) at the width the caller asks for.
+#[pyclass(frozen, module = "breakout._native")]
+struct NativeDocument {
+    doc: Document,
+}
+
+#[pymethods]
+impl NativeDocument {
+    /// The CLI's human text at `width` columns (at least 40, as the CLI's), with the detail
+    /// tables of the flags in `shown` (`"--assumptions"`, `"--timeline full"`) laid out in full.
+    fn text(&self, width: usize, shown: Vec<String>) -> String {
+        render::text(&self.doc, &Layout { width, shown })
+    }
+
+    /// The CLI's `--csv` text.
+    fn csv(&self) -> String {
+        render::csv(&self.doc)
+    }
 }
 
 /// Runs one command: `path` names it (`["run"]`, `["swu", "command", "plan"]`), `fields_json`
 /// holds its options as a JSON object with the CLI's long-flag names, underscored. Returns the
-/// CLI's `--json` document as text and whether the command found something (exit code 1).
+/// CLI's `--json` document as text, whether the command found something (exit code 1), and the
+/// document for the CLI's text and CSV.
 ///
 /// Raises `BreakoutError` for usage and input errors, `RuntimeError` for internal ones.
 #[pyfunction]
-fn execute(py: Python<'_>, path: Vec<String>, fields_json: String) -> PyResult<(String, bool)> {
-    Ok(py.detach(|| run_one(&path, &fields_json))?)
+fn execute(
+    py: Python<'_>,
+    path: Vec<String>,
+    fields_json: String,
+) -> PyResult<(String, bool, NativeDocument)> {
+    let (doc, finding) = py.detach(|| run_one(&path, &fields_json))?;
+    Ok((doc.to_json().to_string(), finding, NativeDocument { doc }))
 }
 
 /// Runs many commands in parallel on all cores (rayon), the GIL released: each item is
@@ -108,16 +137,16 @@ fn execute(py: Python<'_>, path: Vec<String>, fields_json: String) -> PyResult<(
 /// Raises for the first point (in order) that fails, naming its index.
 #[pyfunction]
 fn execute_many(py: Python<'_>, requests: Vec<(Vec<String>, String)>) -> PyResult<Vec<String>> {
-    let answers: Vec<Result<(String, bool), Failure>> = py.detach(|| {
+    let answers: Vec<Result<String, Failure>> = py.detach(|| {
         requests
             .par_iter()
-            .map(|(path, fields)| run_one(path, fields))
+            .map(|(path, fields)| run_one(path, fields).map(|(doc, _)| doc.to_json().to_string()))
             .collect()
     });
     let mut docs = Vec::with_capacity(answers.len());
     for (i, answer) in answers.into_iter().enumerate() {
         match answer {
-            Ok((doc, _)) => docs.push(doc),
+            Ok(doc) => docs.push(doc),
             Err(Failure::Caller(m)) => {
                 return Err(BreakoutError::new_err(format!("sweep point {i}: {m}")));
             }
@@ -287,6 +316,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BreakoutError", m.py().get_type::<BreakoutError>())?;
     m.add("VERSION", env!("CARGO_PKG_VERSION"))?;
     m.add("MAX_SWEEP_POINTS", breakout_app::limits::MAX_SWEEP_POINTS)?;
+    m.add_class::<NativeDocument>()?;
     m.add_function(wrap_pyfunction!(execute, m)?)?;
     m.add_function(wrap_pyfunction!(execute_many, m)?)?;
     m.add_function(wrap_pyfunction!(swu_balance, m)?)?;

@@ -11,6 +11,7 @@ options are keyword arguments named as the CLI's long flags with ``_`` for ``-``
 >>> round(r.first_sq_days, 2)
 1.47
 >>> r.production_curve.head()      # a pandas DataFrame when pandas is installed  # doctest: +SKIP
+>>> print(r)                        # the text of `breakout run iran-2025-05`  # doctest: +SKIP
 
 Bad input raises :class:`BreakoutError` (a ``ValueError``) with the CLI's message; a failure of
 the model on accepted input raises ``RuntimeError``. Computations release the GIL.
@@ -92,11 +93,38 @@ class Result:
     rows of a history or a comparison) come back as pandas DataFrames when pandas is installed.
     ``finding`` is True when the command found something (a violated clause, a detected loss:
     the CLI's exit code 1).
+
+    ``str(result)`` (and so ``print(result)``) is the CLI's text for the same command at 100
+    columns, laid out by the same Rust code; :meth:`text` takes another width, :meth:`csv` gives
+    the CLI's ``--csv``.
     """
 
-    def __init__(self, document: Dict[str, Any], finding: bool) -> None:
+    def __init__(self, document: Dict[str, Any], finding: bool, native: Any) -> None:
         self._document = document
         self.finding: bool = finding
+        self._native = native
+
+    def text(self, width: int = 100, *, assumptions: bool = False, timeline: str = "steps") -> str:
+        """The CLI's text at ``width`` columns (``COLUMNS=width breakout ...``; at least 40, as
+        the CLI's). ``assumptions=True`` is ``--assumptions``, ``timeline="full"`` is
+        ``--timeline full``."""
+        if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+            raise BreakoutError(
+                f"width: {width!r} is not valid: expected a whole number of columns, at least 1"
+            )
+        if timeline not in ("steps", "full"):
+            raise BreakoutError(
+                f"timeline: {timeline!r} is not valid: expected \"steps\" or \"full\""
+            )
+        shown = (["--assumptions"] if assumptions else []) + (
+            ["--timeline full"] if timeline == "full" else []
+        )
+        return self._native.text(width, shown)
+
+    def csv(self) -> str:
+        """The CLI's ``--csv`` text: inputs and results, then every table, each under a
+        ``# title`` line (RFC 4180, CRLF line ends)."""
+        return self._native.csv()
 
     @property
     def command(self) -> str:
@@ -150,6 +178,13 @@ class Result:
         ][:4]
         return f"<breakout.Result {self.command}: {', '.join(scalars)}{', …' if scalars else ''}>"
 
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_markdown_(self) -> str:
+        """In a notebook: the CLI's text, in a fixed-width block."""
+        return f"```text\n{self.text()}```\n"
+
 
 def _plain(value: Any) -> Any:
     """A JSON-ready value: NumPy scalars as Python numbers."""
@@ -177,8 +212,8 @@ def _comma_lists(options: Mapping[str, Any], names: Sequence[str]) -> Dict[str, 
 
 
 def _execute(path: Sequence[str], fields: str) -> Result:
-    text, finding = _native.execute(list(path), fields)
-    return Result(json.loads(text), finding)
+    text, finding, native = _native.execute(list(path), fields)
+    return Result(json.loads(text), finding, native)
 
 
 def _call(path: Sequence[str], options: Mapping[str, Any]) -> Result:

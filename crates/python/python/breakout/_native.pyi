@@ -11,8 +11,17 @@ MAX_SWEEP_POINTS: int
 class BreakoutError(ValueError):
     """Bad input or options that do not fit together (the CLI's exit code 2)."""
 
-def execute(path: Sequence[str], fields_json: str) -> Tuple[str, bool]:
-    """One command: its `--json` document as text, and whether it ended with a finding."""
+class NativeDocument:
+    """One command's document, laid out by the CLI's code (`breakout_app::render`)."""
+
+    def text(self, width: int, shown: Sequence[str]) -> str:
+        """The CLI's text at `width` columns, detail tables of the flags in `shown` in full."""
+    def csv(self) -> str:
+        """The CLI's `--csv` text."""
+
+def execute(path: Sequence[str], fields_json: str) -> Tuple[str, bool, NativeDocument]:
+    """One command: its `--json` document as text, whether it ended with a finding, and the
+    document for the CLI's text and CSV."""
 
 def execute_many(requests: Sequence[Tuple[Sequence[str], str]]) -> List[str]:
     """Many commands in parallel on all cores, the documents in the order given."""
