@@ -208,14 +208,14 @@ const BAD_FILES: &[(&str, &str, &str, &[&str], &str)] = &[
         "machines = 1724",
         "machines = -1740",
         &["deal", "check", "jcpoa-2015", "{}"],
-        ":39:12: machines = -1740 is not valid",
+        ":40:12: machines = -1740 is not valid",
     ),
     (
         "states/iran-2025-05",
         "machines = 1724",
         "machines = -1740",
         &["run", "{}"],
-        ":39:12: machines = -1740 is not valid",
+        ":40:12: machines = -1740 is not valid",
     ),
     (
         "states/iran-2025-05",
@@ -278,7 +278,7 @@ const BAD_FILES: &[(&str, &str, &str, &[&str], &str)] = &[
         "name = \"adoption\"",
         "name = \"finalization\"",
         &["deal", "check", "{}", "iran-2025-05"],
-        ":18:8: milestone name = \"finalization\" appears twice",
+        ":20:8: milestone name = \"finalization\" appears twice",
     ),
     (
         "deals/jcpoa-2015",

@@ -401,6 +401,116 @@ pub fn warning(
     })
 }
 
+/// The warning time W = B − D when the breakout time B is uncertain: B is the empirical
+/// distribution of `breakout_days` (Monte Carlo samples; samples that never reach the goal,
+/// infinite, give an infinite warning) and D the detection time, independent of B.
+///
+/// P(W ≤ w) = (1/n) Σᵢ P(D ≥ bᵢ − w), exact for the sample; `P(D ≥ t)` is the survival, D being
+/// continuous (uniform phase).
+#[derive(Debug, Clone, Copy)]
+pub struct WarningSample<'a> {
+    detection: &'a DetectionTime,
+    breakout_days: &'a [f64],
+}
+
+impl<'a> WarningSample<'a> {
+    /// The warning of `detection` against the breakout samples.
+    ///
+    /// # Errors
+    /// [`SafeguardsError::OutOfRange`] for no samples, or a sample that is not positive (an
+    /// infinite sample is allowed: the goal never reached).
+    pub fn new(
+        detection: &'a DetectionTime,
+        breakout_days: &'a [f64],
+    ) -> Result<Self, SafeguardsError> {
+        let out_of_range = |value: f64, expected: &str| SafeguardsError::OutOfRange {
+            what: "breakout sample (days)".into(),
+            value,
+            expected: expected.into(),
+        };
+        if breakout_days.is_empty() {
+            return Err(out_of_range(0.0, "at least one sample"));
+        }
+        if let Some(&b) = breakout_days.iter().find(|b| b.is_nan() || **b <= 0.0) {
+            return Err(out_of_range(
+                b,
+                "> 0 days (infinite: the goal never reached)",
+            ));
+        }
+        Ok(WarningSample {
+            detection,
+            breakout_days,
+        })
+    }
+
+    /// P(W ≤ w).
+    fn cdf(&self, w: f64) -> f64 {
+        let n = self.breakout_days.len() as f64;
+        self.breakout_days
+            .iter()
+            .filter(|b| b.is_finite())
+            .map(|&b| self.detection.survival(b - w))
+            .sum::<f64>()
+            / n
+    }
+
+    /// P(detected before the first unit), averaged over the samples.
+    pub fn p_detect_before_breakout(&self) -> f64 {
+        let n = self.breakout_days.len() as f64;
+        self.breakout_days
+            .iter()
+            .map(|&b| self.detection.probability_by(b))
+            .sum::<f64>()
+            / n
+    }
+
+    /// The `q`-quantile of W, days (`None`: detection never comes, or the quantile falls among
+    /// the samples that never reach the goal, an infinite warning).
+    ///
+    /// # Errors
+    /// [`SafeguardsError::OutOfRange`] for `q` outside (0, 1).
+    pub fn quantile_days(&self, q: f64) -> Result<Option<f64>, SafeguardsError> {
+        crate::error::open_interval("warning quantile", q, 0.0, 1.0)?;
+        if self.detection.never() {
+            return Ok(None);
+        }
+        let finite: Vec<f64> = self
+            .breakout_days
+            .iter()
+            .copied()
+            .filter(|b| b.is_finite())
+            .collect();
+        let reach = finite.len() as f64 / self.breakout_days.len() as f64;
+        if finite.is_empty() || q >= reach {
+            return Ok(None);
+        }
+        let (b_min, b_max) = finite
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &b| {
+                (lo.min(b), hi.max(b))
+            });
+        // Below `lo` every sample's detection survival is under q/2, so P(W ≤ lo) < q; at `hi`
+        // no detection has come yet (it needs the reporting delay), so P(W ≤ hi) = reach ≥ q.
+        let tail = self
+            .detection
+            .quantile_days(1.0 - 0.5 * q)?
+            .unwrap_or(f64::INFINITY);
+        let (mut lo, mut hi) = (b_min - tail, b_max - self.detection.reporting_delay_days);
+        for _ in 0..200 {
+            let mid = 0.5 * (lo + hi);
+            if self.cdf(mid) >= q {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+            if hi - lo <= 1e-9 * (1.0 + hi.abs()) {
+                break;
+            }
+        }
+        Ok(Some(hi))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -469,6 +579,61 @@ mod tests {
             .map(|i| d.survival((i as f64 + 0.5) * h) * h)
             .sum();
         assert_relative_eq!(d.mean_days().unwrap(), riemann, max_relative = 1e-6);
+    }
+
+    #[test]
+    fn warning_of_a_certain_breakout_is_breakout_minus_detection() {
+        // All samples equal b: W = b − D, so its q-quantile is b − (the (1 − q)-quantile of D).
+        let r = regime(&[(30.0, 0.5, 0.4, 0.1)], 7.0);
+        let d = r.detection(Pathway::DeclaredMisuse);
+        let samples = vec![200.0; 50];
+        let w = WarningSample::new(&d, &samples).unwrap();
+        for q in [0.05, 0.5, 0.95] {
+            let expected = 200.0 - d.quantile_days(1.0 - q).unwrap().unwrap();
+            assert_relative_eq!(
+                w.quantile_days(q).unwrap().unwrap(),
+                expected,
+                max_relative = 1e-7
+            );
+        }
+        assert_relative_eq!(
+            w.p_detect_before_breakout(),
+            d.probability_by(200.0),
+            max_relative = 1e-12
+        );
+    }
+
+    #[test]
+    fn warning_of_two_breakout_values_by_hand() {
+        // One measure: τ = 10 days, p = 1 (certain at the first look), no delay: D is uniform on
+        // (0, 10]. Breakouts of 20 and 40 days, equally likely: W is uniform on [10, 20) ∪
+        // [30, 40), so its median is 20 (anything in [20, 30] has P(W ≤ w) = ½: the smallest).
+        let r = regime(&[(10.0, 1.0, 1.0, 1.0)], 0.0);
+        let d = r.detection(Pathway::DeclaredMisuse);
+        let samples = [20.0, 40.0];
+        let w = WarningSample::new(&d, &samples).unwrap();
+        assert_relative_eq!(w.quantile_days(0.5).unwrap().unwrap(), 20.0, epsilon = 1e-6);
+        assert_relative_eq!(
+            w.quantile_days(0.25).unwrap().unwrap(),
+            15.0,
+            epsilon = 1e-6
+        );
+        assert_relative_eq!(
+            w.quantile_days(0.75).unwrap().unwrap(),
+            35.0,
+            epsilon = 1e-6
+        );
+        // Samples that never reach the goal: an infinite warning, beyond the finite quantiles.
+        let never = [20.0, f64::INFINITY];
+        let w = WarningSample::new(&d, &never).unwrap();
+        assert_relative_eq!(
+            w.quantile_days(0.25).unwrap().unwrap(),
+            15.0,
+            epsilon = 1e-6
+        );
+        assert_eq!(w.quantile_days(0.75).unwrap(), None);
+        assert!(WarningSample::new(&d, &[]).is_err());
+        assert!(WarningSample::new(&d, &[-1.0]).is_err());
     }
 
     #[test]

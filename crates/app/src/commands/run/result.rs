@@ -444,15 +444,30 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
         }
         None => None,
     };
+    let (monte_carlo, samples) = match monte_carlo {
+        Some((m, s)) => (Some(m), Some(s)),
+        None => (None, None),
+    };
     // The prepared model borrows the scenario, which the answer takes.
     drop(est);
     // --regime may be a file; a state names a bundled regime only.
-    let verification = match &a.regime {
-        Some(r) => Some(verification::assess(&crate::regimes::load(r)?, first)?),
-        None => {
-            verification::for_regime(state.as_ref().and_then(|s| s.data.regime.as_deref()), first)?
-        }
+    let regime = match &a.regime {
+        Some(r) => Some(crate::regimes::load(r)?),
+        None => state
+            .as_ref()
+            .and_then(|s| s.data.regime.as_deref())
+            .map(crate::regimes::load_bundled)
+            .transpose()?,
     };
+    let mut verification = regime
+        .as_ref()
+        .map(|r| verification::assess(r, first))
+        .transpose()?;
+    // The draws time the goal: with one unit that is the first unit, the breakout time the
+    // warning is counted against.
+    if let (Some(v), Some(r), Some(s), 1) = (&mut verification, &regime, &samples, goal.count) {
+        v.add_monte_carlo(r, s)?;
+    }
     let result = RunResult {
         headline_model: model.id().to_string(),
         sq_unit: unit.to_string(),
@@ -506,13 +521,14 @@ fn monte_carlo(
     n: usize,
     seed: u64,
     progress: &dyn Progress,
-) -> Result<MonteCarloResult, AppError> {
+) -> Result<(MonteCarloResult, Vec<f64>), AppError> {
     let engine = AppError::from;
     let report = |done: usize| progress.update("samples", done as u64, n as u64);
     let cancelled = || progress.cancelled();
     let sampled = montecarlo::sample_goal_days_cancellable(est, sc, n, seed, &report, &cancelled);
     progress.finish();
-    let s = montecarlo::summarize(sampled.map_err(engine)?, 20);
+    let sampled = sampled.map_err(engine)?;
+    let s = montecarlo::summarize(sampled.clone(), 20);
     let finite = |d: f64| d.is_finite().then_some(d);
     let tornado = montecarlo::tornado(est, sc)
         .map_err(engine)?
@@ -529,7 +545,7 @@ fn monte_carlo(
             }
         })
         .collect();
-    Ok(MonteCarloResult {
+    let result = MonteCarloResult {
         percentiles: s
             .percentiles
             .iter()
@@ -556,5 +572,6 @@ fn monte_carlo(
             chunk: montecarlo::CHUNK,
         },
         tornado,
-    })
+    };
+    Ok((result, sampled))
 }
