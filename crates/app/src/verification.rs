@@ -98,8 +98,15 @@ impl VerificationResult {
         breakout_days: &[f64],
     ) -> Result<(), AppError> {
         let internal = |e: safeguards::SafeguardsError| AppError::Internal(e.to_string());
-        for (p, result) in Pathway::ALL.iter().zip(self.pathways.iter_mut()) {
-            let d = regime.model.detection(*p);
+        for result in &mut self.pathways {
+            // By id, not by position: the section may be built or filtered elsewhere.
+            let Some(&p) = Pathway::ALL.iter().find(|p| p.id() == result.pathway) else {
+                return Err(AppError::Internal(format!(
+                    "verification: unknown pathway `{}`",
+                    result.pathway
+                )));
+            };
+            let d = regime.model.detection(p);
             let w = verification::WarningSample::new(&d, breakout_days).map_err(internal)?;
             let [p5, p50, p95] = verification::PERCENTILES;
             let q = |x| w.quantile_days(x).map_err(internal);
