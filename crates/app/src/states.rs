@@ -761,8 +761,6 @@ pub fn scenario(
             })?;
             // Assays and their sources were checked as the file was read (parse_state).
             design_feeds.push(c.design_feed_wt_pct);
-            sc.set_up_wt_pct
-                .extend(c.handles_wt_pct.iter().flatten().copied());
             sc.groups.push(CascadeGroup {
                 site: sid.clone(),
                 machine: mid,
@@ -772,6 +770,7 @@ pub fn scenario(
                 swu_per_machine_yr: power,
                 efficiency: eff,
                 damage_fraction: damage,
+                handles_wt_pct: c.handles_wt_pct.clone().unwrap_or_default(),
             });
         }
     }
@@ -865,9 +864,70 @@ pub fn attach_hardware(
     library: &MachineLibrary,
     design_feeds: &[Option<f64>],
 ) -> Result<(), AppError> {
+    let mut hardware = kinds_of(sc, library, design_feeds, |_| true)?;
+    if hardware.is_empty() {
+        // Capacity given in SWU/yr only (quick mode) or no production cascades: the bundled
+        // IR-1 profile stands in (every bundled profile has the same 15 stages and α).
+        let values = sc.central_values();
+        let total: f64 = sc
+            .groups
+            .iter()
+            .map(|g| values[g.machines] * values[g.swu_per_machine_yr] * values[g.efficiency])
+            .sum();
+        let file = crate::data::bundled_cascade("ir1-164")?
+            .expect("the IR-1 164-machine profile is bundled");
+        hardware.push(Hardware {
+            cascade: file.cascade,
+            nominal_swu_per_yr: total.max(f64::MIN_POSITIVE),
+            label: "data/cascades/ir1-164.toml standing in for capacity given without machines (assumption: same 15 stages and α = 1.5 as every bundled profile)".into(),
+        });
+    }
+    let whole = tabulated(hardware)?;
+    // The steps only some operating cascades handle: those cascades run them while the rest
+    // are set up (docs/models.md, 'Set-up per step').
+    let transfer = whole.transfer();
+    let masks: Vec<u64> = sc
+        .groups
+        .iter()
+        .map(|g| {
+            let handled: Vec<f64> = g.handles_wt_pct.iter().map(|x| x / 100.0).collect();
+            breakout::fixed::levels_mask(transfer, &handled)
+        })
+        .collect();
+    let operating = |i: usize| sc.groups[i].status == GroupStatus::Operating;
+    let mut ready = Vec::new();
+    for level in 2..breakout::fixed::LEVELS as u32 {
+        let bit = 1u64 << level;
+        let handles = |i: usize| operating(i) && masks[i] & bit != 0;
+        let some = (0..masks.len()).any(handles);
+        let all = (0..masks.len()).filter(|&i| operating(i)).all(handles);
+        if some && !all {
+            let kinds = kinds_of(sc, library, design_feeds, handles)?;
+            if !kinds.is_empty() {
+                ready.push((level, tabulated(kinds)?));
+            }
+        }
+    }
+    sc.hardware = Some(whole);
+    sc.ready_hardware = ready;
+    Ok(())
+}
+
+/// The kinds of cascade of the groups `include` selects (by index): groups of one machine type,
+/// cascade size and design feed are one kind, weighted by rated output at central values.
+/// Groups too small for a cascade, of an unknown type or without output are left out.
+fn kinds_of(
+    sc: &Scenario,
+    library: &MachineLibrary,
+    design_feeds: &[Option<f64>],
+    include: impl Fn(usize) -> bool,
+) -> Result<Vec<Hardware>, AppError> {
     let values = sc.central_values();
     let mut kinds: Vec<(String, u32, Option<u64>, f64)> = Vec::new();
-    for (g, feed) in sc.groups.iter().zip(design_feeds) {
+    for (i, (g, feed)) in sc.groups.iter().zip(design_feeds).enumerate() {
+        if !include(i) {
+            continue;
+        }
         let weight = values[g.machines]
             * values[g.swu_per_machine_yr]
             * values[g.efficiency]
@@ -901,24 +961,7 @@ pub fn attach_hardware(
             label,
         });
     }
-    if hardware.is_empty() {
-        // Capacity given in SWU/yr only (quick mode) or no production cascades: the bundled
-        // IR-1 profile stands in (every bundled profile has the same 15 stages and α).
-        let total: f64 = sc
-            .groups
-            .iter()
-            .map(|g| values[g.machines] * values[g.swu_per_machine_yr] * values[g.efficiency])
-            .sum();
-        let file = crate::data::bundled_cascade("ir1-164")?
-            .expect("the IR-1 164-machine profile is bundled");
-        hardware.push(Hardware {
-            cascade: file.cascade,
-            nominal_swu_per_yr: total.max(f64::MIN_POSITIVE),
-            label: "data/cascades/ir1-164.toml standing in for capacity given without machines (assumption: same 15 stages and α = 1.5 as every bundled profile)".into(),
-        });
-    }
-    sc.hardware = Some(tabulated(hardware)?);
-    Ok(())
+    Ok(hardware)
 }
 
 /// Machines per cascade of a type's usual cascade (the bundled IR-1, IR-2m and IR-6 profiles

@@ -76,6 +76,7 @@ fn scenario(stock_uncertain: bool) -> Scenario {
             swu_per_machine_yr: power,
             efficiency: one,
             damage_fraction: zero,
+            handles_wt_pct: Vec::new(),
         });
     }
     let mass = if stock_uncertain {
@@ -143,7 +144,9 @@ fn fixed_cascade_samples_2pow14(bencher: divan::Bencher, stock_uncertain: bool) 
         }])
         .unwrap(),
     ));
-    s.set_up_wt_pct = vec![20.0, 60.0];
+    for g in &mut s.groups {
+        g.handles_wt_pct = vec![20.0, 60.0];
+    }
     let est = Model::FixedCascade.prepare(&s).unwrap();
     bencher
         .counter(divan::counter::ItemsCount::new(FIXED_SAMPLES))
@@ -193,6 +196,7 @@ fn fixed_cascade_jcpoa_samples_2pow12(bencher: divan::Bencher) {
         swu_per_machine_yr: power,
         efficiency: eff,
         damage_fraction: dmg,
+        handles_wt_pct: Vec::new(),
     });
     let mass = fixed(&mut s, "m", 202.8, Domain::NON_NEGATIVE);
     let avail = fixed(&mut s, "a", 1.0, Domain::FRACTION);

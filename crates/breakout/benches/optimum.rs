@@ -46,6 +46,7 @@ fn scenario() -> Scenario {
             swu_per_machine_yr: cap,
             efficiency: one,
             damage_fraction: zero,
+            handles_wt_pct: Vec::new(),
         });
         let sep = StageSeparation::new(alpha).unwrap();
         let cascade = IdealCascade::with_stages(Assay::NATURAL, 10, 5, sep)

@@ -58,7 +58,8 @@ impl Model {
                 "fixed-cascade: batch recycling through the state's cascade hardware run off-design \
                  (the hardware sets each pass's product and tails assays); products re-fed, tails \
                  richer than natural uranium recycled, goal-grade product blended down with natural \
-                 uranium; a set-up time per pass; capacity pooled as in the ideal model"
+                 uranium; a set-up time per new step, during which only the cascades already \
+                 handling that step run it; capacity otherwise pooled as in the ideal model"
             }
             Model::Optimum => {
                 "optimum (experimental, not the headline): the operator's best schedule through \

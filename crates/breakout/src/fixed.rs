@@ -30,6 +30,8 @@
 //! different passes in different cascades at the same time (interconnection), and minor
 //! isotopes (binary U-235/U-238 feeds). See docs/models.md.
 
+use std::sync::Arc;
+
 use enrich::cascade::rating::symmetric_stage_work_per_feed;
 use enrich::cascade::{CascadeRun, FixedCascade, IdealCascade};
 use enrich::{Assay, Composition, Days, KgU, Stock, Swu};
@@ -41,7 +43,7 @@ use crate::estimate::{
     opt_days,
 };
 use crate::ideal::NATURAL_WT_PCT;
-use crate::scenario::Scenario;
+use crate::scenario::{GroupStatus, Scenario};
 
 /// Grid points of the tabulated transfer function.
 const GRID: usize = 121;
@@ -312,7 +314,7 @@ impl Transfer {
 
     /// The step of the hardware's enrichment chain a feed at `x` belongs to: 0 for natural
     /// uranium, 1 for the product of a natural pass, and so on (nearest step in log-ratio).
-    fn level(&self, x: f64) -> u32 {
+    pub fn level(&self, x: f64) -> u32 {
         self.steps_above_natural(x).round().max(0.0) as u32
     }
 
@@ -381,6 +383,8 @@ pub struct Pass {
     pub natural: bool,
     /// Nominal separative work the pass occupies, kg-SWU.
     pub nominal_swu: f64,
+    /// True if only the cascades already handling this step ran it, while the rest were set up.
+    pub ready_only: bool,
 }
 
 /// The outcome of a simulation.
@@ -409,8 +413,13 @@ pub struct Run<'a> {
     pub schedule: &'a CapacitySchedule,
     /// Set-up time per new step.
     pub setup_days: Days,
-    /// Assays (weight fractions) the cascades already handle: no set-up at their levels.
-    pub set_up: &'a [f64],
+    /// Per level of the hardware's enrichment chain, the share of the day-0 capacity already
+    /// handling it (1 for natural feed and its product): those cascades run a new step at once,
+    /// the rest join when set up.
+    pub ready_share: [f64; LEVELS],
+    /// Per level only some cascades handle, the hardware of those cascades (what runs the level
+    /// while the rest are set up); a level not listed uses the whole plant's transfer.
+    pub ready_hardware: &'a [(u32, Arc<CascadeHardware>)],
     /// Goal assay.
     pub goal_assay: Assay,
     /// Goal-assay product per unit.
@@ -419,6 +428,80 @@ pub struct Run<'a> {
     pub units: u32,
     /// Record every pass (for the timeline) or only the unit times (Monte Carlo).
     pub record: bool,
+}
+
+/// Levels of the enrichment chain tracked for set-up (natural uranium is level 0; the bundled
+/// hardware reaches 90 wt-% in about 6).
+pub const LEVELS: usize = 64;
+
+/// The levels of `transfer`'s chain that cascades handling these assays (weight fractions) run
+/// without set-up: natural feed and its product, and the levels of the assays.
+pub fn levels_mask(transfer: &Transfer, handled: &[f64]) -> u64 {
+    handled.iter().fold(0b11, |m, &x| {
+        m | 1u64 << (transfer.level(x) as usize).min(LEVELS - 1)
+    })
+}
+
+/// Per level, the share of the capacity of `groups` (each its [`levels_mask`] and its rate)
+/// that handles it. A level every group with capacity handles is exactly 1.
+pub fn ready_share(groups: impl Iterator<Item = (u64, f64)> + Clone) -> [f64; LEVELS] {
+    let total: f64 = groups.clone().map(|(_, r)| r.max(0.0)).sum();
+    let mut share = [0.0; LEVELS];
+    for (level, s) in share.iter_mut().enumerate() {
+        let bit = 1u64 << level;
+        let missing = groups.clone().any(|(m, r)| r > 0.0 && m & bit == 0);
+        *s = if !missing || level < 2 {
+            1.0
+        } else {
+            let handled: f64 = groups
+                .clone()
+                .filter(|(m, _)| m & bit != 0)
+                .map(|(_, r)| r.max(0.0))
+                // From +0.0: an empty `sum()` of f64 is −0.0.
+                .fold(0.0, |a, b| a + b);
+            handled / total
+        };
+    }
+    share
+}
+
+/// A new step's set-up window, when part of the plant handles the step already: that part runs
+/// it from day `t` at its `share` of the capacity while the rest is set up, until `t` plus the
+/// set-up time (full-plant kg-SWU `swu_full` on the schedule's cumulative scale), and has `swu`
+/// of separative work in that time. Capacity being set up is lost, so the cumulative position
+/// advances by a ready pass's work over `share`.
+struct ReadyWindow<'t> {
+    share: f64,
+    swu_t: f64,
+    swu_full: f64,
+    swu: f64,
+    /// The ready cascades' transfer (`None`: the whole plant's stands in).
+    transfer: Option<&'t Transfer>,
+}
+
+impl<'t> ReadyWindow<'t> {
+    /// `None` when nothing is ready (the whole step waits for set-up), everything is, or the
+    /// window holds no capacity.
+    fn new(run: &Run<'t>, t: f64, swu_used: f64, level: usize) -> Option<Self> {
+        let share = run.ready_share[level];
+        if !(share > 0.0 && share < 1.0) {
+            return None;
+        }
+        let swu_t = run.schedule.swu_by(t).max(swu_used);
+        let swu_full = run.schedule.swu_by(t + run.setup_days.days()).max(swu_t);
+        let swu = share * (swu_full - swu_t);
+        (swu > 0.0).then(|| ReadyWindow {
+            share,
+            swu_t,
+            swu_full,
+            swu,
+            transfer: run
+                .ready_hardware
+                .iter()
+                .find(|(l, _)| *l as usize == level)
+                .map(|(_, h)| h.transfer()),
+        })
+    }
 }
 
 /// Keeps one lot per half-step of the hardware's enrichment chain: material of the same step is
@@ -496,11 +579,13 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
     let mut t = 0.0;
     let mut swu_used = 0.0;
     let mut passes = 0usize;
-    // Natural feed and its product are what the cascades do already.
-    let mut levels_seen = 0b11u64;
-    for &x in run.set_up {
-        levels_seen |= 1u64 << transfer.level(x).min(63);
-    }
+    // Levels the whole plant handles already need no set-up.
+    let mut levels_seen = run
+        .ready_share
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s >= 1.0)
+        .fold(0u64, |m, (l, _)| m | 1u64 << l);
     // Reused across passes so that a Monte Carlo draw allocates only its lots.
     let mut below: Vec<usize> = Vec::new();
     let mut potential: Vec<f64> = Vec::new();
@@ -554,9 +639,17 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
                 }
             }
             let x = taken.iter().map(|&i| lots[i].x * lots[i].kg).sum::<f64>() / kg;
-            // Just enough: what the remaining goal needs from this lot through the hardware's
-            // chain of passes (tails recycling gives some back later), at least a small batch.
-            let want = (need_from_top / transfer.chain_yield(x, g) * 1.05).max(threshold);
+            // Just enough: what the remaining goal needs from this lot through the chain of
+            // passes of the cascades that will run it (tails recycling gives some back later),
+            // at least a small batch.
+            let level = (transfer.level(x) as usize).min(LEVELS - 1);
+            let runs_it = if levels_seen & (1u64 << level) == 0 {
+                ReadyWindow::new(run, t, swu_used, level).and_then(|w| w.transfer)
+            } else {
+                None
+            };
+            let want = (need_from_top / runs_it.unwrap_or(transfer).chain_yield(x, g) * 1.05)
+                .max(threshold);
             let fraction = (want / kg).min(1.0);
             taken.sort_unstable();
             for &i in taken.iter().rev() {
@@ -591,17 +684,43 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
             });
             (Lot::new(u235 / kg, kg), true)
         };
-        let p = transfer.at(feed.x);
-        let pass_swu = feed.kg * transfer.nominal_swu_per_kg(&p);
-        // Set-up is paid once per step: the first time the cascades are fed at a level of the
-        // hardware's enrichment chain they do not already handle.
-        let level = transfer.level(feed.x);
-        let new_step = levels_seen & (1u64 << level.min(63)) == 0;
-        levels_seen |= 1u64 << level.min(63);
-        let start = t + if new_step { setup_days } else { 0.0 };
-        let swu_start = run.schedule.swu_by(start).max(swu_used);
-        let end = run.schedule.days_for(swu_start + pass_swu);
-        swu_used = swu_start + pass_swu;
+        // Set-up is paid once per step: the first time the plant is fed at a level of the
+        // hardware's enrichment chain it does not already handle everywhere. Cascades already
+        // handling the level run it at once, at their share of the capacity and with their own
+        // transfer function; the rest are re-piped meanwhile and join when set up.
+        let level = (transfer.level(feed.x) as usize).min(LEVELS - 1);
+        let new_step = levels_seen & (1u64 << level) == 0;
+        levels_seen |= 1u64 << level;
+        let window = if new_step {
+            ReadyWindow::new(run, t, swu_used, level)
+        } else {
+            None
+        };
+        let tr = window
+            .as_ref()
+            .map_or(transfer, |w| w.transfer.unwrap_or(transfer));
+        let p = tr.at(feed.x);
+        let mut feed = feed;
+        let mut pass_swu = feed.kg * tr.nominal_swu_per_kg(&p);
+        let (start, end_swu) = match &window {
+            Some(w) if pass_swu <= w.swu => (t, w.swu_t + pass_swu / w.share),
+            Some(w) => {
+                // The ready cascades work what they can before the rest are set up; the
+                // remainder goes back to its lot for the whole plant.
+                let done_fraction = w.swu / pass_swu;
+                lots.push(Lot::new(feed.x, feed.kg * (1.0 - done_fraction)));
+                feed.kg *= done_fraction;
+                pass_swu = w.swu;
+                (t, w.swu_full)
+            }
+            None if new_step => {
+                let start = t + setup_days;
+                (start, run.schedule.swu_by(start).max(swu_used) + pass_swu)
+            }
+            None => (t, run.schedule.swu_by(t).max(swu_used) + pass_swu),
+        };
+        let end = run.schedule.days_for(end_swu);
+        swu_used = end_swu;
         sim.nominal_swu += pass_swu;
         let product = Lot::new(p.product, feed.kg * p.product_per_feed);
         let tails = Lot::new(p.tails, feed.kg - product.kg);
@@ -616,6 +735,7 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
                 tails_recycled: recycled,
                 natural,
                 nominal_swu: pass_swu,
+                ready_only: window.is_some(),
             });
         }
         let Some(end) = end else {
@@ -682,7 +802,11 @@ pub fn steps(
             Ok(Step {
                 kind: StepKind::Enrichment,
                 what,
-                cascades: cascades.to_string(),
+                cascades: if p.ready_only {
+                    "the cascades already set up for this step, while the rest are set up".into()
+                } else {
+                    cascades.to_string()
+                },
                 start_days: Some(Days::new(p.start_days)?),
                 end_days: opt_days(p.end_days)?,
                 capacity_swu_per_yr: 0.0,
@@ -712,8 +836,8 @@ const MAX_CURVE_UNITS: u32 = 40;
 /// The fixed-cascade estimator: [`simulate`] on the scenario's hardware.
 pub struct FixedCascadeEstimator<'a> {
     scenario: &'a Scenario,
-    /// The scenario's already-handled assays as weight fractions.
-    set_up: Vec<f64>,
+    /// Per cascade group (in scenario order), the levels of the chain it already handles.
+    group_levels: Vec<u64>,
     transfer: &'a Transfer,
     label: String,
 }
@@ -735,11 +859,19 @@ impl<'a> FixedCascadeEstimator<'a> {
             [one] => one.label.clone(),
             many => format!("{} kinds of cascade, weighted by rated output", many.len()),
         };
-        let set_up = scenario.set_up_wt_pct.iter().map(|x| x / 100.0).collect();
+        let transfer = hardware.transfer();
+        let group_levels = scenario
+            .groups
+            .iter()
+            .map(|g| {
+                let handled: Vec<f64> = g.handles_wt_pct.iter().map(|x| x / 100.0).collect();
+                levels_mask(transfer, &handled)
+            })
+            .collect();
         Ok(FixedCascadeEstimator {
             scenario,
-            set_up,
-            transfer: hardware.transfer(),
+            group_levels,
+            transfer,
             label,
         })
     }
@@ -757,7 +889,15 @@ impl<'a> FixedCascadeEstimator<'a> {
             stocks,
             schedule,
             setup_days: Days::new(values[self.scenario.setup_days_per_step])?,
-            set_up: &self.set_up,
+            ready_share: ready_share(
+                self.scenario
+                    .groups
+                    .iter()
+                    .zip(&self.group_levels)
+                    .filter(|(g, _)| g.status == GroupStatus::Operating)
+                    .map(|(g, &m)| (m, self.scenario.group_swu_per_day(g, values))),
+            ),
+            ready_hardware: &self.scenario.ready_hardware,
             goal_assay: goal.product_assay,
             unit_kg: KgU::new(goal.unit_kg_u())?,
             units,
@@ -963,7 +1103,8 @@ mod tests {
             stocks,
             schedule,
             setup_days: Days::new(1.0).unwrap(),
-            set_up: &[],
+            ready_share: ready_share(std::iter::once((0b11, 1.0))),
+            ready_hardware: &[],
             goal_assay: Assay::from_wt_pct(90.0).unwrap(),
             unit_kg: KgU::new(25.0 / 0.9).unwrap(),
             units,
@@ -1043,7 +1184,7 @@ mod tests {
             let mut r = run(&stocks, &schedule, 1);
             r.unit_kg = KgU::new(25.0).unwrap();
             r.setup_days = Days::new(14.0).unwrap();
-            r.set_up = set_up;
+            r.ready_share = ready_share(std::iter::once((levels_mask(&tr, set_up), 1.0)));
             simulate(&tr, &r).unwrap().unit_days[0]
         };
         let fordow = days(20.0, &[0.2, 0.6]);
@@ -1072,6 +1213,71 @@ mod tests {
         assert!(days(5_000.0, 0.0) < days(5_000.0, 2.0));
     }
 
+    /// A plant of which a `share` handles 60 wt-% feed already: first WGU from 408.6 kg of 60 %
+    /// with 30 days of set-up for the rest.
+    fn partly_ready_days(tr: &Transfer, share: f64) -> f64 {
+        let stocks = [Stock {
+            mass: KgU::new(408.6).unwrap(),
+            assay: Assay::from_wt_pct(60.0).unwrap(),
+        }];
+        let schedule = CapacitySchedule::new(8700.0 / 365.25);
+        let sixty = levels_mask(tr, &[0.6]);
+        let mut r = run(&stocks, &schedule, 1);
+        r.unit_kg = KgU::new(25.0).unwrap();
+        r.setup_days = Days::new(30.0).unwrap();
+        r.ready_share = ready_share([(sixty, share), (0b11, 1.0 - share)].into_iter());
+        simulate(tr, &r).unwrap().unit_days[0]
+    }
+
+    #[test]
+    fn cascades_set_up_for_a_step_run_it_while_the_rest_are_set_up() {
+        let tr = Transfer::new(&hardware()).unwrap();
+        let (none, all) = (partly_ready_days(&tr, 0.0), partly_ready_days(&tr, 1.0));
+        // Nothing ready: the whole plant waits 30 days, then works; all ready: no wait.
+        assert!((none - all - 30.0).abs() < 1e-9, "{none} vs {all}");
+        // Ready share s: the same work at s of the capacity takes 1/s as long while it fits in
+        // the set-up window (hand check: all-ready time over s).
+        let quarter = partly_ready_days(&tr, 0.25);
+        assert!(4.0 * all < 30.0, "{all}");
+        assert!(
+            (quarter - 4.0 * all).abs() < 1e-9,
+            "{quarter} vs {}",
+            4.0 * all
+        );
+        // Past the window the rest joins: between the two bounds.
+        let tenth = partly_ready_days(&tr, 0.1);
+        assert!(all < tenth && tenth <= none, "{all} < {tenth} <= {none}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_larger_ready_share_is_never_slower(a in 0.0f64..1.0, b in 0.0f64..1.0) {
+            let tr = Transfer::new(&hardware()).unwrap();
+            let (lo, hi) = (a.min(b), a.max(b));
+            proptest::prop_assert!(
+                partly_ready_days(&tr, hi) <= partly_ready_days(&tr, lo) * (1.0 + 1e-9)
+            );
+        }
+    }
+
+    #[test]
+    fn ready_share_counts_capacity_by_level() {
+        let (nat, sixty) = (0b11u64, 0b11u64 | 1 << 5);
+        let s = ready_share([(sixty, 3.0), (nat, 1.0), (sixty, 0.0)].into_iter());
+        assert_eq!(
+            [s[0], s[1], s[5], s[4]].map(f64::to_bits),
+            [1.0, 1.0, 0.75, 0.0].map(f64::to_bits)
+        );
+        // Every group with capacity handles it: exactly 1, whatever the rounding.
+        let s = ready_share([(sixty, 0.1), (sixty, 0.2), (nat, 0.0)].into_iter());
+        assert_eq!(s[5].to_bits(), 1.0f64.to_bits());
+        // No capacity at all: nothing waits.
+        assert_eq!(
+            ready_share(std::iter::empty())[5].to_bits(),
+            1.0f64.to_bits()
+        );
+    }
+
     #[test]
     fn no_capacity_means_never() {
         let tr = Transfer::new(&hardware()).unwrap();
@@ -1096,10 +1302,14 @@ mod tests {
 
         /// (first unit, goal, curve) of the fixed-cascade model, days.
         fn fixed(s: &Scenario) -> (f64, f64, Vec<f64>) {
+            fixed_at(s, &s.central_values())
+        }
+
+        fn fixed_at(s: &Scenario, values: &[f64]) -> (f64, f64, Vec<f64>) {
             let e = Model::FixedCascade
                 .prepare(s)
                 .unwrap()
-                .estimate(&s.central_values())
+                .estimate(values)
                 .unwrap();
             (
                 e.first_unit_days.map_or(f64::INFINITY, Days::days),
@@ -1140,8 +1350,16 @@ mod tests {
                 pct in 3.0..80.0f64,
                 setup in 0.0..30.0f64,
                 count in 1u32..6,
+                ready in 0.0..1.0f64,
             ) {
-                let s = scenario(&[cap], &[(kg, pct)], setup, count);
+                // A `ready` share of the capacity handles the stock's step already.
+                let build = |count| {
+                    let mut s =
+                        scenario(&[cap * ready, cap * (1.0 - ready)], &[(kg, pct)], setup, count);
+                    s.groups[0].handles_wt_pct = vec![pct];
+                    s
+                };
+                let s = build(count);
                 let (first, goal, curve) = fixed(&s);
                 // Unit k + 1 never before unit k; the goal is the curve's count-th point.
                 prop_assert!(curve.windows(2).all(|w| w[1] >= w[0]), "{curve:?}");
@@ -1150,13 +1368,18 @@ mod tests {
                     prop_assert_eq!(goal, d);
                 }
                 // The first unit does not depend on the count.
-                let (first1, _, _) = fixed(&scenario(&[cap], &[(kg, pct)], setup, 1));
+                let (first1, _, _) = fixed(&build(1));
                 prop_assert_eq!(first1, first);
                 // Not asserted: more capacity, stock or assay never slower. The batch
                 // heuristic breaks it by a few per cent (docs/validation.md, issue 11); the
                 // optimum model's tests assert it.
-                // The ideal model is a lower bound (2 %: off-design runs above their rating).
-                prop_assert!(ideal(&s) <= first * 1.02, "{} {first}", ideal(&s));
+                // The ideal model is a lower bound (2 %: off-design runs above their rating),
+                // then the run with set-up waived, then the headline — within the batch
+                // heuristic's few per cent (measured: 173.7 against 172.2 days), which is why
+                // `run` reports the smaller of the two as the fastest.
+                let (fastest, _, _) = fixed_at(&s, &s.relaxed(&s.central_values()));
+                prop_assert!(ideal(&s) <= fastest * 1.02, "{} {fastest}", ideal(&s));
+                prop_assert!(fastest <= first * 1.02, "fastest {fastest} headline {first}");
             }
         }
     }

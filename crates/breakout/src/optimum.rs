@@ -237,7 +237,7 @@ impl<'a> OptimumEstimator<'a> {
             .map(|i| from_ratio((lo + (hi - lo) * i as f64 / (n - 1) as f64).exp()))
             .collect();
         let set_up: Vec<usize> = scenario
-            .set_up_wt_pct
+            .handled_wt_pct()
             .iter()
             .filter_map(|x| pool_below(&pools, x / 100.0))
             .collect();

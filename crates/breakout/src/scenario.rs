@@ -156,6 +156,9 @@ pub struct CascadeGroup {
     pub efficiency: InputId,
     /// Fraction of the site's capacity destroyed.
     pub damage_fraction: InputId,
+    /// Assays (wt-% U-235) these cascades already take as feed or make as product, besides
+    /// natural uranium and the product of natural feed: at these levels they need no set-up.
+    pub handles_wt_pct: Vec<f64>,
 }
 
 /// A stock of enriched uranium.
@@ -195,13 +198,13 @@ pub struct Scenario {
     /// Days to set up a new step of the fixed-cascade model: the first time the cascades are
     /// fed at a level of the enrichment chain they do not already handle.
     pub setup_days_per_step: InputId,
-    /// Assays (wt-% U-235) the cascades already take as feed or make as product at the start,
-    /// besides natural uranium and the product of natural feed: steps at these levels need no
-    /// set-up.
-    pub set_up_wt_pct: Vec<f64>,
     /// The kinds of cascade the fixed-cascade model recycles material through, weighted by
     /// their rated output and tabulated (none: the fixed-cascade model is unavailable).
     pub hardware: Option<Arc<CascadeHardware>>,
+    /// Per level of the hardware's enrichment chain that only some operating cascades handle
+    /// (their `handles_wt_pct`), the hardware of those cascades: what runs that step while the
+    /// rest of the plant is set up for it (levels as [`crate::fixed::Transfer::level`]).
+    pub ready_hardware: Vec<(u32, Arc<CascadeHardware>)>,
     /// Operating constraints of the optimum model (docs/models.md, 'Optimum model').
     pub optimum: crate::optimum::OptimumOptions,
 }
@@ -228,7 +231,7 @@ impl Scenario {
             reinstall_cascades_per_month: 0,
             setup_days_per_step: 1,
             hardware: None,
-            set_up_wt_pct: Vec::new(),
+            ready_hardware: Vec::new(),
             optimum: crate::optimum::OptimumOptions::default(),
         };
         s.inputs.push(Input {
@@ -294,6 +297,23 @@ impl Scenario {
     /// Central values of all inputs (the deterministic run).
     pub fn central_values(&self) -> Vec<f64> {
         self.inputs.iter().map(|i| i.param.central()).collect()
+    }
+
+    /// `values` with the operating constraints relaxed: no set-up for any step (every cascade
+    /// takes every step at once). What the hardware alone allows, for the fastest figure beside
+    /// the headline.
+    pub fn relaxed(&self, values: &[f64]) -> Vec<f64> {
+        let mut v = values.to_vec();
+        v[self.setup_days_per_step] = 0.0;
+        v
+    }
+
+    /// Every assay (wt-% U-235) some group already handles, in group order.
+    pub fn handled_wt_pct(&self) -> Vec<f64> {
+        self.groups
+            .iter()
+            .flat_map(|g| g.handles_wt_pct.iter().copied())
+            .collect()
     }
 
     /// A group's capacity in kg-SWU/day for these values.

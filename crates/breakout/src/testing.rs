@@ -62,6 +62,7 @@ pub(crate) fn scenario(caps: &[f64], stocks: &[(f64, f64)], setup: f64, count: u
             swu_per_machine_yr: cap,
             efficiency: one,
             damage_fraction: zero,
+            handles_wt_pct: Vec::new(),
         });
     }
     for (i, &(kg, pct)) in stocks.iter().enumerate() {

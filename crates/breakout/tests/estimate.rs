@@ -51,6 +51,7 @@ fn scenario(
         swu_per_machine_yr: cap,
         efficiency: one,
         damage_fraction: zero,
+        handles_wt_pct: Vec::new(),
     });
     for (i, &(kg, pct)) in stocks.iter().enumerate() {
         let m = f(

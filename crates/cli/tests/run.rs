@@ -274,7 +274,7 @@ fn validation_cases() {
                 "9",
             ],
             goal,
-            pin(61.88),
+            pin(61.84),
         ),
         // V2b: 174 kg (7 WGU) in 3 weeks (ISIS, Feb 2025). Ratio 2.77, same reason as V1b.
         (
@@ -290,7 +290,7 @@ fn validation_cases() {
                 "7",
             ],
             goal,
-            pin(58.16),
+            pin(58.42),
         ),
         // N1: ISIS 2009–10, 6,724 P1/IR-1 in 41 cascades from natural uranium, ~1 year to
         // 1 WGU. Ratio 1.27: batch recycling through natural-feed cascades (quick mode: no set-up,
@@ -357,13 +357,13 @@ fn validation_cases() {
             "/results/permitted_first_sq_days",
             pin(148.96),
         ),
-        // N5: ISIS Jun 2021, ~70 days with the Natanz outages. Ratio 0.73 (was 0.53 before the
-        // sabotage was modelled): which cascades were lost is not public.
+        // N5: ISIS Jun 2021, ~70 days with the Natanz outages. In band (ratio 0.91; 0.73 while
+        // set-up was waived plant-wide, 0.53 before the sabotage was modelled).
         (
             "N5: ISIS Jun 2021",
             vec!["run", "iran-2021-05", "--goal", "wgu"],
             first,
-            pin(51.43),
+            band(60.0, 80.0),
         ),
         // N6: ISIS Sep 2021, worst case ~1 month (84.3 kg of 20 %, 10 kg of 60 %). In band.
         (
@@ -381,26 +381,28 @@ fn validation_cases() {
             first,
             band(21.0, 45.0),
         ),
-        // N7a/N7b: 'about 12 days' (Kahl, US DoD, Feb 2023; ISIS, Jun 2023). Ratios 0.23 and
-        // 0.22: the state counts every installed machine at Natanz and Fordow as enriching.
+        // N7a/N7b: 'about 12 days' (Kahl, US DoD, Feb 2023; ISIS, Jun 2023). Ratios 2.00 and
+        // 1.84: only the cascades already making 60 % (Fordow's IR-6 pair, the PFEP) take 60 %
+        // feed at once, at 72 % or less of their rating off design; the FEP joins after its
+        // 21-day set-up. (0.23 and 0.22 while set-up was waived plant-wide.)
         (
             "N7a: Kahl Feb 2023",
             vec!["run", "iran-2023-05"],
             first,
-            pin(2.741),
+            pin(24.01),
         ),
         (
             "N7b: ISIS Jun 2023",
             vec!["run", "iran-2023-05", "--goal", "wgu"],
             first,
-            pin(2.581),
+            pin(22.07),
         ),
-        // N8: Blinken, Jul 2024, 'one or two weeks'. Ratio 0.24: same reason as N7.
+        // N8: Blinken, Jul 2024, 'one or two weeks'. Ratio 2.10: same reason as N7.
         (
             "N8: Blinken Jul 2024",
             vec!["run", "iran-2024-08"],
             first,
-            pin(2.549),
+            pin(22.07),
         ),
         // N9 / N10: ISIS Aug 2024, Fordow (10 IR-6 cascades + IR-1) from < 5 % LEU only:
         // ~1.5 months (ratio 1.22); from natural uranium only: ~5.5 months (ratio 1.99). Quick
@@ -436,22 +438,27 @@ fn validation_cases() {
             first,
             pin(332.62),
         ),
-        // N11: ISIS Feb 2025, Fordow + FEP: more than 10 WGU in month 1. Ratio 1.43.
+        // N11: ISIS Feb 2025, Fordow + FEP: more than 10 WGU in month 1. Ratio 2.25: the FEP
+        // takes the 20 % and 60 % steps only after its 21-day set-up (1.90 while set-up was
+        // waived plant-wide), and the three-week totals of V1b/V2b.
         (
             "N11: ISIS Feb 2025, 10 WGU",
             vec!["run", "iran-2025-02", "--goal", "wgu", "--count", "10"],
             goal,
-            pin(42.82),
+            pin(50.52),
         ),
-        // N12: ISIS May 2025, Fordow + FEP: 11 WGU in month 1. In band.
+        // N12: ISIS May 2025, Fordow + FEP: 11 WGU in month 1. Ratio 1.91, as N11 (in band at
+        // 0.99 while set-up was waived plant-wide).
         (
             "N12: ISIS May 2025, 11 WGU",
             vec!["run", "iran-2025-05", "--goal", "wgu", "--count", "11"],
             goal,
-            band(15.0, 30.5),
+            pin(42.92),
         ),
         // N13: ISIS May 2025, JCPOA limits re-imposed and broken, 6 cascades/month
-        // reinstalled: 4.5 months. In band (4–5 months).
+        // reinstalled: 4.5 months. Ratio 1.25 (5.6 months): under the limits no operating
+        // cascade handles 20 % or 60 %, so those steps wait for set-up (in band at 4.8 months
+        // while stored cascades' set-up counted plant-wide).
         (
             "N13: ISIS May 2025, re-imposed JCPOA broken",
             vec![
@@ -464,7 +471,7 @@ fn validation_cases() {
                 "6",
             ],
             "/results/positions/0/first_sq_days",
-            band(4.0 * month, 5.0 * month),
+            pin(169.31),
         ),
         // N15: ISIS Sep 2020, 'as short as 3.5 months' (2,105.4 kg U: 638.8 ≤ 2 %, 215.1
         // ≤ 3.67 %, the rest ≤ 4.5 %; 7,693 SWU/yr). Ratio 0.61 (2.2 months): quick mode takes
@@ -503,6 +510,25 @@ fn validation_cases() {
             .pointer(pointer)
             .unwrap_or_else(|| panic!("{what}: no {pointer}")));
         assert!(d >= lo && d <= hi, "{what}: {d} days not in {lo}–{hi}");
+    }
+}
+
+/// Set-up is per cascade group: the cascades already handling a step run it while the rest are
+/// set up, so adding a site whose cascades need set-up never makes the plant slower (measured in
+/// Nov 2026: 2023-05 22.1 days all sites vs 28.6 at Fordow alone; 2025-05 3.22 vs 3.56).
+#[test]
+fn a_site_more_is_never_slower() {
+    for state in ["iran-2023-05", "iran-2025-05"] {
+        let days = |site: &[&str]| {
+            let mut args = vec!["run", state, "--goal", "wgu"];
+            args.extend_from_slice(site);
+            f(&json(&args)["results"]["first_sq_days"])
+        };
+        let (all, fordow) = (days(&[]), days(&["--site", "fordow"]));
+        assert!(
+            all <= fordow,
+            "{state}: all sites {all} days, Fordow alone {fordow}"
+        );
     }
 }
 

@@ -749,7 +749,8 @@ function showBreakout(j) {
   strong.textContent = head;
   const detail = document.createElement("span");
   detail.className = "detail";
-  detail.textContent = `ideal lower bound, first ${unit}: ${dur(r.ideal_first_sq_days)} · capacity at day 0: ${fmt(r.capacity_swu_per_yr)} kg-SWU/yr · ${fmt(r.stock_limit_sq)} ${unit} from stocks` +
+  detail.textContent = (r.fastest_first_sq_days !== undefined ? `without set-up, first ${unit}: ${dur(r.fastest_first_sq_days)} · ` : "") +
+    `ideal lower bound, first ${unit}: ${dur(r.ideal_first_sq_days)} · capacity at day 0: ${fmt(r.capacity_swu_per_yr)} kg-SWU/yr · ${fmt(r.stock_limit_sq)} ${unit} from stocks` +
     (r.weapon ? ` · weaponization: ${r.weapon}` : "");
   const lead = document.createElement("span");
   lead.textContent = `Time to ${count} ${unit} of weapon-grade uranium (${r.headline_model} model): `;
@@ -909,6 +910,7 @@ function exportCsv() {
   for (const [k, v] of Object.entries(body)) lines.push(["input", k, Array.isArray(v) ? v.join(" ") : v, "", ""]);
   const r = j.results;
   lines.push(["answer", `days to ${j.inputs.goal.count} ${r.sq_unit || "SQ"} (${r.headline_model})`, r.goal_days, "days", ""]);
+  if (r.fastest_first_sq_days !== undefined) lines.push(["answer", "without set-up, first unit", r.fastest_first_sq_days, "days", "same hardware, every cascade taking every step at once"]);
   lines.push(["answer", "ideal lower bound, first unit", r.ideal_first_sq_days, "days", ""]);
   lines.push(["answer", "capacity at day 0", r.capacity_swu_per_yr, "kg-SWU/yr", ""]);
   lines.push(["answer", "goal units from stocks", r.stock_limit_sq, r.sq_unit || "SQ", ""]);

@@ -222,6 +222,14 @@ fn tables(est: &RunEstimate, ctx: &Context) -> Vec<Tab> {
             format!("Time to the goal ({count} × {unit})"),
             days(r.goal_days),
         ],
+    ];
+    if r.fastest_first_sq.is_some() {
+        answer.push(vec![
+            format!("Without set-up, first {unit}"),
+            days(r.fastest_first_sq_days),
+        ]);
+    }
+    answer.extend([
         vec![
             format!("Ideal lower bound, first {unit}"),
             days(r.ideal_first_sq_days),
@@ -239,7 +247,7 @@ fn tables(est: &RunEstimate, ctx: &Context) -> Vec<Tab> {
             format!("{unit} the stocks give before natural uranium is the limit"),
             human(r.stock_limit_sq),
         ],
-    ];
+    ]);
     if count > 1 {
         // With one unit the goal is the first unit: one row, not two saying the same.
         answer.insert(

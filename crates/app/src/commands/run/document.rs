@@ -111,6 +111,10 @@ pub fn document(est: &RunEstimate) -> Document {
     r.result_json("headline_model", json!(res.headline_model));
     r.result_json("first_sq_days", json!(res.first_sq_days));
     r.result_json("first_sq", json!(res.first_sq));
+    if let Some(f) = &res.fastest_first_sq {
+        r.result_json("fastest_first_sq_days", json!(res.fastest_first_sq_days));
+        r.result_json("fastest_first_sq", json!(f));
+    }
     r.result_json("ideal_first_sq_days", json!(res.ideal_first_sq_days));
     r.result_json("ideal_first_sq", json!(res.ideal_first_sq));
     r.result_json("goal_days", json!(res.goal_days));
@@ -563,6 +567,20 @@ fn answer(r: &mut Document, est: &RunEstimate) {
         r.answer(
             &format!("Time to the first {unit}"),
             res.first_sq_days.map_or_else(|| "never".into(), duration),
+        );
+    }
+    if res.fastest_first_sq.is_some() {
+        r.answer(
+            &format!("Without set-up, first {unit}"),
+            res.fastest_first_sq_days.map_or_else(
+                || "never".into(),
+                |d| {
+                    format!(
+                        "{} (the same hardware, every cascade taking every step at once)",
+                        duration(d)
+                    )
+                },
+            ),
         );
     }
     r.answer(

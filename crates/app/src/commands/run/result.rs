@@ -206,6 +206,15 @@ pub struct RunResult {
     pub first_sq_days: Option<f64>,
     /// The same, as text with weeks and months.
     pub first_sq: String,
+    /// Days to the first unit with the headline model's operating constraints relaxed (no
+    /// set-up: every cascade takes every step at once) — what the hardware alone allows; the
+    /// smaller of that run and the headline, since the batch heuristic is not exactly monotone
+    /// in set-up. Only for the fixed-cascade model (the ideal model has no such constraint).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fastest_first_sq_days: Option<f64>,
+    /// The same, as text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fastest_first_sq: Option<String>,
     /// The ideal model's lower bound on days to the first unit.
     pub ideal_first_sq_days: Option<f64>,
     /// The same, as text.
@@ -419,6 +428,17 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
             .map_err(engine)?
             .first_unit_days
     };
+    let fastest = if model == Model::FixedCascade {
+        let relaxed = est.estimate(&sc.relaxed(&values)).map_err(engine)?;
+        Some(
+            opt_days(relaxed.first_unit_days)
+                .into_iter()
+                .chain(opt_days(e.first_unit_days))
+                .reduce(f64::min),
+        )
+    } else {
+        None
+    };
     let goal = sc.goal;
     let unit = goal.unit_name();
     let first = opt_days(e.first_unit_days);
@@ -473,6 +493,8 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
         sq_unit: unit.to_string(),
         first_sq_days: first,
         first_sq: days_text(first),
+        fastest_first_sq_days: fastest.flatten(),
+        fastest_first_sq: fastest.map(days_text),
         ideal_first_sq_days: ideal_first,
         ideal_first_sq: days_text(ideal_first),
         goal_days,
