@@ -277,6 +277,29 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Over random draws (some never arriving) and percentiles: a higher percentile is never
+        /// shorter ("never" counts as longer than any time), and the nearest rank keeps its
+        /// promise — at least (100 − p) % of the draws at or above it.
+        #[test]
+        fn nearest_rank_is_monotone_and_cautious(
+            mut days in proptest::collection::vec(
+                proptest::prop_oneof![3 => 0.0..1e4f64, 1 => proptest::strategy::Just(f64::INFINITY)],
+                1..300,
+            ),
+            p in 0.01..99.99f64,
+            q in 0.01..99.99f64,
+        ) {
+            days.sort_by(f64::total_cmp);
+            let (lo, hi) = if p <= q { (p, q) } else { (q, p) };
+            let at = |x: f64| nearest_rank(&days, x).unwrap_or(f64::INFINITY);
+            proptest::prop_assert!(at(lo) <= at(hi));
+            let v = at(lo);
+            let at_or_above = days.iter().filter(|&&d| d >= v).count() as f64;
+            proptest::prop_assert!(at_or_above >= (1.0 - lo / 100.0) * days.len() as f64 - 1e-9);
+        }
+    }
+
     #[test]
     fn chunk_seeds_differ() {
         assert_ne!(splitmix(1), splitmix(2));
