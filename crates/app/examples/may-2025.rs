@@ -57,7 +57,13 @@ pub fn run_request() -> RunArgs {
 /// the commands' JSON documents).
 pub fn headlines() -> Result<Headlines, AppError> {
     let estimate = run::estimate(run_request(), &Silent)?;
-    let floor = floor::floor_estimate(DEAL, None, Series::Yearly, &floor_options())?;
+    let floor = floor::floor_estimate(
+        DEAL,
+        None,
+        Series::Yearly,
+        &floor_options(),
+        &floor::PercentileOptions::default(),
+    )?;
     // A violated clause is a finding (exit 1 on the command line), not an error.
     let check = check::check_deal(DEAL, STATE, None)?;
     Ok(Headlines {

@@ -60,6 +60,15 @@ pub const MAX_EXCERPT_CHARS: usize = 200;
 
 /// Server cap: Monte Carlo samples one HTTP request may ask for.
 pub const SERVER_MAX_SAMPLES: u64 = 20_000;
+/// Server cap: candidate deals in the design space of one `deal design` request (after its
+/// overrides). The search evaluates a few per cent of a grid, each candidate ≈ 20 ms (release)
+/// and more with `percentile`; 2,000 candidates keep a request well inside
+/// [`SERVER_REQUEST_TIMEOUT_SECS`], while the bundled space (27,300, ≈ 30 s of CPU) is for the
+/// CLI.
+pub const SERVER_MAX_DESIGN_CANDIDATES: u64 = 2_000;
+/// Server cap: Monte Carlo draws per candidate of one `deal design` request with `percentile`
+/// (each candidate is two Monte Carlo runs of this many draws).
+pub const SERVER_MAX_DESIGN_SAMPLES: u64 = 1_000;
 /// Server cap: simulated balance sequences one HTTP request may ask for.
 pub const SERVER_MAX_SEQUENCES: u64 = 200_000;
 /// Server cap: the memory one HTTP request may need, estimated from the request before it runs

@@ -55,6 +55,7 @@ fn floor_of(text: &str, name: &str, a: &DesignArgs) -> (Option<f64>, Option<f64>
         None,
         Series::None,
         &a.floor_options(),
+        &a.percentile_options(),
     )
     .unwrap()
     .result;

@@ -117,7 +117,14 @@ fn deal_results_are_the_json_results() {
         ),
     ];
     for (deal, series, weapon, argv) in floors {
-        let typed = floor::floor_estimate(deal, None, series, &options(weapon)).unwrap();
+        let typed = floor::floor_estimate(
+            deal,
+            None,
+            series,
+            &options(weapon),
+            &floor::PercentileOptions::default(),
+        )
+        .unwrap();
         assert_eq!(
             serde_json::to_value(&typed.result).unwrap(),
             cli_results(&argv),

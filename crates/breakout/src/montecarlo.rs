@@ -120,6 +120,22 @@ pub struct Summary {
     pub histogram: Vec<Bin>,
 }
 
+/// The `p`-th percentile (0 < p ≤ 100) of `sorted` days by nearest rank: the value at rank
+/// ⌈p/100 · n⌉, so at least p % of the draws are at or below it and at least (100 − p) % at or
+/// above it. `None` for no draws, or where the rank falls among the draws that never reach the
+/// goal (`f64::INFINITY`, sorted last: longer than any finite time).
+pub fn nearest_rank(sorted: &[f64], p: f64) -> Option<f64> {
+    let n = sorted.len();
+    if n == 0 {
+        return None;
+    }
+    let rank = ((p / 100.0) * n as f64).ceil().max(1.0) as usize - 1;
+    sorted
+        .get(rank.min(n - 1))
+        .copied()
+        .filter(|d| d.is_finite())
+}
+
 /// Percentiles (nearest rank on the sorted samples), mean and a histogram with `bins` bins.
 pub fn summarize(mut days: Vec<f64>, bins: usize) -> Summary {
     days.sort_by(f64::total_cmp);
@@ -127,13 +143,7 @@ pub fn summarize(mut days: Vec<f64>, bins: usize) -> Summary {
     let finite: &[f64] = &days[..days.partition_point(|d| d.is_finite())];
     let percentiles = PERCENTILES
         .iter()
-        .map(|&p| {
-            if n == 0 {
-                return (p, None);
-            }
-            let rank = ((p / 100.0) * n as f64).ceil().max(1.0) as usize - 1;
-            (p, days.get(rank).copied().filter(|d| d.is_finite()))
-        })
+        .map(|&p| (p, nearest_rank(&days, p)))
         .collect();
     let mean_days = (!finite.is_empty()).then(|| finite.iter().sum::<f64>() / finite.len() as f64);
     let mut histogram = Vec::new();
@@ -244,6 +254,50 @@ mod tests {
         assert_eq!(s.never, 3);
         assert_eq!(s.percentiles[0].1, Some(1.0));
         assert_eq!(s.percentiles[2].1, None);
+    }
+
+    /// Nearest rank by hand: of 10 draws, P10 is the 1st, P15 the 2nd (⌈1.5⌉), P100 the 10th;
+    /// a rank among the never-reaching draws is "never".
+    #[test]
+    fn nearest_rank_by_hand() {
+        let ten: Vec<f64> = (1..=10).map(f64::from).collect();
+        let inf = f64::INFINITY;
+        let with_never = [1.0, 2.0, inf, inf];
+        for (sorted, p, want) in [
+            (&ten[..], 10.0, Some(1.0)),
+            (&ten[..], 15.0, Some(2.0)),
+            (&ten[..], 50.0, Some(5.0)),
+            (&ten[..], 100.0, Some(10.0)),
+            (&ten[..], 0.001, Some(1.0)),
+            (&with_never[..], 50.0, Some(2.0)),
+            (&with_never[..], 51.0, None),
+            (&[][..], 50.0, None),
+        ] {
+            assert_eq!(nearest_rank(sorted, p), want, "P{p} of {sorted:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Over random draws (some never arriving) and percentiles: a higher percentile is never
+        /// shorter ("never" counts as longer than any time), and the nearest rank keeps its
+        /// promise — at least (100 − p) % of the draws at or above it.
+        #[test]
+        fn nearest_rank_is_monotone_and_cautious(
+            mut days in proptest::collection::vec(
+                proptest::prop_oneof![3 => 0.0..1e4f64, 1 => proptest::strategy::Just(f64::INFINITY)],
+                1..300,
+            ),
+            p in 0.01..99.99f64,
+            q in 0.01..99.99f64,
+        ) {
+            days.sort_by(f64::total_cmp);
+            let (lo, hi) = if p <= q { (p, q) } else { (q, p) };
+            let at = |x: f64| nearest_rank(&days, x).unwrap_or(f64::INFINITY);
+            proptest::prop_assert!(at(lo) <= at(hi));
+            let v = at(lo);
+            let at_or_above = days.iter().filter(|&&d| d >= v).count() as f64;
+            proptest::prop_assert!(at_or_above >= (1.0 - lo / 100.0) * days.len() as f64 - 1e-9);
+        }
     }
 
     #[test]

@@ -90,7 +90,7 @@ impl Session {
 
 /// The tabs, each with a script that is true once the tab has drawn its answer (or, for the
 /// slow history, its error).
-const TABS: [(&str, &str); 7] = [
+const TABS: [(&str, &str); 8] = [
     (
         "enrichment",
         "return document.querySelector('#chart-steps canvas') !== null;",
@@ -106,6 +106,10 @@ const TABS: [(&str, &str); 7] = [
     (
         "deals",
         "return document.getElementById('check-summary').textContent !== '' && (document.querySelector('#chart-floor canvas') !== null || document.querySelector('#chart-floor .empty') !== null);",
+    ),
+    (
+        "design",
+        "return document.querySelector('#chart-design canvas') !== null || document.getElementById('ds-error').textContent !== '';",
     ),
     (
         "cascade",
@@ -585,6 +589,111 @@ fn workbench_fits_a_phone() {
         screenshot(&s, &format!("mobile-{tab}.png"));
     }
     s.cmd("DELETE", "", Value::Null);
+}
+
+/// The deal-design panel at 1440 and 390 px: the frontier chart (every evaluated candidate, the
+/// frontier ringed, legend and axis units), the table matching the server's frontier, and a
+/// click on a frontier point showing its clauses and deal file; screenshots of both widths.
+#[test]
+fn design_panel_draws_the_frontier_and_shows_a_deal() {
+    let _turn = SERIAL
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let Some((_server, _driver, page, driver_port)) = start() else {
+        return;
+    };
+    // A small space (12 candidates): the debug server answers it well inside its time limit.
+    let query = "cap_wt_pct=3.67&stock_cap_kg=0..1200:400&machines=fep:IR-1=0..6072:3036,fep:IR-2m=0,fordow:IR-6=0&fates=stored&min_months=12";
+    let api: Value = ureq::get(&format!("{page}api/deal/design?{query}"))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    let frontier = api["results"]["frontier"].as_array().unwrap().len();
+    let evaluated = api["results"]["evaluated"].as_u64().unwrap();
+    assert!(frontier >= 1, "{api}");
+    for (width, phone) in [(1440, false), (390, true)] {
+        let s = session(driver_port, width, 900, phone);
+        let hash = "#design?months=12&cap=3.67&stock=0..1200:400&machines=fep:IR-1%3D0..6072:3036,fep:IR-2m%3D0,fordow:IR-6%3D0&fates=stored";
+        s.cmd("POST", "/url", json!({"url": format!("{page}{hash}")}));
+        s.until_for(
+            "the design chart",
+            "return document.getElementById('ds-error').textContent !== '' || document.querySelector('#chart-design canvas') !== null;",
+            90,
+        );
+        let err = s.script("return document.getElementById('ds-error').textContent;");
+        assert_eq!(err, json!(""), "{width} px");
+        let chart = s.script("const c = document.getElementById('chart-design'); return [c.dataset.points, c.dataset.frontier, document.querySelectorAll('#ds-frontier tbody tr').length, document.querySelector('#chart-design .u-legend').textContent, c.querySelectorAll('.u-axis').length];");
+        assert_eq!(chart[0], json!(evaluated.to_string()), "{chart}");
+        assert_eq!(chart[1], json!(frontier.to_string()), "{chart}");
+        assert_eq!(chart[2], json!(frontier), "{chart}");
+        let legend = chart[3].as_str().unwrap();
+        assert!(
+            legend.contains("12-month frontier") && legend.contains("misses the target"),
+            "{legend}"
+        );
+        let labels = s.script("return plots['chart-design'].axes.map((a) => a.label).join('|');");
+        let labels = labels.as_str().unwrap();
+        assert!(
+            labels.contains("kg-SWU/yr") && labels.contains("kg UF6"),
+            "axis units: {labels}"
+        );
+        // Click the last frontier point on the chart itself: its row is the one selected.
+        let clicked = s.script(
+            "const u = plots['chart-design']; const i = ds.result.frontier.length - 1; const p = ds.result.frontier[i]; \
+             const r = u.over.getBoundingClientRect(); \
+             const x = r.left + u.valToPos(p.permitted_capacity_swu_per_yr, 'x'), y = r.top + u.valToPos(p.levers.stock_cap_kg, 'y'); \
+             u.over.dispatchEvent(new MouseEvent('click', {clientX: x, clientY: y, bubbles: true})); \
+             return [ds.chosen, i, document.getElementById('ds-chosen').hidden];",
+        );
+        assert_eq!(clicked[0], clicked[1], "{clicked}");
+        assert_eq!(clicked[2], json!(false), "{clicked}");
+        // And a row of the table: the first frontier deal.
+        s.script("document.querySelector('#ds-frontier tbody tr').click();");
+        let chosen = s.script("return [document.querySelectorAll('#ds-clauses tbody tr').length, document.getElementById('ds-toml').textContent];");
+        assert!(chosen[0].as_u64().unwrap() >= 3, "{chosen}");
+        let toml = chosen[1].as_str().unwrap();
+        assert_eq!(
+            toml,
+            api["results"]["frontier"][0]["deal_toml"].as_str().unwrap()
+        );
+        let w = s.script("return document.documentElement.scrollWidth;");
+        assert!(
+            w.as_u64().unwrap() <= u64::from(width),
+            "{w} px wide at {width}"
+        );
+        if !phone {
+            // At P10 of 100 draws: the summary and the table say so, as the server's answer does.
+            s.script("document.getElementById('ds-samples').value = '100'; const p = document.getElementById('ds-percentile'); p.value = '10'; p.dispatchEvent(new Event('change'));");
+            let summary = s.until_for(
+                "the P10 frontier",
+                "const t = document.getElementById('ds-summary').textContent; return t.includes('P10') ? t : (document.getElementById('ds-error').textContent || false);",
+                90,
+            );
+            let summary = summary.as_str().unwrap();
+            assert!(summary.contains("of 100 draws (seed 1)"), "{summary}");
+            let p10: Value = ureq::get(&format!(
+                "{page}api/deal/design?{query}&percentile=10&samples=100"
+            ))
+            .call()
+            .unwrap()
+            .into_json()
+            .unwrap();
+            let n = p10["results"]["frontier"].as_array().unwrap().len();
+            let rows = s.script("return [...document.querySelectorAll('#ds-frontier tbody tr')].map((r) => r.lastChild.textContent);");
+            assert_eq!(rows.as_array().unwrap().len(), n, "{rows}");
+            assert!(rows.as_array().unwrap().iter().all(|c| c != "—"), "{rows}");
+            let hash = s.script("return location.hash;");
+            assert!(hash.as_str().unwrap().contains("percentile=10"), "{hash}");
+            // A new answer clears the chosen deal; choose again for the screenshot.
+            s.script("document.querySelector('#ds-frontier tbody tr').click();");
+        }
+        s.script("document.getElementById('chart-design').scrollIntoView();");
+        screenshot(&s, &format!("design-{width}.png"));
+        s.script("document.getElementById('ds-chosen').scrollIntoView();");
+        screenshot(&s, &format!("design-{width}-chosen.png"));
+        s.cmd("DELETE", "", Value::Null);
+    }
 }
 
 /// Saves a PNG of the page under the target's temporary directory.

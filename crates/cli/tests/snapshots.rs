@@ -116,9 +116,11 @@ cases! {
     deal_floor_us_cap: ["deal", "floor", "us-2025-cap-3.67", "--goal", "wgu"];
     deal_floor_zero: ["deal", "floor", "zero-enrichment", "--series", "none"];
     deal_floor_reimposed: ["deal", "floor", "jcpoa-reimposed-2025", "--reinstall-cascades-per-month", "3"];
+    deal_floor_percentile: ["deal", "floor", "jcpoa-reimposed-2025", "--series", "none", "--percentile", "10", "--samples", "200", "--seed", "3"];
     deal_compare: ["deal", "compare", "--weaponization-months", "6..18"] + csv;
     deal_history: ["deal", "history", "jcpoa-2015"];
     deal_design_small: ["deal", "design", "--cap-wt-pct", "3.67", "--stock-cap-kg", "0..600:150", "--machines", "fep:IR-1=0..6072:2024", "--machines", "fep:IR-2m=0", "--machines", "fordow:IR-6=0", "--fates", "destroyed,stored", "--if-broken", "--min-months", "6"] + csv;
+    deal_design_percentile: ["deal", "design", "--cap-wt-pct", "3.67", "--stock-cap-kg", "300..900:300", "--machines", "fep:IR-1=5060", "--machines", "fep:IR-2m=0", "--machines", "fordow:IR-6=0", "--fates", "stored", "--percentile", "10", "--samples", "200"] + csv;
 
     // Enrichment arithmetic.
     swu_balance: ["swu", "--product-wt-pct", "3.5", "--tails-wt-pct", "0.3", "--product-kg-u", "1"] + csv;

@@ -95,6 +95,8 @@ const FIELDS = {
   },
   montecarlo: { samples: "mc-samples", seed: "mc-seed" },
   cascade: { cascade: "cs-name", feed_wt_pct: "cs-feed", recycle: "cs-recycle" },
+  design: { min_months: "ds-months", percentile: "ds-percentile", samples: "ds-samples", cap_wt_pct: "ds-cap",
+    stock_cap_kg: "ds-stock", machines: "ds-machines", fates: "ds-fates" },
   safeguards: { loss_kg: "sg-loss", sigma_kg: "sg-sigma", alpha: "sg-alpha", swu_per_yr: "sg-swu", product_wt_pct: "sg-product", seed: "sg-seed" },
 };
 function labelOf(id) {
@@ -176,7 +178,7 @@ function clearErrors(view) {
     if (c) { c.removeAttribute("aria-invalid"); c.removeAttribute("aria-describedby"); }
     p.remove();
   }
-  const slot = { enrichment: "enrich-error", breakout: "bk-error", montecarlo: "mc-error", cascade: "cs-error", safeguards: "sg-error" }[view];
+  const slot = { enrichment: "enrich-error", breakout: "bk-error", montecarlo: "mc-error", cascade: "cs-error", safeguards: "sg-error", design: "ds-error" }[view];
   if (slot && $(slot)) $(slot).textContent = "";
 }
 
@@ -340,6 +342,8 @@ const HASH_INPUTS = {
   breakout: { state: "bk-state", goal: "bk-goal", count: "bk-count", model: "bk-model", reinstall: "bk-reinstall",
     setup: "bk-setup", weap_lo: "bk-weap-lo", weap_hi: "bk-weap-hi", samples: "mc-samples", seed: "mc-seed" },
   deals: { deal: "deal-select", date: "deal-date", check: "check-state" },
+  design: { months: "ds-months", percentile: "ds-percentile", samples: "ds-samples", cap: "ds-cap", stock: "ds-stock",
+    machines: "ds-machines", fates: "ds-fates" },
   cascade: { cascade: "cs-name", feed: "cs-feed", recycle: "cs-recycle" },
   safeguards: { loss: "sg-loss", sigma: "sg-sigma", alpha: "sg-alpha", swu: "sg-swu", product: "sg-product", sg_seed: "sg-seed" },
 };
@@ -358,6 +362,7 @@ function writeHash() {
     p.set("given", given);
     p.set("value", $("q-" + given).value);
   }
+  if (tab === "design" && $("ds-broken").checked) p.set("broken", "1");
   if (tab === "breakout") {
     const sites = bk.sites.length ? [...document.querySelectorAll("#bk-sites input:checked")].map((c) => c.value) : bk.pending.sites || [];
     if (sites.length) p.set("sites", sites.join(","));
@@ -388,6 +393,7 @@ function applyHash(tab, params) {
     for (const k of ["feed_kg_u", "product_kg_u", "tails_kg_u", "separative_work_swu"]) $("q-" + k).value = "";
     $("q-" + given).value = params.get("value") || "";
   }
+  if (tab === "design") $("ds-broken").checked = params.get("broken") === "1";
   if (tab === "breakout") {
     bk.pending = { sites: params.has("sites") ? params.get("sites").split(",").filter(Boolean) : [], machines: {} };
     for (const [k, v] of params) if (/^(swu|eff)\./.test(k)) bk.pending.machines[k] = v;
@@ -1174,6 +1180,179 @@ async function compareDeals() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Deal design: the frontier of a design space (`deal design`), every evaluated candidate on a
+// chart of stock cap against the separative capacity it allows, coloured by its floor.
+const ds = { built: false, result: null, chosen: -1 };
+function designQuery() {
+  const q = new URLSearchParams();
+  q.set("min_months", $("ds-months").value);
+  if ($("ds-broken").checked) q.set("if_broken", "true");
+  if ($("ds-percentile").value) {
+    q.set("percentile", $("ds-percentile").value);
+    q.set("samples", $("ds-samples").value);
+  }
+  for (const [k, id] of [["cap_wt_pct", "ds-cap"], ["stock_cap_kg", "ds-stock"], ["machines", "ds-machines"], ["fates", "ds-fates"]]) {
+    const v = $(id).value.trim();
+    if (v) q.set(k, v);
+  }
+  return q.toString();
+}
+// The floor a candidate is judged by, months (Infinity: never): at the percentile when one was
+// asked for, else central; the shorter of "holds" and "broken" when the target covers both.
+function designFloor(p, r) {
+  const src = r.monte_carlo && p.at_percentile ? p.at_percentile : p;
+  const m = (d) => (d === null || d === undefined ? Infinity : d / MONTH);
+  return r.if_broken ? Math.min(m(src.permitted_first_sq_days), m(src.first_sq_days)) : m(src.permitted_first_sq_days);
+}
+// Colour classes relative to the target T: two below it (red), two at or above it (green), never.
+function designBins(t) {
+  return [
+    { label: `< ${fmt(t / 2)} months`, color: "#b42318", test: (m) => m < t / 2 },
+    { label: `${fmt(t / 2)}–${fmt(t)} months (misses the target)`, color: "#f0883e", test: (m) => m >= t / 2 && m < t },
+    { label: `${fmt(t)}–${fmt(1.5 * t)} months (meets it)`, color: "#7ee2a8", test: (m) => m >= t && m < 1.5 * t },
+    { label: `≥ ${fmt(1.5 * t)} months`, color: "#1a7f37", test: (m) => m >= 1.5 * t && Number.isFinite(m) },
+    { label: "never (no capacity)", color: "#57606a", test: (m) => !Number.isFinite(m) },
+  ];
+}
+const leversKey = (l) => JSON.stringify(l);
+// Machine counts exactly (fmt rounds to 3 figures); levers at 0 left out.
+const count = (n) => (Math.round(n) || 0).toLocaleString("en"); // `|| 0`: no "-0" for no capacity
+const machinesText = (l) => l.machines.filter((m) => m.max_enriching > 0).map((m) => `${count(m.max_enriching)} ${m.machine}@${m.site}`).join(", ") || "none";
+async function loadDesign() {
+  if (!ds.built) {
+    ds.built = true;
+    $("ds-run").addEventListener("click", () => { writeHash(); runDesign(); });
+    for (const id of ["ds-months", "ds-broken", "ds-percentile", "ds-fates"]) $(id).addEventListener("change", () => { writeHash(); runDesign(); });
+    $("ds-percentile").addEventListener("change", () => { $("ds-samples").disabled = !$("ds-percentile").value; });
+    // A click on the plot chooses the frontier point nearest to it (within 20 px); captured on
+    // the way down, since uPlot stops the click on its own layer.
+    $("chart-design").addEventListener("click", chooseNearest, true);
+    for (const id of ["ds-cap", "ds-stock", "ds-machines", "ds-samples"]) {
+      $(id).addEventListener("keydown", (e) => { if (e.key === "Enter") { writeHash(); runDesign(); } });
+    }
+  }
+  // Draws only matter at a percentile.
+  $("ds-samples").disabled = !$("ds-percentile").value;
+  if (!ds.result) await runDesign();
+}
+async function runDesign() {
+  clearErrors("design");
+  $("ds-summary").textContent = "Searching the design space…";
+  let r;
+  try {
+    r = (await api("GET", `/api/deal/design?${designQuery()}`, null, "design")).results;
+  } catch (e) {
+    if (aborted(e)) return;
+    ds.result = null;
+    $("ds-summary").textContent = "";
+    showError("design", e.message, "ds-error");
+    emptyChart("chart-design", "No frontier: see the message above.");
+    fillTable("ds-frontier", [], () => {});
+    $("ds-legend").textContent = "";
+    $("ds-chosen").hidden = true;
+    return;
+  }
+  ds.result = r;
+  ds.chosen = -1;
+  $("ds-chosen").hidden = true;
+  const at = r.monte_carlo ? ` at P${fmt(r.monte_carlo.percentile)} of ${r.monte_carlo.samples} draws (seed ${r.monte_carlo.seed})` : " (central values)";
+  $("ds-summary").textContent =
+    `${r.frontier.length} deal(s) on the frontier for breakout ≥ ${fmt(r.min_months)} months${r.if_broken ? " while the deal holds and if it is broken" : " while the deal holds"}${at}; ` +
+    `${r.evaluated} of ${r.grid_size} candidates evaluated.`;
+  const months = (d) => (d === null || d === undefined ? "never" : fmt(d / MONTH));
+  // The percentile floor the target was judged on (the shorter of holds and broken with "if broken").
+  const pc = (p) => {
+    if (!p.at_percentile) return "—";
+    const m = designFloor(p, r);
+    return Number.isFinite(m) ? fmt(m) : "never";
+  };
+  fillTable("ds-frontier", r.frontier, (tr, p) => {
+    const l = p.levers;
+    const banned = l.enrichment_cap_wt_pct <= 0;
+    cell(tr, banned ? "none" : fmt(l.enrichment_cap_wt_pct), "num");
+    cell(tr, banned ? "—" : fmt(l.stock_cap_kg), "num");
+    cell(tr, banned ? "—" : machinesText(l));
+    cell(tr, l.excess);
+    cell(tr, count(p.permitted_capacity_swu_per_yr), "num");
+    cell(tr, months(p.permitted_first_sq_days), "num");
+    cell(tr, months(p.first_sq_days), "num");
+    cell(tr, r.monte_carlo ? pc(p) : "—", "num");
+    tr.tabIndex = 0;
+    tr.addEventListener("click", () => choose(r.frontier.indexOf(p)));
+    tr.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); choose(r.frontier.indexOf(p)); } });
+  });
+  designChart(r);
+}
+function designChart(r) {
+  const pts = [...r.points].sort((a, b) => a.permitted_capacity_swu_per_yr - b.permitted_capacity_swu_per_yr || a.levers.stock_cap_kg - b.levers.stock_cap_kg);
+  if (!pts.length) {
+    emptyChart("chart-design", "No candidate was evaluated.");
+    return;
+  }
+  const bins = designBins(r.min_months);
+  const onFrontier = new Set(r.frontier.map((p) => leversKey(p.levers)));
+  const xs = pts.map((p) => p.permitted_capacity_swu_per_yr);
+  const ys = pts.map((p) => p.levers.stock_cap_kg);
+  const series = bins.map((b) => pts.map((p) => (b.test(designFloor(p, r)) ? p.levers.stock_cap_kg : null)));
+  const frontier = pts.map((p) => (onFrontier.has(leversKey(p.levers)) ? p.levers.stock_cap_kg : null));
+  const counts = bins.map((_, i) => series[i].filter((y) => y !== null).length);
+  const dot = { size: 9, width: 0 };
+  plot("chart-design", {
+    scales: { x: { time: false, range: spanOf([...xs, 0], { pad: 0.04 }) }, y: { range: spanOf([...ys, 0], { pad: 0.08 }) } },
+    axes: [{ label: "capacity allowed to enrich, kg-SWU/yr" }, { label: "stock cap, kg UF6", size: 60 }],
+    series: [{ label: "kg-SWU/yr" },
+      ...bins.map((b, i) => ({ label: `${b.label}: ${counts[i]}`, stroke: b.color, fill: b.color, paths: () => null,
+        points: { show: true, ...dot, fill: b.color, stroke: b.color } })),
+      { label: `the ${fmt(r.min_months)}-month frontier (ringed, joined)`, stroke: "#1b1f24", width: 1.5, dash: [5, 3], spanGaps: true,
+        points: { show: true, size: 15, width: 2, stroke: "#1b1f24", fill: "rgba(0,0,0,0)" } }],
+  }, [xs, ...series, frontier]);
+  const chart = $("chart-design");
+  chart.dataset.points = String(pts.length);
+  chart.dataset.frontier = String(frontier.filter((y) => y !== null).length);
+  $("ds-legend").textContent =
+    `Colour: the breakout floor ${r.monte_carlo ? `at P${fmt(r.monte_carlo.percentile)}` : "(central value)"}${r.if_broken ? ", the shorter of “deal holds” and “if broken”" : " while the deal holds"}; ` +
+    `the target is ${fmt(r.min_months)} months (green at or above it). Ringed points are the frontier; click one, or a row below, for its clauses. ` +
+    `Only the candidates the search evaluated are drawn (${r.evaluated} of ${r.grid_size}).`;
+}
+function chooseNearest(e) {
+  const u = plots["chart-design"];
+  const r = ds.result;
+  if (!u || !r) return;
+  const rect = u.over.getBoundingClientRect();
+  const mx = e.clientX - rect.left, my = e.clientY - rect.top;
+  let best = -1, bestD = 20;
+  r.frontier.forEach((p, i) => {
+    const x = u.valToPos(p.permitted_capacity_swu_per_yr, "x"), y = u.valToPos(p.levers.stock_cap_kg, "y");
+    const d = Math.hypot(x - mx, y - my);
+    if (d < bestD) { bestD = d; best = i; }
+  });
+  if (best >= 0) choose(best);
+}
+// The clauses of a frontier deal, read from its deal file (`[[clause]]` tables; values are TOML
+// basic strings, which JSON reads alike).
+function clausesOf(toml) {
+  return toml.split("[[clause]]").slice(1).map((block) => {
+    const c = {};
+    for (const line of block.split("\n")) {
+      const m = /^(id|summary|source) = (".*")$/.exec(line);
+      if (m) { try { c[m[1]] = JSON.parse(m[2]); } catch { c[m[1]] = m[2]; } }
+    }
+    return c;
+  });
+}
+function choose(i) {
+  const r = ds.result;
+  if (!r || !r.frontier[i]) return;
+  ds.chosen = i;
+  const p = r.frontier[i];
+  document.querySelectorAll("#ds-frontier tbody tr").forEach((tr, k) => tr.setAttribute("aria-selected", String(k === i)));
+  $("ds-chosen-title").textContent = `The chosen deal: ${p.levers.enrichment_cap_wt_pct > 0 ? `${fmt(p.levers.enrichment_cap_wt_pct)} wt-%, ${fmt(p.levers.stock_cap_kg)} kg UF6, machines allowed to enrich: ${machinesText(p.levers)}` : "no enrichment"}, the rest ${p.levers.excess}`;
+  fillTable("ds-clauses", clausesOf(p.deal_toml), (tr, c) => { cell(tr, c.id || ""); cell(tr, c.summary || ""); cell(tr, c.source || "", "src"); });
+  $("ds-toml").textContent = p.deal_toml;
+  $("ds-chosen").hidden = false;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Cascade: the stage profile of a bundled cascade and a batch-recycling run.
 async function loadCascade() {
   if (!loadCascade.bound) {
@@ -1353,7 +1532,7 @@ $("print-view").addEventListener("click", () => {
   open.forEach((d) => { d.open = false; });
 });
 
-const loaders = { "tab-deals": loadDeals, "tab-machines": loadMachines, "tab-breakout": loadBreakout,
+const loaders = { "tab-design": loadDesign, "tab-deals": loadDeals, "tab-machines": loadMachines, "tab-breakout": loadBreakout,
   "tab-history": loadHistory, "tab-cascade": loadCascade, "tab-safeguards": loadSafeguards };
 
 // Start: the address's tab and inputs, else the calculator.
@@ -1375,6 +1554,7 @@ window.addEventListener("hashchange", () => {
   applyHash(tab, params);
   if (tab === "breakout" && $("bk-state").options.length) { bk.built = false; runBreakout(true); }
   if (tab === "enrichment") solve();
+  if (tab === "design" && ds.built) runDesign();
   select(t, false);
 });
 start();

@@ -24,8 +24,10 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
 use breakout_app::commands::MonthRange;
+use breakout_app::commands::NumList;
 use breakout_app::commands::deal::{DealArgs, DealCommand};
-use breakout_app::commands::floor::{FloorOptions, Series};
+use breakout_app::commands::design::DesignArgs;
+use breakout_app::commands::floor::{FloorOptions, PercentileOptions, Series};
 use breakout_app::commands::history::HistoryArgs;
 use breakout_app::commands::machine::{MachineArgs, MachineCommand};
 use breakout_app::commands::run::{GoalArg, RunArgs};
@@ -100,6 +102,12 @@ fn check_limits(request: &Request) -> Result<(), String> {
     };
     match request {
         Request::Run(a) => cap("samples", a.samples, MAX_SAMPLES)?,
+        Request::Deal(DealArgs {
+            command: DealCommand::Design(a),
+        }) => check_design(a)?,
+        Request::Deal(DealArgs {
+            command: DealCommand::Floor { percentile, .. },
+        }) => cap("samples", percentile.samples, MAX_SAMPLES)?,
         Request::Safeguards(a) => {
             cap("sequences", a.sequences(), MAX_SEQUENCES)?;
             if let Some(f) = a.file_field() {
@@ -116,6 +124,53 @@ fn check_limits(request: &Request) -> Result<(), String> {
             "the request would need about {} MiB (periods × periods for the MUF covariance, samples, sequences): above the server's budget of {} MiB per request; ask for fewer periods, samples or sequences, or use the CLI",
             bytes.div_ceil(1 << 20),
             limits::SERVER_MEMORY_BUDGET_BYTES >> 20
+        ));
+    }
+    Ok(())
+}
+
+/// The server's limits on `deal design`: bundled design spaces and states only (a file path in
+/// `space` or `base_state` is refused, never read), at most
+/// [`limits::SERVER_MAX_DESIGN_CANDIDATES`] candidates after the overrides and
+/// [`limits::SERVER_MAX_DESIGN_SAMPLES`] draws per candidate.
+fn check_design(a: &DesignArgs) -> Result<(), String> {
+    let not_bundled = |field: &str, value: &str, names: &[&str]| {
+        format!(
+            "field `{field}`: `{value}` is not a bundled id: expected one of {} (files are not read over HTTP)",
+            names.join(", ")
+        )
+    };
+    let spaces = [breakout_app::design::BUNDLED.0];
+    let space = a.space.as_deref().unwrap_or(spaces[0]);
+    if !spaces.iter().any(|s| s.eq_ignore_ascii_case(space)) {
+        return Err(not_bundled("space", space, &spaces));
+    }
+    if let Some(b) = &a.base_state
+        && !state_names().iter().any(|s| s.eq_ignore_ascii_case(b))
+    {
+        return Err(not_bundled("base_state", b, &state_names()));
+    }
+    if let Some(n) = a.samples
+        && n as u64 > limits::SERVER_MAX_DESIGN_SAMPLES
+    {
+        return Err(format!(
+            "field `samples`: {n} draws per candidate exceeds the server's cap of {}: use the CLI for larger runs",
+            limits::SERVER_MAX_DESIGN_SAMPLES
+        ));
+    }
+    let mut s = breakout_app::design::load(space).map_err(|e| e.to_string())?;
+    s.override_with(
+        a.cap_wt_pct.as_ref().map(|l| l.0.as_slice()),
+        a.stock_cap_kg.as_deref(),
+        &a.machines,
+        a.fates.as_deref(),
+    )
+    .map_err(|e| e.to_string())?;
+    let n = s.grid_size();
+    if n > limits::SERVER_MAX_DESIGN_CANDIDATES {
+        return Err(format!(
+            "the design space has {n} candidate deals, more than the server's cap of {}: narrow it with cap_wt_pct, stock_cap_kg, machines or fates, or use the CLI (`breakout deal design`)",
+            limits::SERVER_MAX_DESIGN_CANDIDATES
         ));
     }
     Ok(())
@@ -517,6 +572,9 @@ pub struct FloorQuery {
     goal: Option<GoalArg>,
     reinstall_cascades_per_month: Option<f64>,
     weaponization_months: Option<MonthRange>,
+    percentile: Option<f64>,
+    samples: Option<usize>,
+    seed: Option<u64>,
 }
 
 impl FloorQuery {
@@ -531,7 +589,7 @@ impl FloorQuery {
     }
 }
 
-/// `GET /api/deals/{id}/floor[?goal=&reinstall_cascades_per_month=&series=&date=&weaponization_months=]`:
+/// `GET /api/deals/{id}/floor[?goal=&reinstall_cascades_per_month=&series=&date=&weaponization_months=&percentile=&samples=&seed=]`:
 /// as `breakout deal floor ID ...`.
 pub async fn deal_floor(
     Path(id): Path<String>,
@@ -553,8 +611,82 @@ pub async fn deal_floor(
         options: q.options(),
         date: q.date,
         series: q.series.unwrap_or_default(),
+        percentile: PercentileOptions {
+            percentile: q.percentile,
+            samples: q.samples,
+            seed: q.seed,
+        },
     };
     run_request("deals", deal_request(command)).await
+}
+
+/// Query of `GET /api/deal/design`: `DesignArgs`' fields, typed here; the repeatable
+/// `--machines` and the list `--fates` are comma-separated.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignQuery {
+    min_months: Option<f64>,
+    if_broken: Option<bool>,
+    space: Option<String>,
+    base_state: Option<String>,
+    cap_wt_pct: Option<String>,
+    stock_cap_kg: Option<String>,
+    machines: Option<String>,
+    fates: Option<String>,
+    goal: Option<GoalArg>,
+    reinstall_cascades_per_month: Option<f64>,
+    percentile: Option<f64>,
+    samples: Option<usize>,
+    seed: Option<u64>,
+}
+
+impl DesignQuery {
+    /// The typed arguments, the command's defaults where the query says nothing.
+    fn args(self) -> Result<DesignArgs, String> {
+        let list = |s: Option<String>| -> Option<Vec<String>> {
+            s.map(|s| {
+                s.split(',')
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(String::from)
+                    .collect()
+            })
+        };
+        let d = DesignArgs::default();
+        Ok(DesignArgs {
+            min_months: self.min_months.unwrap_or(d.min_months),
+            if_broken: self.if_broken.unwrap_or(d.if_broken),
+            space: self.space,
+            base_state: self.base_state,
+            cap_wt_pct: self
+                .cap_wt_pct
+                .map(|s| s.parse::<NumList<f64>>())
+                .transpose()
+                .map_err(|e| format!("field `cap_wt_pct`: {e}"))?,
+            stock_cap_kg: self.stock_cap_kg,
+            machines: list(self.machines).unwrap_or_default(),
+            fates: list(self.fates),
+            goal: self.goal.unwrap_or(d.goal),
+            reinstall_cascades_per_month: self.reinstall_cascades_per_month,
+            percentile: self.percentile,
+            samples: self.samples,
+            seed: self.seed,
+        })
+    }
+}
+
+/// `GET /api/deal/design[?min_months=&if_broken=&cap_wt_pct=&stock_cap_kg=&machines=&fates=&percentile=&samples=&seed=...]`:
+/// as `breakout deal design ...`, on bundled spaces and states only and within the server's
+/// caps on candidates and draws ([`check_design`]).
+pub async fn deal_design(q: Result<Query<DesignQuery>, QueryRejection>) -> Response {
+    let q = match query(q) {
+        Ok(q) => q,
+        Err(r) => return *r,
+    };
+    match q.args() {
+        Ok(a) => run_request("design", deal_request(DealCommand::Design(a))).await,
+        Err(m) => bad_request(m),
+    }
 }
 
 /// `GET /api/compare[?deals=a,b&goal=&reinstall_cascades_per_month=&weaponization_months=]`: as
@@ -564,9 +696,15 @@ pub async fn compare(q: Result<Query<FloorQuery>, QueryRejection>) -> Response {
         Ok(q) => q,
         Err(r) => return *r,
     };
-    if let Some(f) = [("date", q.date.is_some()), ("series", q.series.is_some())]
-        .iter()
-        .find(|(_, given)| *given)
+    if let Some(f) = [
+        ("date", q.date.is_some()),
+        ("series", q.series.is_some()),
+        ("percentile", q.percentile.is_some()),
+        ("samples", q.samples.is_some()),
+        ("seed", q.seed.is_some()),
+    ]
+    .iter()
+    .find(|(_, given)| *given)
     {
         return bad_request(format!("unknown query field `{}`", f.0));
     }
@@ -634,7 +772,7 @@ pub async fn method_not_allowed() -> Response {
 pub async fn not_found() -> Response {
     error(
         StatusCode::NOT_FOUND,
-        "no such route: see /api/health, /api/breakout, /api/history, /api/states, /api/swu, /api/swu/{plan,cost,tails,yield}, /api/convert, /api/machines, /api/deals, /api/deals/{id}/check, /api/deals/{id}/floor, /api/compare, /api/cascade/run, /api/safeguards/{sub}",
+        "no such route: see /api/health, /api/breakout, /api/history, /api/states, /api/swu, /api/swu/{plan,cost,tails,yield}, /api/convert, /api/machines, /api/deals, /api/deals/{id}/check, /api/deals/{id}/floor, /api/deal/design, /api/compare, /api/cascade/run, /api/safeguards/{sub}",
     )
 }
 
@@ -1105,6 +1243,48 @@ mod tests {
                 "/api/compare?deals=jcpoa-2015&goal=wgu",
                 &["deal", "compare", "jcpoa-2015", "--goal", "wgu"],
             ),
+            (
+                "/api/deals/jcpoa-reimposed-2025/floor?series=none&percentile=10&samples=100&seed=4",
+                &[
+                    "deal",
+                    "floor",
+                    "jcpoa-reimposed-2025",
+                    "--series",
+                    "none",
+                    "--percentile",
+                    "10",
+                    "--samples",
+                    "100",
+                    "--seed",
+                    "4",
+                ],
+            ),
+            (
+                "/api/deal/design?cap_wt_pct=3.67&stock_cap_kg=300..900:300&machines=fep:IR-1=5060,fep:IR-2m=0,fordow:IR-6=0&fates=destroyed,stored&if_broken=true&min_months=6&percentile=10&samples=50",
+                &[
+                    "deal",
+                    "design",
+                    "--cap-wt-pct",
+                    "3.67",
+                    "--stock-cap-kg",
+                    "300..900:300",
+                    "--machines",
+                    "fep:IR-1=5060",
+                    "--machines",
+                    "fep:IR-2m=0",
+                    "--machines",
+                    "fordow:IR-6=0",
+                    "--fates",
+                    "destroyed,stored",
+                    "--if-broken",
+                    "--min-months",
+                    "6",
+                    "--percentile",
+                    "10",
+                    "--samples",
+                    "50",
+                ],
+            ),
         ] {
             let (s, j) = call("GET", uri, "").await;
             assert_eq!(s, StatusCode::OK, "{uri}: {j}");
@@ -1114,6 +1294,64 @@ mod tests {
             let (cli_report, _) = execute(parsed(&argv)).unwrap();
             let cli: Value = serde_json::from_str(&cli_report.to_json().to_string()).unwrap();
             assert_eq!(j, cli, "{uri}");
+        }
+    }
+
+    /// `GET /api/deal/design` reads no file: a path (or any unbundled name) in `space` or
+    /// `base_state` is a 400, as are a space above the server's cap on candidates, too many
+    /// draws, and a bad lever; the bundled space is CLI-only at its full size.
+    #[tokio::test]
+    async fn deal_design_refuses_paths_and_large_spaces() {
+        let small = "cap_wt_pct=3.67&stock_cap_kg=300&machines=fep:IR-1=5060";
+        for (uri, needle) in [
+            (
+                "/api/deal/design?space=/etc/passwd".to_string(),
+                "field `space`: `/etc/passwd` is not a bundled id",
+            ),
+            (
+                format!("/api/deal/design?{small}&space=data/design/2025.toml"),
+                "files are not read over HTTP",
+            ),
+            (
+                format!("/api/deal/design?{small}&base_state=/etc/hosts"),
+                "field `base_state`: `/etc/hosts` is not a bundled id",
+            ),
+            (
+                format!("/api/deal/design?{small}&base_state=../data/states/iran-2025-05.toml"),
+                "field `base_state`",
+            ),
+            (
+                "/api/deal/design".to_string(),
+                "27300 candidate deals, more than the server's cap of 2000",
+            ),
+            (
+                format!("/api/deal/design?{small}&percentile=10&samples=5000"),
+                "field `samples`: 5000 draws per candidate exceeds the server's cap of 1000",
+            ),
+            (
+                format!("/api/deal/design?{small}&samples=10"),
+                "--samples requires --percentile",
+            ),
+            (
+                "/api/deal/design?cap_wt_pct=3.67,x".to_string(),
+                "field `cap_wt_pct`",
+            ),
+            (
+                "/api/deal/design?stock_cap_kg=0..100".to_string(),
+                "--stock-cap-kg",
+            ),
+            (
+                "/api/deal/design?flag=1".to_string(),
+                "unknown field `flag`",
+            ),
+            ("/api/compare?percentile=10".to_string(), "percentile"),
+        ] {
+            let (s, j) = call("GET", &uri, "").await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{uri}: {j}");
+            assert!(
+                j["error"].as_str().is_some_and(|e| e.contains(needle)),
+                "{uri}: {j}"
+            );
         }
     }
 

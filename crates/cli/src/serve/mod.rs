@@ -130,6 +130,7 @@ pub fn router_with(config: ServerConfig) -> Router {
         .route("/api/deals/{id}/check", get(api::deal_check))
         .route("/api/deals/{id}/floor", get(api::deal_floor))
         .route("/api/compare", get(api::compare))
+        .route("/api/deal/design", get(api::deal_design))
         .route("/api/breakout", post(api::breakout))
         .route("/api/history", get(api::history))
         .route("/api/states", get(api::states))

@@ -60,6 +60,10 @@ pub enum DealCommand {
         #[command(flatten)]
         #[serde(flatten)]
         options: super::floor::FloorOptions,
+        /// The floor at a percentile of the Monte Carlo.
+        #[command(flatten)]
+        #[serde(flatten)]
+        percentile: super::floor::PercentileOptions,
     },
     /// Deals side by side: breakout floor and breakout if broken, with "no deal" and the
     /// post-strike state for reference.
@@ -404,8 +408,9 @@ pub fn run(args: DealArgs, progress: &dyn crate::Progress) -> Answer {
             date,
             series,
             options,
+            percentile,
         } => {
-            return super::floor::run_floor(&deal, date, series, &options);
+            return super::floor::run_floor(&deal, date, series, &options, &percentile);
         }
         DealCommand::Compare { deals, options } => {
             let deals = if deals.is_empty() {

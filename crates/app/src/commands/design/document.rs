@@ -6,7 +6,7 @@ use super::DesignArgs;
 use super::result::{DesignResult, Levers};
 use super::search::design;
 use crate::Answer;
-use crate::commands::floor::DEFAULT_REINSTALL_CASCADES_PER_MONTH;
+use crate::commands::floor::{DEFAULT_REINSTALL_CASCADES_PER_MONTH, PercentileDays};
 use crate::design::StockForm;
 use crate::document::{Document, Table, num};
 use crate::error::Outcome;
@@ -102,6 +102,29 @@ pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
             "cascades/month",
             a.reinstall_cascades_per_month.is_none(),
         );
+    if let Some(mc) = &res.monte_carlo {
+        r.input(
+            "percentile",
+            "Target at this percentile of the Monte Carlo",
+            mc.percentile,
+            "%",
+            false,
+        )
+        .input(
+            "samples",
+            "Monte Carlo draws per candidate",
+            mc.samples as f64,
+            "draws",
+            a.samples.is_none(),
+        )
+        .input_value(
+            "seed",
+            "Monte Carlo seed",
+            json!(mc.seed),
+            mc.seed.to_string(),
+        );
+        r.result_json("monte_carlo", json!(mc));
+    }
     r.result(
         "grid_size",
         "Candidate deals in the space",
@@ -140,8 +163,21 @@ pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
     .result_json("base_state", json!(res.base_state))
     .result_json("frontier", json!(res.frontier))
     .result_json("points", json!(res.points));
+    // With --percentile, two more columns: the percentile floors the target applies to.
+    let p_label = res.monte_carlo.map(|mc| format!("P{}", num(mc.percentile)));
+    let mut last: Vec<String> = vec!["holds".into(), "broken".into()];
+    if let Some(l) = &p_label {
+        last.extend([format!("holds {l}"), format!("broken {l}")]);
+    }
+    let percentile_cells = |row: &mut Vec<String>, p: Option<&PercentileDays>| {
+        if let Some(p) = p {
+            row.push(months(p.permitted_first_sq_days));
+            row.push(months(p.first_sq_days));
+        }
+    };
     let first = res.frontier.first().map(|p| &p.levers);
-    let cols = header(first, &["holds", "broken"]);
+    let last_refs: Vec<&str> = last.iter().map(String::as_str).collect();
+    let cols = header(first, &last_refs);
     let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
     let mut t = Table::new(
         "The frontier: months to the first goal unit while the deal holds and if broken (relax any lever one step and the target is missed)",
@@ -151,11 +187,14 @@ pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
         let mut row = lever_cells(&p.levers);
         row.push(months(p.permitted_first_sq_days));
         row.push(months(p.first_sq_days));
+        percentile_cells(&mut row, p.at_percentile.as_ref());
         t.row(row);
     }
     r.table(t);
     let first = res.points.first().map(|p| &p.levers);
-    let cols = header(first, &["holds", "broken", "meets target"]);
+    let mut last_all = last_refs.clone();
+    last_all.push("meets target");
+    let cols = header(first, &last_all);
     let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
     let mut all = Table::new(
         "Every candidate evaluated (months while the deal holds and if broken)",
@@ -166,6 +205,7 @@ pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
         let mut row = lever_cells(&p.levers);
         row.push(months(p.permitted_first_sq_days));
         row.push(months(p.first_sq_days));
+        percentile_cells(&mut row, p.at_percentile.as_ref());
         row.push(if p.meets_target { "yes" } else { "no" }.into());
         all.row(row);
     }
@@ -173,6 +213,17 @@ pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
     r.note("less restrictive = a higher enrichment cap, more enriched stock, more machines allowed to enrich, or the rest stored rather than destroyed; a frontier deal has no less restrictive deal in the space that meets the target");
     r.note("stock in kg of the space's form (UF6 or the equivalent for the bundled space); under a 0 wt-% cap (\"none\") the stock and machine levers have no effect (—)");
     r.note("each row's deal file is `results.frontier[i].deal_toml` in --json; `breakout deal floor FILE` reproduces its floor");
+    if let (Some(mc), Some(l)) = (&res.monte_carlo, &p_label) {
+        r.note(format!(
+            "target at {l}: a candidate meets it when at least {} % of its {} draws (seed {}; the draws of `breakout run --samples` on the deal's permitted state) take the target or longer; draws that never reach the goal count as longer than any target; `breakout deal floor FILE --percentile {} --samples {} --seed {}` reproduces a point; holds/broken are the central values",
+            num(100.0 - mc.percentile),
+            mc.samples,
+            mc.seed,
+            num(mc.percentile),
+            mc.samples,
+            mc.seed
+        ));
+    }
     r.note(format!(
         "searched in lines along the stock cap, each bounded by its more restrictive neighbours (more capacity or stock is never slower); every frontier point and its one-step relaxations then evaluated directly: {} candidates of {}",
         res.evaluated, res.grid_size

@@ -28,7 +28,7 @@ pub use search::{Candidate, Evaluation, deal_toml, design, evaluate};
 use clap::Args;
 
 use super::NumList;
-use super::floor::FloorOptions;
+use super::floor::{FloorOptions, PercentileOptions};
 use super::run::GoalArg;
 
 /// `breakout deal design`: the flags.
@@ -66,6 +66,17 @@ pub struct DesignArgs {
     /// Reinstallation rate if the deal is broken, cascades/month [default: 6.3, Iran's 2024 pace].
     #[arg(long, value_name = "R")]
     pub reinstall_cascades_per_month: Option<f64>,
+    /// Require the target at the P-th percentile of the Monte Carlo over the permitted state's
+    /// uncertain inputs instead of the central value (0 < P < 100): P10 = at least 90 % of draws
+    /// take the target or longer; draws that never reach the goal count as longer than any time.
+    #[arg(long, value_name = "P")]
+    pub percentile: Option<f64>,
+    /// Monte Carlo draws per candidate for --percentile [default: 1000].
+    #[arg(long, value_name = "N", requires = "percentile")]
+    pub samples: Option<usize>,
+    /// Monte Carlo seed for --percentile [default: 1, fixed; printed in the result].
+    #[arg(long, value_name = "S", requires = "percentile")]
+    pub seed: Option<u64>,
 }
 
 /// No flags: a 12-month target while the deal holds, on the bundled space.
@@ -82,6 +93,9 @@ impl Default for DesignArgs {
             fates: None,
             goal: GoalArg::Sq,
             reinstall_cascades_per_month: None,
+            percentile: None,
+            samples: None,
+            seed: None,
         }
     }
 }
@@ -93,6 +107,16 @@ impl DesignArgs {
             goal: self.goal,
             reinstall_cascades_per_month: self.reinstall_cascades_per_month,
             weaponization_months: None,
+        }
+    }
+
+    /// The `deal floor` percentile options every candidate is evaluated with: `deal floor FILE`
+    /// with the same three flags reproduces a candidate's percentile floor.
+    pub fn percentile_options(&self) -> PercentileOptions {
+        PercentileOptions {
+            percentile: self.percentile,
+            samples: self.samples,
+            seed: self.seed,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The typed results of `breakout deal design` ([`DesignResult`]): what its JSON `results`
 //! serialise.
 
+use crate::commands::floor::{MonteCarloFloor, PercentileDays};
 use crate::design::{Fate, StockForm};
 use crate::document::num;
 
@@ -24,6 +25,9 @@ pub struct DesignResult {
     /// Frontier checks that found a one-step relaxation still meeting the target, where the
     /// pruning's monotonicity assumption failed (the point was moved there).
     pub monotonicity_exceptions: usize,
+    /// The Monte Carlo the target applies to (with `--percentile`): percentile, draws, seed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<MonteCarloFloor>,
     /// The least restrictive deals that meet the target.
     pub frontier: Vec<FrontierPoint>,
     /// Every candidate evaluated, in lever order.
@@ -102,6 +106,10 @@ pub struct FrontierPoint {
     pub first_sq_days: Option<f64>,
     /// Capacity the deal permits, kg-SWU/yr.
     pub permitted_capacity_swu_per_yr: f64,
+    /// Both at the percentile of the Monte Carlo, which the target applies to (with
+    /// `--percentile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_percentile: Option<PercentileDays>,
     /// The deal file: `breakout deal floor FILE` gives the same two floors.
     pub deal_toml: String,
 }
@@ -115,6 +123,11 @@ pub struct EvaluatedPoint {
     pub permitted_first_sq_days: Option<f64>,
     /// Days if broken (`None`: never).
     pub first_sq_days: Option<f64>,
+    /// Capacity the deal permits, kg-SWU/yr (the workbench's frontier chart plots it).
+    pub permitted_capacity_swu_per_yr: f64,
+    /// Both at the percentile (with `--percentile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_percentile: Option<PercentileDays>,
     /// Whether it meets the target.
     pub meets_target: bool,
 }

@@ -9,7 +9,7 @@ use enrich::units::DAYS_PER_MONTH;
 
 use super::DesignArgs;
 use super::result::{DesignResult, EvaluatedPoint, FrontierPoint, Levers, MachineLimit};
-use crate::commands::floor::{FloorOptions, base_date, floor};
+use crate::commands::floor::{FloorOptions, MonteCarloFloor, PercentileDays, base_date, floor_at};
 use crate::deals::deal_from_toml;
 use crate::design::{self, DesignSpace, Fate, StockForm};
 use crate::error::AppError;
@@ -28,6 +28,9 @@ pub struct Evaluation {
     pub first_sq_days: Option<f64>,
     /// Capacity the deal permits, kg-SWU/yr.
     pub permitted_capacity_swu_per_yr: f64,
+    /// Both at the percentile of the Monte Carlo (with `--percentile`): the target applies to
+    /// these.
+    pub at_percentile: Option<PercentileDays>,
 }
 
 /// The levers of candidate `c`.
@@ -179,13 +182,15 @@ pub fn evaluate(
     base: &State,
     date: Date,
     o: &FloorOptions,
+    mc: Option<&MonteCarloFloor>,
 ) -> Result<Evaluation, AppError> {
     let deal = deal_from_toml(toml, "designed deal")?;
-    let f = floor(&deal, base, date, o)?;
+    let f = floor_at(&deal, base, date, o, mc)?;
     Ok(Evaluation {
         permitted_first_sq_days: f.permitted.first_unit_days.map(Days::days),
         first_sq_days: f.broken.first_unit_days.map(Days::days),
         permitted_capacity_swu_per_yr: f.permitted.initial_capacity_swu_per_yr,
+        at_percentile: f.at_percentile,
     })
 }
 
@@ -196,6 +201,7 @@ struct Evaluator<'a> {
     base: &'a State,
     date: Date,
     options: FloorOptions,
+    monte_carlo: Option<MonteCarloFloor>,
     target_days: f64,
     if_broken: bool,
     done: BTreeMap<Candidate, Evaluation>,
@@ -207,14 +213,26 @@ impl Evaluator<'_> {
             return Ok(*e);
         }
         let text = deal_toml(self.space, self.base_state, self.base, c);
-        let e = evaluate(&text, self.base, self.date, &self.options)?;
+        let e = evaluate(
+            &text,
+            self.base,
+            self.date,
+            &self.options,
+            self.monte_carlo.as_ref(),
+        )?;
         self.done.insert(c.to_vec(), e);
         Ok(e)
     }
 
+    /// Whether `e` meets the target: its percentile floor with `--percentile`, else its
+    /// central floor; "never" meets any target.
     fn meets(&self, e: &Evaluation) -> bool {
         let ok = |d: Option<f64>| d.is_none_or(|d| d >= self.target_days);
-        ok(e.permitted_first_sq_days) && (!self.if_broken || ok(e.first_sq_days))
+        let (holds, broken) = match &e.at_percentile {
+            Some(p) => (p.permitted_first_sq_days, p.first_sq_days),
+            None => (e.permitted_first_sq_days, e.first_sq_days),
+        };
+        ok(holds) && (!self.if_broken || ok(broken))
     }
 
     fn feasible(&mut self, c: &[usize]) -> Result<bool, AppError> {
@@ -245,6 +263,7 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
             a.min_months
         )));
     }
+    let monte_carlo = a.percentile_options().resolve()?;
     let mut space = design::load(a.space.as_deref().unwrap_or(design::BUNDLED.0))?;
     space.override_with(
         a.cap_wt_pct.as_ref().map(|l| l.0.as_slice()),
@@ -264,6 +283,7 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
         base: &base,
         date: base_date(&base)?,
         options: a.floor_options(),
+        monte_carlo,
         target_days: a.min_months * DAYS_PER_MONTH,
         if_broken: a.if_broken,
         done: BTreeMap::new(),
@@ -376,6 +396,7 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
                 permitted_first_sq_days: e.permitted_first_sq_days,
                 first_sq_days: e.first_sq_days,
                 permitted_capacity_swu_per_yr: e.permitted_capacity_swu_per_yr,
+                at_percentile: e.at_percentile,
                 deal_toml: deal_toml(&space, &base_state, &base, c),
             })
         })
@@ -387,6 +408,8 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
             levers: levers(&space, c),
             permitted_first_sq_days: e.permitted_first_sq_days,
             first_sq_days: e.first_sq_days,
+            permitted_capacity_swu_per_yr: e.permitted_capacity_swu_per_yr,
+            at_percentile: e.at_percentile,
             meets_target: ev.meets(e),
         })
         .collect();
@@ -399,6 +422,7 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
         grid_size: space.grid_size(),
         evaluated: ev.done.len(),
         monotonicity_exceptions: exceptions,
+        monte_carlo,
         frontier,
         points,
     })

@@ -21,13 +21,19 @@ pub(super) fn days(d: Option<f64>) -> String {
 }
 
 /// `breakout deal floor`: the document of [`floor_estimate`].
-pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &FloorOptions) -> Answer {
+pub fn run_floor(
+    deal_arg: &str,
+    date: Option<String>,
+    series: Series,
+    o: &FloorOptions,
+    pct: &PercentileOptions,
+) -> Answer {
     let FloorEstimate {
         deal,
         floor: f,
         rate,
         result: res,
-    } = floor_estimate(deal_arg, date.as_deref(), series, o)?;
+    } = floor_estimate(deal_arg, date.as_deref(), series, o, pct)?;
     let date = f.date;
     let mut r = Document::new(
         "deal floor",
@@ -82,6 +88,49 @@ pub fn run_floor(deal_arg: &str, date: Option<String>, series: Series, o: &Floor
         res.capacity_if_broken_swu_per_yr,
         "kg-SWU/yr",
     );
+    if let (Some(mc), Some(p)) = (&res.monte_carlo, &res.at_percentile) {
+        r.input(
+            "percentile",
+            "Percentile of the Monte Carlo",
+            mc.percentile,
+            "%",
+            false,
+        )
+        .input(
+            "samples",
+            "Monte Carlo draws",
+            mc.samples as f64,
+            "draws",
+            pct.samples.is_none(),
+        )
+        .input_value(
+            "seed",
+            "Monte Carlo seed",
+            json!(mc.seed),
+            mc.seed.to_string(),
+        );
+        let p_label = format!("P{}", num(mc.percentile));
+        r.result_text(
+            "at_percentile_permitted",
+            &format!("{p_label}: breakout with permitted capacity only"),
+            &days(p.permitted_first_sq_days),
+        )
+        .result_text(
+            "at_percentile_broken",
+            &format!("{p_label}: breakout if the deal is broken that day"),
+            &days(p.first_sq_days),
+        )
+        .result_json("monte_carlo", json!(mc))
+        .result_json("at_percentile", json!(p));
+        r.note(format!(
+            "{p_label}: at least {} % of the {} draws (seed {}) take that long or longer (nearest rank); draws that never reach the goal count as longer than any time ({} never while the deal holds, {} if broken); the yearly series is central",
+            num(100.0 - mc.percentile),
+            mc.samples,
+            mc.seed,
+            p.permitted_never_draws,
+            p.never_draws
+        ));
+    }
     if let (Some(text), Some(w)) = (&res.weapon_if_broken, res.weapon_days) {
         r.result_text(
             "weapon_if_broken",

@@ -10,9 +10,13 @@
 //! state with permitted capacity only, and with stored and idle cascades reinstalled at a rate.
 
 mod document;
+mod percentile;
 mod result;
 
 pub use document::{run_compare, run_floor};
+pub use percentile::{
+    DEFAULT_SAMPLES, DEFAULT_SEED, MonteCarloFloor, PercentileDays, PercentileOptions,
+};
 pub use result::{
     CompareResult, FloorEstimate, FloorPoint, FloorResult, Position, WeaponDays, compare,
     floor_estimate,
@@ -20,7 +24,7 @@ pub use result::{
 
 use breakout::date::Date;
 use breakout::deal::{ClauseKind, Deal, MachineScope, Sites, StockLimit};
-use breakout::{Estimate, HEADLINE, MachineStatus};
+use breakout::{Estimate, HEADLINE, MachineStatus, montecarlo};
 use clap::{Args, ValueEnum};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass};
 
@@ -453,6 +457,8 @@ pub struct Floor {
     pub changes: Vec<String>,
     /// The base state.
     pub base: String,
+    /// Both at a percentile of the Monte Carlo (with `--percentile`).
+    pub at_percentile: Option<PercentileDays>,
 }
 
 /// The deal's start: the earliest dated `from` of its clauses, or `fallback`.
@@ -503,6 +509,22 @@ pub fn base_date(base: &State) -> Result<Date, AppError> {
 /// # Errors
 /// [`AppError`] for a state or estimate that cannot be made.
 pub fn floor(deal: &Deal, base: &State, date: Date, o: &FloorOptions) -> Result<Floor, AppError> {
+    floor_at(deal, base, date, o, None)
+}
+
+/// The floor of `deal` on `date`, and with `mc` also at a percentile of the Monte Carlo over the
+/// permitted state's uncertain inputs (the draws of `breakout run --samples` on that state,
+/// with the estimator prepared for the central value).
+///
+/// # Errors
+/// [`AppError`] for a state or estimate that cannot be made; [`AppError::Cancelled`].
+pub fn floor_at(
+    deal: &Deal,
+    base: &State,
+    date: Date,
+    o: &FloorOptions,
+    mc: Option<&MonteCarloFloor>,
+) -> Result<Floor, AppError> {
     let (permitted, changes) = permitted_state(&base.data, deal, date);
     let lib = bundled_machines()?;
     let args = run::RunArgs {
@@ -514,26 +536,58 @@ pub fn floor(deal: &Deal, base: &State, date: Date, o: &FloorOptions) -> Result<
         data: permitted,
     };
     let engine = AppError::from;
-    let estimate = |rate: Option<f64>| -> Result<Estimate, AppError> {
+    // The central estimate, and with `mc` the percentile of the draws and how many never arrive.
+    type AtPercentile = Option<(Option<f64>, usize)>;
+    let estimate = |rate: Option<f64>| -> Result<(Estimate, AtPercentile), AppError> {
         let mut a = args.clone();
         a.reinstall_cascades_per_month = rate;
         let opts = run::options(&a)?;
         let sc = states::scenario(&state, &lib, &opts)?;
-        HEADLINE
-            .prepare(&sc)
-            .map_err(engine)?
-            .estimate(&sc.central_values())
-            .map_err(engine)
+        let est = HEADLINE.prepare(&sc).map_err(engine)?;
+        let central = est.estimate(&sc.central_values()).map_err(engine)?;
+        let Some(mc) = mc else {
+            return Ok((central, None));
+        };
+        let cancel = crate::cancel::current();
+        let mut days = montecarlo::sample_goal_days_cancellable(
+            est.as_ref(),
+            &sc,
+            mc.samples,
+            mc.seed,
+            &|_| {},
+            &|| cancel.is_cancelled(),
+        )
+        .map_err(engine)?;
+        days.sort_by(f64::total_cmp);
+        let never = days.iter().filter(|d| !d.is_finite()).count();
+        Ok((
+            central,
+            Some((montecarlo::nearest_rank(&days, mc.percentile), never)),
+        ))
     };
     let rate = o
         .reinstall_cascades_per_month
         .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH);
+    let (permitted, p_permitted) = estimate(None)?;
+    let (broken, p_broken) = estimate(Some(rate))?;
+    let at_percentile =
+        p_permitted
+            .zip(p_broken)
+            .map(
+                |((permitted_days, permitted_never), (days, never))| PercentileDays {
+                    permitted_first_sq_days: permitted_days,
+                    first_sq_days: days,
+                    permitted_never_draws: permitted_never,
+                    never_draws: never,
+                },
+            );
     Ok(Floor {
         date,
-        permitted: estimate(None)?,
-        broken: estimate(Some(rate))?,
+        permitted,
+        broken,
         changes,
         base: base.data.id.clone(),
+        at_percentile,
     })
 }
 

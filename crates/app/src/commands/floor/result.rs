@@ -38,9 +38,15 @@ pub struct FloorResult {
     /// broken (`None`: the deal names no regime).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<VerificationResult>,
-    /// One point a year over the deal's life (`--series yearly`, dated deals).
+    /// One point a year over the deal's life (`--series yearly`, dated deals; central values).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub series: Option<Vec<FloorPoint>>,
+    /// The Monte Carlo behind `at_percentile`: percentile, draws, seed (with `--percentile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monte_carlo: Option<MonteCarloFloor>,
+    /// The floor at that percentile of the draws, on the day (with `--percentile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_percentile: Option<PercentileDays>,
 }
 
 /// A range of days to a weapon.
@@ -75,8 +81,9 @@ pub struct FloorEstimate {
     pub result: FloorResult,
 }
 
-/// The breakout floor of `deal_arg` on `date` (the deal's start if `None`), and over its life
-/// with [`Series::Yearly`]: the typed result of `breakout deal floor`.
+/// The breakout floor of `deal_arg` on `date` (the deal's start if `None`), over its life
+/// with [`Series::Yearly`], and at a percentile of the Monte Carlo with `pct.percentile`: the
+/// typed result of `breakout deal floor`.
 ///
 /// # Errors
 /// [`AppError`] for a deal, state, date or estimate that cannot be made.
@@ -85,7 +92,9 @@ pub fn floor_estimate(
     date: Option<&str>,
     series: Series,
     o: &FloorOptions,
+    pct: &PercentileOptions,
 ) -> Result<FloorEstimate, AppError> {
+    let mc = pct.resolve()?;
     let deal = load(deal_arg)?;
     let base = base_state(&deal)?;
     let date = match date {
@@ -97,7 +106,7 @@ pub fn floor_estimate(
         .map(|MonthRange { lo, hi }| Weaponization::new(lo, hi))
         .transpose()
         .map_err(|e| AppError::Usage(e.to_string()))?;
-    let f = floor(&deal, &base, date, o)?;
+    let f = floor_at(&deal, &base, date, o, mc.as_ref())?;
     let rate = o
         .reinstall_cascades_per_month
         .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH);
@@ -144,6 +153,8 @@ pub fn floor_estimate(
             f.broken.first_unit_days.map(Days::days),
         )?,
         series,
+        monte_carlo: mc,
+        at_percentile: f.at_percentile,
     };
     Ok(FloorEstimate {
         deal,
