@@ -147,6 +147,9 @@ pub enum StepKind {
     Capacity,
     /// Enrichment: feed in, product and tails out.
     Enrichment,
+    /// Cascades re-piped for a step they do not yet handle (feed and withdrawal points moved,
+    /// stage cuts reset); they enrich nothing meanwhile.
+    SetUp,
 }
 
 /// A feed drawn by an enrichment step.
@@ -185,6 +188,9 @@ pub struct Step {
     pub tails: Option<(KgU, Assay)>,
     /// Separative work.
     pub separative_work_swu: Swu,
+    /// Material on hand after the step, kg U at its assay, leanest first (the fixed-cascade
+    /// model's lots and goal-grade pool; empty for the other models and for capacity steps).
+    pub on_hand: Vec<(KgU, Assay)>,
 }
 
 /// The result of an estimator.
@@ -333,6 +339,7 @@ impl Estimator for IdealEstimator<'_> {
                 product: Some((plan.product, goal.product_assay)),
                 tails: Some((plan.tails, plan.tails_assay)),
                 separative_work_swu: plan.separative_work,
+                on_hand: Vec::new(),
             });
             t0 = end;
         }
@@ -356,6 +363,7 @@ impl Estimator for IdealEstimator<'_> {
                 product: Some((KgU::new(n.product_kg_u)?, goal.product_assay)),
                 tails: Some((KgU::new(n.tails_kg_u)?, n.tails_assay)),
                 separative_work_swu: Swu::new(n.separative_work_swu)?,
+                on_hand: Vec::new(),
             });
         }
 
@@ -488,6 +496,7 @@ pub(crate) fn capacity_steps(
             product: None,
             tails: None,
             separative_work_swu: Swu::default(),
+            on_hand: Vec::new(),
         });
     }
     for g in &s.groups {
@@ -504,6 +513,7 @@ pub(crate) fn capacity_steps(
                 product: None,
                 tails: None,
                 separative_work_swu: Swu::default(),
+                on_hand: Vec::new(),
             });
         }
     }
@@ -542,6 +552,7 @@ pub(crate) fn capacity_steps(
                 product: None,
                 tails: None,
                 separative_work_swu: Swu::default(),
+                on_hand: Vec::new(),
             });
         }
     }

@@ -385,6 +385,23 @@ pub struct Pass {
     pub nominal_swu: f64,
     /// True if only the cascades already handling this step ran it, while the rest were set up.
     pub ready_only: bool,
+    /// The level of the hardware's enrichment chain the feed belongs to.
+    pub level: u32,
+    /// The lots on hand after the pass (kg U, weight fraction), leanest first.
+    pub on_hand: Vec<(f64, f64)>,
+}
+
+/// Cascades being set up for a new step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SetUp {
+    /// Start, days.
+    pub start_days: f64,
+    /// End, days.
+    pub end_days: f64,
+    /// The level of the hardware's enrichment chain.
+    pub level: u32,
+    /// The assay of the feed that opened the step (weight fraction).
+    pub feed: f64,
 }
 
 /// The outcome of a simulation.
@@ -394,6 +411,8 @@ pub struct Simulation {
     pub unit_days: Vec<f64>,
     /// The passes, when recorded.
     pub passes: Vec<Pass>,
+    /// The set-ups, when recorded.
+    pub set_ups: Vec<SetUp>,
     /// Goal units that exist before any pass (stocks at or above the goal assay).
     pub initial_units: f64,
     /// When the first natural-uranium batch starts and the goal units made by then: the
@@ -721,6 +740,14 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
         };
         let end = run.schedule.days_for(end_swu);
         swu_used = end_swu;
+        if run.record && new_step && setup_days > 0.0 {
+            sim.set_ups.push(SetUp {
+                start_days: t,
+                end_days: t + setup_days,
+                level: level as u32,
+                feed: feed.x,
+            });
+        }
         sim.nominal_swu += pass_swu;
         let product = Lot::new(p.product, feed.kg * p.product_per_feed);
         let tails = Lot::new(p.tails, feed.kg - product.kg);
@@ -736,6 +763,8 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
                 natural,
                 nominal_swu: pass_swu,
                 ready_only: window.is_some(),
+                level: level as u32,
+                on_hand: Vec::new(),
             });
         }
         let Some(end) = end else {
@@ -747,6 +776,9 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
             lots.push(tails);
         }
         tidy(&mut lots, transfer, g);
+        if let (true, Some(pass)) = (run.record, sim.passes.last_mut()) {
+            pass.on_hand = lots.iter().map(|l| (l.kg, l.x)).collect();
+        }
         done = goal_units(&lots);
         while (sim.unit_days.len() as u32) < run.units
             && (sim.unit_days.len() as f64) + 1.0 <= done + UNIT_TOLERANCE
@@ -764,13 +796,54 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
     Ok(sim)
 }
 
-/// The timeline steps of recorded passes.
+/// The timeline steps of recorded passes and set-ups, in order of their start (a set-up before
+/// the pass that opened it). `cascades` names the whole plant; `who(level, ready)` the cascades
+/// that handle a level already (`ready`) or are being set up for it.
 ///
 /// # Errors
 /// [`BreakoutError::Enrich`] for a pass whose days or masses are negative or not finite.
 pub fn steps(
     sim: &Simulation,
     cascades: &str,
+    who: &dyn Fn(u32, bool) -> String,
+    goal_assay: Assay,
+) -> Result<Vec<Step>, BreakoutError> {
+    let pct = |x: f64| enrich::units::significant(x * 100.0, 4);
+    let mut out = sim
+        .set_ups
+        .iter()
+        .map(|u| {
+            Ok(Step {
+                kind: StepKind::SetUp,
+                what: format!(
+                    "set-up for the {} wt-% step: feed and withdrawal points moved, stage cuts reset",
+                    pct(u.feed)
+                ),
+                cascades: who(u.level, false),
+                start_days: Some(Days::new(u.start_days)?),
+                end_days: Some(Days::new(u.end_days)?),
+                capacity_swu_per_yr: 0.0,
+                feeds: Vec::new(),
+                product: None,
+                tails: None,
+                separative_work_swu: Swu::default(),
+                on_hand: Vec::new(),
+            })
+        })
+        .collect::<Result<Vec<Step>, BreakoutError>>()?;
+    out.extend(passes(sim, cascades, who, goal_assay)?);
+    // Stable: set-ups (listed first) stay before the passes starting with them.
+    out.sort_by(|a, b| {
+        let day = |s: &Step| s.start_days.map_or(f64::INFINITY, Days::days);
+        day(a).total_cmp(&day(b))
+    });
+    Ok(out)
+}
+
+fn passes(
+    sim: &Simulation,
+    cascades: &str,
+    who: &dyn Fn(u32, bool) -> String,
     goal_assay: Assay,
 ) -> Result<Vec<Step>, BreakoutError> {
     let goal_assay = goal_assay.wt_fraction();
@@ -803,7 +876,7 @@ pub fn steps(
                 kind: StepKind::Enrichment,
                 what,
                 cascades: if p.ready_only {
-                    "the cascades already set up for this step, while the rest are set up".into()
+                    who(p.level, true)
                 } else {
                     cascades.to_string()
                 },
@@ -823,6 +896,11 @@ pub fn steps(
                 product: Some((KgU::new(p.product.0)?, assay(p.product.1))),
                 tails: Some((KgU::new(p.tails.0)?, assay(p.tails.1))),
                 separative_work_swu: Swu::new(p.nominal_swu)?,
+                on_hand: p
+                    .on_hand
+                    .iter()
+                    .map(|&(kg, x)| Ok((KgU::new(kg)?, assay(x))))
+                    .collect::<Result<_, BreakoutError>>()?,
             })
         })
         .collect()
@@ -874,6 +952,29 @@ impl<'a> FixedCascadeEstimator<'a> {
             transfer,
             label,
         })
+    }
+
+    /// The operating cascade groups that handle `level` already (`ready`) or not, by site, type
+    /// and machine count.
+    fn who(&self, values: &[f64], level: u32, ready: bool) -> String {
+        let bit = 1u64 << (level as usize).min(LEVELS - 1);
+        let names: Vec<String> = self
+            .scenario
+            .groups
+            .iter()
+            .zip(&self.group_levels)
+            .filter(|(g, m)| {
+                g.status == GroupStatus::Operating
+                    && values[g.machines] > 0.0
+                    && ((*m & bit != 0) == ready)
+            })
+            .map(|(g, _)| format!("{}: {} {}", g.site, values[g.machines].round(), g.machine))
+            .collect();
+        if names.is_empty() {
+            "all operating cascades".into()
+        } else {
+            names.join(", ")
+        }
     }
 
     fn run<'b>(
@@ -1016,8 +1117,9 @@ impl Estimator for FixedCascadeEstimator<'_> {
             self.label,
             self.transfer.utilization()
         );
+        let who = |level: u32, ready: bool| self.who(values, level, ready);
         let mut steps = capacity_steps(s, values, &schedule)?;
-        let mut pass_steps = self::steps(&sim, &cascades, goal.product_assay)?;
+        let mut pass_steps = self::steps(&sim, &cascades, &who, goal.product_assay)?;
         if pass_steps.len() > MAX_LISTED_PASSES {
             let rest = pass_steps.split_off(MAX_LISTED_PASSES - 1);
             let swu = rest
@@ -1026,7 +1128,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
             pass_steps.push(Step {
                 kind: StepKind::Enrichment,
                 what: format!(
-                    "{} further passes (listed in --json only as totals)",
+                    "{} further steps (listed in --json only as totals)",
                     rest.len()
                 ),
                 cascades: cascades.clone(),
@@ -1039,6 +1141,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
                 product: None,
                 tails: None,
                 separative_work_swu: swu,
+                on_hand: Vec::new(),
             });
         }
         steps.extend(pass_steps);

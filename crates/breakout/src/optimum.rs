@@ -618,6 +618,7 @@ impl<'a> OptimumEstimator<'a> {
                     product: None,
                     tails: None,
                     separative_work_swu: Swu::default(),
+                    on_hand: Vec::new(),
                 });
             }
         }
@@ -672,6 +673,7 @@ impl<'a> OptimumEstimator<'a> {
                     assay(cfg.tails_assay),
                 )),
                 separative_work_swu: Swu::new(kg / (cfg.kg_per_nominal_swu * eff))?,
+                on_hand: Vec::new(),
             });
         }
         Ok(steps)
@@ -737,6 +739,7 @@ impl Estimator for OptimumEstimator<'_> {
                 product: None,
                 tails: None,
                 separative_work_swu: Swu::default(),
+                on_hand: Vec::new(),
             });
         } else if all > 0.0 {
             steps.push(Step {
@@ -756,6 +759,7 @@ impl Estimator for OptimumEstimator<'_> {
                 product: None,
                 tails: None,
                 separative_work_swu: Swu::default(),
+                on_hand: Vec::new(),
             });
         }
         // Production curve: each unit to the goal count; the first unit does not depend on it.

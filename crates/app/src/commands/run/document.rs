@@ -133,6 +133,7 @@ pub fn document(est: &RunEstimate) -> Document {
         r.result_json("weapon", json!(res.weapon));
     }
     r.result_json("steps", json!(res.steps));
+    r.result_json("schedule", json!(res.schedule));
     r.result_json("production_curve", json!(res.production_curve));
     r.result_json("sq_unit", json!(res.sq_unit));
     if let Some(v) = &res.verification {
@@ -222,7 +223,7 @@ fn timeline(est: &RunEstimate) -> Table {
                 StepKindName::Capacity => {
                     format!("{} (+{} kg-SWU/yr)", s.what, human(s.capacity_swu_per_yr))
                 }
-                StepKindName::Enrichment => s.what.clone(),
+                StepKindName::Enrichment | StepKindName::SetUp => s.what.clone(),
             },
             s.cascades.clone(),
             feeds.join("; "),

@@ -572,6 +572,85 @@ mod tests {
         run(*a, &crate::progress::Silent).map(|(r, _)| r.to_json())
     }
 
+    /// The schedule says who does what: in May 2023 the cascades already making 60 % (Fordow's
+    /// IR-6 pair, the PFEP's IR-6) enrich from day 0 while the FEP is set up for 21 days; and
+    /// what is on hand after each pass closes the balance of the pass: the lots before, less
+    /// the feed, plus the product and the recycled tails (natural-uranium feed comes from
+    /// outside; tails at or below natural uranium are discarded).
+    #[test]
+    fn schedule_names_the_cascades_and_closes_each_balance() {
+        let j = run_json(&[
+            "breakout",
+            "run",
+            "iran-2023-05",
+            "--goal",
+            "wgu",
+            "--count",
+            "3",
+        ])
+        .unwrap();
+        let schedule = j["results"]["schedule"].as_array().unwrap();
+        let f = |v: &Value| v.as_f64().unwrap_or(0.0);
+        let set_up = &schedule[0];
+        assert_eq!(set_up["activity"], "set-up", "{set_up}");
+        assert!(
+            set_up["cascades"]
+                .as_str()
+                .unwrap()
+                .contains("fep: 6084 IR-1")
+        );
+        assert!((f(&set_up["to_day"]) - 21.0).abs() < 1e-9, "{set_up}");
+        let first = &schedule[1];
+        assert_eq!(first["activity"], "enrichment");
+        assert_eq!(f(&first["from_day"]), 0.0);
+        let who = first["cascades"].as_str().unwrap();
+        assert!(
+            who.contains("fordow: 332 IR-6") && !who.contains("fep: 6084"),
+            "{who}"
+        );
+        let passes: Vec<&Value> = schedule
+            .iter()
+            .filter(|e| e["activity"] == "enrichment")
+            .collect();
+        assert!(passes.len() >= 2, "{}", passes.len());
+        let natural = 0.711;
+        let totals = |e: &Value| {
+            e["on_hand_after"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .fold((0.0, 0.0), |(m, u), l| {
+                    (
+                        m + f(&l["kg_u"]),
+                        u + f(&l["kg_u"]) * f(&l["wt_pct"]) / 100.0,
+                    )
+                })
+        };
+        for w in passes.windows(2) {
+            let (before, pass) = (totals(w[0]), w[1]);
+            let (feed, x) = (f(&pass["feed_kg_u"]), f(&pass["feed_wt_pct"]) / 100.0);
+            let (prod, xp) = (f(&pass["product_kg_u"]), f(&pass["product_wt_pct"]) / 100.0);
+            let (tails, xt) = (f(&pass["tails_kg_u"]), f(&pass["tails_wt_pct"]) / 100.0);
+            let from_outside = (x * 100.0 - natural).abs() < 1e-6;
+            let kept = if xt * 100.0 > natural { 1.0 } else { 0.0 };
+            let inside = if from_outside { 0.0 } else { 1.0 };
+            let expect = (
+                before.0 - inside * feed + prod + kept * tails,
+                before.1 - inside * feed * x + prod * xp + kept * tails * xt,
+            );
+            let after = totals(pass);
+            // Lots below 1e-9 kg are dropped as dust.
+            assert!(
+                (after.0 - expect.0).abs() < 1e-6,
+                "kg U {after:?} {expect:?}"
+            );
+            assert!(
+                (after.1 - expect.1).abs() < 1e-6,
+                "kg U-235 {after:?} {expect:?}"
+            );
+        }
+    }
+
     /// Issue 11's quick-mode cases, non-monotone under the fixed-cascade heuristic, are monotone
     /// under the optimum model: 500 IR-6 never slower than 400, 50 kg of 60 % never slower
     /// than 30 kg; and the ideal bound stays below.

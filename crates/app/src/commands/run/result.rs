@@ -63,6 +63,54 @@ pub enum StepKindName {
     Capacity,
     /// Material is enriched.
     Enrichment,
+    /// Cascades are re-piped for a step they do not yet handle.
+    #[serde(rename = "set-up")]
+    SetUp,
+}
+
+/// A lot of material on hand.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LotResult {
+    /// Mass, kg U.
+    pub kg_u: f64,
+    /// Assay, wt-% U-235.
+    pub wt_pct: f64,
+}
+
+/// One entry of the schedule: which cascades do what, when, and what is on hand after it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScheduleEntry {
+    /// Enrichment or set-up.
+    pub activity: StepKindName,
+    /// The cascades doing it.
+    pub cascades: String,
+    /// What they do.
+    pub what: String,
+    /// First day.
+    pub from_day: f64,
+    /// Last day (`None`: never ends).
+    pub to_day: Option<f64>,
+    /// Feed, kg U (enrichment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feed_kg_u: Option<f64>,
+    /// Feed assay, wt-% U-235 (enrichment).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feed_wt_pct: Option<f64>,
+    /// Product, kg U.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_kg_u: Option<f64>,
+    /// Product assay, wt-% U-235.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub product_wt_pct: Option<f64>,
+    /// Tails, kg U.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tails_kg_u: Option<f64>,
+    /// Tails assay, wt-% U-235.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tails_wt_pct: Option<f64>,
+    /// Material on hand after an enrichment step, leanest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub on_hand_after: Vec<LotResult>,
 }
 
 /// One draw on a stock in an enrichment step.
@@ -243,6 +291,10 @@ pub struct RunResult {
     pub weapon: Option<String>,
     /// The timeline.
     pub steps: Vec<StepResult>,
+    /// The schedule up to the goal: which cascades enrich or are set up when, with the flows
+    /// and the material on hand after each pass (fixed-cascade model; the other models list
+    /// their enrichment steps without inventories).
+    pub schedule: Vec<ScheduleEntry>,
     /// Goal units produced against days.
     pub production_curve: Vec<CurvePoint>,
     /// The Monte Carlo (with `--samples`); its fields sit beside the others in the JSON.
@@ -358,6 +410,51 @@ impl RunEstimate {
     }
 }
 
+/// The schedule: the enrichment and set-up steps of the estimate, up to the goal — who does
+/// what, when, with the flows and what is on hand after each pass.
+fn schedule(e: &Estimate) -> Vec<ScheduleEntry> {
+    let goal = e.goal_days.map_or(f64::INFINITY, days);
+    e.steps
+        .iter()
+        .filter(|s| s.kind != StepKind::Capacity)
+        .filter(|s| s.start_days.is_some_and(|d| days(d) <= goal))
+        .map(|s| {
+            let feed_kg: f64 = s.feeds.iter().map(|f| kg_u(f.kg_u)).sum();
+            let feed_pct = (feed_kg > 0.0).then(|| {
+                s.feeds
+                    .iter()
+                    .map(|f| kg_u(f.kg_u) * wt_pct(f.assay))
+                    .sum::<f64>()
+                    / feed_kg
+            });
+            ScheduleEntry {
+                activity: match s.kind {
+                    StepKind::SetUp => StepKindName::SetUp,
+                    _ => StepKindName::Enrichment,
+                },
+                cascades: s.cascades.clone(),
+                what: s.what.clone(),
+                from_day: s.start_days.map_or(f64::INFINITY, days),
+                to_day: opt_days(s.end_days),
+                feed_kg_u: feed_pct.map(|_| feed_kg),
+                feed_wt_pct: feed_pct,
+                product_kg_u: s.product.map(|p| kg_u(p.0)),
+                product_wt_pct: s.product.map(|p| wt_pct(p.1)),
+                tails_kg_u: s.tails.map(|t| kg_u(t.0)),
+                tails_wt_pct: s.tails.map(|t| wt_pct(t.1)),
+                on_hand_after: s
+                    .on_hand
+                    .iter()
+                    .map(|&(kg, x)| LotResult {
+                        kg_u: kg_u(kg),
+                        wt_pct: wt_pct(x),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 fn steps(e: &Estimate) -> Vec<StepResult> {
     e.steps
         .iter()
@@ -365,6 +462,7 @@ fn steps(e: &Estimate) -> Vec<StepResult> {
             kind: match s.kind {
                 StepKind::Capacity => StepKindName::Capacity,
                 StepKind::Enrichment => StepKindName::Enrichment,
+                StepKind::SetUp => StepKindName::SetUp,
             },
             what: s.what.clone(),
             cascades: s.cascades.clone(),
@@ -515,6 +613,7 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
             )
         }),
         steps: steps(&e),
+        schedule: schedule(&e),
         production_curve: e
             .curve
             .iter()
