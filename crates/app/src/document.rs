@@ -285,6 +285,12 @@ impl Document {
         })
     }
 
+    /// The `results` object of the JSON envelope, without building the envelope (a sweep reads
+    /// the numbers of thousands of documents).
+    pub fn results_json(&self) -> &Map<String, Value> {
+        &self.results_json
+    }
+
     /// The first number shown that is not finite (a NaN or an infinity in a numeric row, or
     /// the word `NaN`/`inf` in any shown text or table cell), by its label: `execute` refuses
     /// such a document, so no front end ever prints one.

@@ -150,18 +150,16 @@ fn run_args(point: &[(String, Value)]) -> Result<RunArgs, AppError> {
 }
 
 /// The row of one point: its options, then every numeric result of its `run` document.
-fn row(point: &[(String, Value)], results: &Value) -> Map<String, Value> {
+fn row(point: &[(String, Value)], results: &Map<String, Value>) -> Map<String, Value> {
     let mut row: Map<String, Value> = point.iter().cloned().collect();
-    if let Some(results) = results.as_object() {
-        for (k, v) in results {
-            if v.is_number() {
-                let key = if point.iter().any(|(o, _)| o == k) {
-                    format!("{k}_result")
-                } else {
-                    k.clone()
-                };
-                row.insert(key, v.clone());
-            }
+    for (k, v) in results {
+        if v.is_number() {
+            let key = if point.iter().any(|(o, _)| o == k) {
+                format!("{k}_result")
+            } else {
+                k.clone()
+            };
+            row.insert(key, v.clone());
         }
     }
     row
@@ -198,7 +196,7 @@ pub fn sweep(request: &SweepRequest, progress: &dyn Progress) -> Result<SweepRes
             let args = run_args(point)?;
             let (doc, _) =
                 crate::execute_cancellable(Request::Run(Box::new(args)), &Silent, &token)?;
-            let row = row(point, &doc.to_json()["results"]);
+            let row = row(point, doc.results_json());
             progress.update("points", done.fetch_add(1, Ordering::Relaxed) + 1, total);
             Ok(row)
         })
@@ -330,6 +328,36 @@ mod tests {
             .map(|(s, c)| vec![("state".into(), json!(s)), ("count".into(), json!(c))])
             .collect();
         assert_eq!(got, want);
+    }
+
+    proptest::proptest! {
+        /// Any grid of small axes: its points are every combination exactly once, as many as
+        /// its size says, in mixed-radix order (the last axis the fastest digit).
+        #[test]
+        fn a_grid_is_every_combination_once_in_order(
+            lengths in proptest::collection::vec(1usize..5, 1..5)
+        ) {
+            let axes: Vec<Axis> = lengths
+                .iter()
+                .enumerate()
+                .map(|(a, &n)| Axis {
+                    option: format!("o{a}"),
+                    values: (0..n).map(|v| json!(v)).collect(),
+                })
+                .collect();
+            let g = SweepRequest::Grid(axes);
+            let points = g.points().unwrap();
+            let product: usize = lengths.iter().product();
+            proptest::prop_assert_eq!(g.size(), Some(product as u64));
+            proptest::prop_assert_eq!(points.len(), product);
+            for (i, p) in points.iter().enumerate() {
+                // The point's digits read back as its index.
+                let index = p.iter().zip(&lengths).fold(0, |acc, ((_, v), &n)| {
+                    acc * n + v.as_u64().unwrap() as usize
+                });
+                proptest::prop_assert_eq!(index, i);
+            }
+        }
     }
 
     #[test]
