@@ -256,7 +256,7 @@ impl Document {
     }
 
     /// The command's table of records (a sweep's points, the deal designer's candidates) at
-    /// full precision, for columnar output (the CLI's `-o FILE.parquet`).
+    /// full precision, for columnar output (the CLI's `--parquet FILE`).
     pub fn records(&mut self, records: Records) -> &mut Self {
         self.records = Some(Box::new(records));
         self

@@ -73,7 +73,7 @@ pub enum Request {
     /// The breakout estimate for every bundled dated state, as a table.
     History(commands::history::HistoryArgs),
     /// `run` at every point of a grid of options (a TOML grid file), in parallel: one row per
-    /// point, the options then the numeric results (`-o FILE.parquet` writes the table).
+    /// point, the options then the numeric results (`--parquet FILE` writes the table).
     Sweep(commands::sweep::SweepArgs),
 }
 

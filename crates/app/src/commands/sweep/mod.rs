@@ -149,6 +149,20 @@ fn run_args(point: &[(String, Value)]) -> Result<RunArgs, AppError> {
     })
 }
 
+/// The `run` request of one point of a sweep: its options, and a seed wherever it draws.
+fn point_args(point: &[(String, Value)]) -> Result<RunArgs, AppError> {
+    let args = run_args(point)?;
+    if args.samples.is_some() && args.seed.is_none() {
+        // `run` would draw a seed from the OS and print it; a row has nowhere to print.
+        return Err(AppError::Usage(
+            "`samples` without `seed`: a sweep's Monte Carlo points need a seed to be \
+             reproducible (give `seed` a value or an axis)"
+                .into(),
+        ));
+    }
+    Ok(args)
+}
+
 /// The row of one point: its options, then every numeric result of its `run` document.
 fn row(point: &[(String, Value)], results: &Map<String, Value>) -> Map<String, Value> {
     let mut row: Map<String, Value> = point.iter().cloned().collect();
@@ -187,13 +201,19 @@ pub fn sweep(request: &SweepRequest, progress: &dyn Progress) -> Result<SweepRes
     let token = cancel::current();
     let total = points.len() as u64;
     let done = AtomicU64::new(0);
-    let answers: Vec<Result<Map<String, Value>, AppError>> = points
-        .par_iter()
-        .map(|point| {
+    // Every point's options first, in order: a refused option fails the sweep before any run.
+    let requests = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| point_args(p).map_err(|e| at_point(i, e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let answers: Vec<Result<Map<String, Value>, AppError>> = requests
+        .into_par_iter()
+        .zip(points.par_iter())
+        .map(|(args, point)| {
             if token.is_cancelled() || progress.cancelled() {
                 return Err(cancel::cancelled());
             }
-            let args = run_args(point)?;
             let (doc, _) =
                 crate::execute_cancellable(Request::Run(Box::new(args)), &Silent, &token)?;
             let row = row(point, doc.results_json());
@@ -442,6 +462,23 @@ mod tests {
             m.starts_with("sweep point 1: ") && m.contains("setup_days"),
             "{m}"
         );
+    }
+
+    #[test]
+    fn monte_carlo_points_need_a_seed() {
+        let samples = ("samples".to_string(), json!(50));
+        let seed = ("seed".to_string(), json!(7));
+        let unseeded = SweepRequest::Points(vec![vec![samples.clone()]]);
+        let e = sweep(&unseeded, &Silent).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("sweep point 0: `samples` without `seed`"),
+            "{e}"
+        );
+        let seeded = SweepRequest::Points(vec![vec![samples.clone(), seed.clone()]; 2]);
+        let res = sweep(&seeded, &Silent).unwrap();
+        assert_eq!(res.rows[0], res.rows[1]);
+        assert!(res.rows[0]["mean_days"].is_number());
     }
 
     #[test]
