@@ -281,9 +281,7 @@ pub fn run(args: SweepArgs, progress: &dyn Progress) -> Answer {
             ),
             shape,
         )
-        .result("points", "Points", res.rows.len() as f64, "points")
-        .result_json("columns", json!(res.columns))
-        .result_json("rows", json!(res.rows));
+        .result("points", "Points", res.rows.len() as f64, "points");
     // People read the options and the answer, headers wrapping at spaces; the full table, its
     // columns named exactly as in JSON and Parquet, is for CSV.
     let inputs = axes.len();
@@ -317,10 +315,16 @@ pub fn run(args: SweepArgs, progress: &dyn Progress) -> Answer {
     doc.table(all);
     doc.note(
         "each row is `breakout run` with that point's options (days from the start of \
-         breakout; a result not reached is — here, null in JSON and Parquet); a result named as an option carries the \
-         suffix `_result`; `--parquet FILE` writes the full table as Parquet",
+         breakout; a result not reached is — here, null in JSON and Parquet); a result named \
+         as an option carries the suffix `_result`; `--parquet FILE` writes the full table as \
+         Parquet",
     );
     doc.records(res.records());
+    // The rows move into the JSON last: up to a million of them, not copied.
+    doc.result_json("columns", json!(res.columns)).result_json(
+        "rows",
+        Value::Array(res.rows.into_iter().map(Value::Object).collect()),
+    );
     Ok((doc, Outcome::Success))
 }
 
