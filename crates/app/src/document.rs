@@ -8,6 +8,8 @@
 use enrich::units::significant;
 use serde_json::{Map, Value, json};
 
+use crate::records::Records;
+
 /// Version of the JSON envelope; bump on any incompatible change of a field.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -152,6 +154,8 @@ pub struct Document {
     results: Vec<Row>,
     tables: Vec<Table>,
     notes: Vec<String>,
+    /// Boxed: most documents have none, and a `Document` travels by value.
+    records: Option<Box<Records>>,
 }
 
 impl Document {
@@ -166,6 +170,7 @@ impl Document {
             results: Vec::new(),
             tables: Vec::new(),
             notes: Vec::new(),
+            records: None,
         }
     }
 
@@ -250,6 +255,18 @@ impl Document {
         self
     }
 
+    /// The command's table of records (a sweep's points, the deal designer's candidates) at
+    /// full precision, for columnar output (the CLI's `--parquet FILE`).
+    pub fn records(&mut self, records: Records) -> &mut Self {
+        self.records = Some(Box::new(records));
+        self
+    }
+
+    /// The table of records, if the command has one.
+    pub fn records_table(&self) -> Option<&Records> {
+        self.records.as_deref()
+    }
+
     /// A sentence shown under the results (assumptions, what binds, caveats).
     pub fn note(&mut self, text: impl Into<String>) -> &mut Self {
         self.notes.push(text.into());
@@ -266,6 +283,12 @@ impl Document {
             "results": self.results_json,
             "notes": self.notes,
         })
+    }
+
+    /// The `results` object of the JSON envelope, without building the envelope (a sweep reads
+    /// the numbers of thousands of documents).
+    pub fn results_json(&self) -> &Map<String, Value> {
+        &self.results_json
     }
 
     /// The first number shown that is not finite (a NaN or an infinity in a numeric row, or

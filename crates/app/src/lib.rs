@@ -39,6 +39,7 @@ pub mod error;
 pub mod histories;
 pub mod limits;
 pub mod progress;
+pub mod records;
 pub mod regimes;
 pub mod render;
 pub mod states;
@@ -71,6 +72,9 @@ pub enum Request {
     Run(Box<commands::run::RunArgs>),
     /// The breakout estimate for every bundled dated state, as a table.
     History(commands::history::HistoryArgs),
+    /// `run` at every point of a grid of options (a TOML grid file), in parallel: one row per
+    /// point, the options then the numeric results (`--parquet FILE` writes the table).
+    Sweep(commands::sweep::SweepArgs),
 }
 
 /// What every command returns: its document and how it ends (a finding exits 1).
@@ -115,6 +119,7 @@ pub fn execute_cancellable(request: Request, progress: &dyn Progress, cancel: &C
         Request::Safeguards(args) => commands::safeguards::run(args),
         Request::Run(args) => commands::run::run(*args, &both),
         Request::History(args) => commands::history::run(args, &both),
+        Request::Sweep(args) => commands::sweep::run(args, &both),
     })?;
     // The last guard of "every printed number is finite": inputs far outside what the models
     // compute in (1e308 kg, a cut of 1e-320) can overflow where no single check saw it coming.

@@ -36,8 +36,9 @@ pub const MAX_RECYCLE: u64 = 1_000;
 pub const MAX_MACHINES: u64 = 1_000_000;
 /// Absolute maximum of goal units (`count`).
 pub const MAX_GOAL_COUNT: u64 = 10_000;
-/// Absolute maximum of points in one sweep (the Python package's `breakout.sweep`), counted
-/// from the grid before any point is built: a million runs is hours on one machine and the
+/// Absolute maximum of points in one sweep (`breakout sweep` and the Python package's
+/// `breakout.sweep`), counted from the grid's axes (a range from its ends and step) before any
+/// point or value is built: a million runs is hours on one machine and the
 /// table of results about a gigabyte.
 pub const MAX_SWEEP_POINTS: u64 = 1_000_000;
 

@@ -5,6 +5,7 @@
 //! report), serves the local workbench, and maps errors to exit codes (0 success, 1 a finding,
 //! 2 usage or input error). It holds no domain logic.
 
+mod columnar;
 mod progress;
 mod render;
 mod report;
@@ -36,6 +37,10 @@ struct Cli {
     #[arg(long, global = true, conflicts_with = "json")]
     csv: bool,
 
+    /// Also write the command's table of records to FILE as Parquet (uncompressed): the points
+    /// of `sweep`, every candidate of `deal design`. stdout still gets text, JSON or CSV.
+    #[arg(long, global = true, value_name = "FILE")]
+    parquet: Option<std::path::PathBuf>,
     /// Show the table of every assumption with its source in text output (it is always in
     /// `--json` and `--csv`; without this flag text gives a one-line pointer).
     #[arg(long, global = true)]
@@ -117,13 +122,29 @@ fn main() -> ExitCode {
         shown,
     };
     match answer {
-        Ok((doc, outcome)) => match render::emit(&doc, format, &layout) {
-            Ok(()) => match outcome {
-                Outcome::Success => ExitCode::SUCCESS,
-                Outcome::Finding => ExitCode::from(1),
-            },
-            Err(e) => fail(&AppError::Input(format!("could not write the output: {e}"))),
-        },
+        Ok((doc, outcome)) => {
+            if let Some(path) = &cli.parquet {
+                let Some(records) = doc.records_table() else {
+                    return fail(&AppError::Usage(format!(
+                        "--parquet: `{}` has no table of records to write (`sweep` and `deal design` have)",
+                        doc.command()
+                    )));
+                };
+                if let Err(e) = columnar::write(records, path) {
+                    return fail(&AppError::Input(format!(
+                        "--parquet: could not write `{}`: {e}",
+                        path.display()
+                    )));
+                }
+            }
+            match render::emit(&doc, format, &layout) {
+                Ok(()) => match outcome {
+                    Outcome::Success => ExitCode::SUCCESS,
+                    Outcome::Finding => ExitCode::from(1),
+                },
+                Err(e) => fail(&AppError::Input(format!("could not write the output: {e}"))),
+            }
+        }
         Err(e) => fail(&e),
     }
 }

@@ -122,6 +122,9 @@ cases! {
     deal_design_small: ["deal", "design", "--cap-wt-pct", "3.67", "--stock-cap-kg", "0..600:150", "--machines", "fep:IR-1=0..6072:2024", "--machines", "fep:IR-2m=0", "--machines", "fordow:IR-6=0", "--fates", "destroyed,stored", "--if-broken", "--min-months", "6"] + csv;
     deal_design_percentile: ["deal", "design", "--cap-wt-pct", "3.67", "--stock-cap-kg", "300..900:300", "--machines", "fep:IR-1=5060", "--machines", "fep:IR-2m=0", "--machines", "fordow:IR-6=0", "--fates", "stored", "--percentile", "10", "--samples", "200"] + csv;
 
+    // Sweeps: `run` over a small grid (2 states × 3 set-up times × 2 goal counts).
+    sweep_small: ["sweep", "../../examples/sweep/states-setup-goal.toml"] + csv;
+
     // Enrichment arithmetic.
     swu_balance: ["swu", "--product-wt-pct", "3.5", "--tails-wt-pct", "0.3", "--product-kg-u", "1"] + csv;
     swu_balance_from_swu: ["swu", "--product-wt-pct", "90", "--feed-wt-pct", "60", "--tails-wt-pct", "20", "--swu", "100"];

@@ -8,11 +8,14 @@
 //! ([`breakout_app::render`]). The Python half (`python/breakout/`) turns keyword arguments into
 //! that object and the document into result objects and DataFrames.
 //!
-//! Two kinds of call are native loops rather than one request: a sweep ([`execute_many`]: many
-//! requests in parallel on rayon's pool) and the vectorised arithmetic ([`swu_balance`],
-//! [`convert_mass`]: one engine call per element of broadcast NumPy arrays).
+//! Two kinds of call are native loops rather than one request: a sweep ([`sweep`]: the
+//! application's sweep, `run` at many points in parallel on rayon's pool) and the vectorised
+//! arithmetic ([`swu_balance`], [`convert_mass`]: one engine call per element of broadcast
+//! NumPy arrays).
 
 use breakout_app::commands::convert::{self as convert_cmd, MassUnit};
+use breakout_app::commands::sweep::{self as sweep_cmd, Axis, Point, SweepRequest};
+use breakout_app::progress::Silent;
 use breakout_app::render::{self, Layout};
 use breakout_app::{AppError, Document, Outcome, Request};
 use enrich::{Assay, Balance, Composition, Given, KgU, Swu};
@@ -20,7 +23,6 @@ use ndarray::{ArrayViewD, IxDyn, Zip};
 use numpy::{IntoPyArray, PyArrayDyn, PyReadonlyArrayDyn};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use rayon::prelude::*;
 use serde_json::{Value, json};
 
 pyo3::create_exception!(
@@ -131,31 +133,55 @@ fn execute(
     Ok((doc.to_json().to_string(), finding, NativeDocument { doc }))
 }
 
-/// Runs many commands in parallel on all cores (rayon), the GIL released: each item is
-/// `(path, fields_json)` as for [`execute`]. Returns the documents in the order given.
-///
-/// Raises for the first point (in order) that fails, naming its index.
-#[pyfunction]
-fn execute_many(py: Python<'_>, requests: Vec<(Vec<String>, String)>) -> PyResult<Vec<String>> {
-    let answers: Vec<Result<String, Failure>> = py.detach(|| {
-        requests
-            .par_iter()
-            .map(|(path, fields)| run_one(path, fields).map(|(doc, _)| doc.to_json().to_string()))
-            .collect()
-    });
-    let mut docs = Vec::with_capacity(answers.len());
-    for (i, answer) in answers.into_iter().enumerate() {
-        match answer {
-            Ok(doc) => docs.push(doc),
-            Err(Failure::Caller(m)) => {
-                return Err(BreakoutError::new_err(format!("sweep point {i}: {m}")));
-            }
-            Err(Failure::Internal(m)) => {
-                return Err(PyRuntimeError::new_err(format!("sweep point {i}: {m}")));
-            }
-        }
+/// A sweep as the Python half sends it: `{"grid": [[option, [values...]], ...]}` (axes in
+/// order) or `{"points": [[[option, value], ...], ...]}`.
+fn sweep_request(request_json: &str) -> Result<SweepRequest, Failure> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "lowercase", deny_unknown_fields)]
+    enum Wire {
+        Grid(Vec<(String, Vec<Value>)>),
+        Points(Vec<Point>),
     }
-    Ok(docs)
+    let wire: Wire = serde_json::from_str(request_json)
+        .map_err(|e| Failure::Caller(format!("sweep: the grid is not valid: {e}")))?;
+    Ok(match wire {
+        Wire::Grid(axes) => SweepRequest::Grid(
+            axes.into_iter()
+                .map(|(option, values)| Axis { option, values })
+                .collect(),
+        ),
+        Wire::Points(points) => SweepRequest::Points(points),
+    })
+}
+
+/// The points of a sweep (`request_json` as for [`sweep`]), as `[[[option, value], ...], ...]`
+/// JSON: what the Python half splits into chunks for Dask workers.
+///
+/// Raises `BreakoutError` for a grid of more than `MAX_SWEEP_POINTS` points (counted before
+/// any is built).
+#[pyfunction]
+fn sweep_points(py: Python<'_>, request_json: String) -> PyResult<String> {
+    py.detach(|| {
+        let points = sweep_request(&request_json)?.points()?;
+        Ok::<_, Failure>(serde_json::to_string(&points).unwrap_or_default())
+    })
+    .map_err(PyErr::from)
+}
+
+/// Runs `run` at every point of a sweep in parallel on all cores, the GIL released, through
+/// [`breakout_app::commands::sweep::sweep`] (the CLI's `breakout sweep` calls the same):
+/// `request_json` is `{"grid": [[option, [values...]], ...]}` or `{"points": [[[option,
+/// value], ...], ...]}`. Returns `{"columns": [...], "rows": [{...}, ...]}` as JSON text.
+///
+/// Raises `BreakoutError` for too many points or the first point (in order) whose options are
+/// refused, naming its index; `RuntimeError` for an internal failure.
+#[pyfunction]
+fn sweep(py: Python<'_>, request_json: String) -> PyResult<String> {
+    py.detach(|| {
+        let result = sweep_cmd::sweep(&sweep_request(&request_json)?, &Silent)?;
+        Ok::<_, Failure>(serde_json::to_string(&result).unwrap_or_default())
+    })
+    .map_err(PyErr::from)
 }
 
 /// `view` broadcast to `shape`, or a `BreakoutError` naming the argument.
@@ -318,7 +344,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("MAX_SWEEP_POINTS", breakout_app::limits::MAX_SWEEP_POINTS)?;
     m.add_class::<NativeDocument>()?;
     m.add_function(wrap_pyfunction!(execute, m)?)?;
-    m.add_function(wrap_pyfunction!(execute_many, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep, m)?)?;
+    m.add_function(wrap_pyfunction!(sweep_points, m)?)?;
     m.add_function(wrap_pyfunction!(swu_balance, m)?)?;
     m.add_function(wrap_pyfunction!(convert_mass, m)?)?;
     Ok(())

@@ -70,3 +70,40 @@ def test_parquet_round_trip(serial, tmp_path):
     table = pq.read_table(path)
     assert table.num_rows == 8
     assert table.column("goal_days").to_pylist() == serial["goal_days"].tolist()
+
+
+def test_cli_sweep_parquet_reads_back_equal_to_its_json_rows(tmp_path):
+    # `breakout sweep GRID.toml --parquet FILE`: the file pyarrow and pandas read equals the
+    # rows of the same command's --json, column by column and type by type.
+    import json
+    import os
+    import pathlib
+    import subprocess
+
+    pq = pytest.importorskip("pyarrow.parquet")
+    root = pathlib.Path(__file__).resolve().parents[3]
+    binary = os.environ.get("BREAKOUT_BIN", str(root / "target" / "debug" / "breakout"))
+    grid = root / "examples" / "sweep" / "states-setup-goal.toml"
+    path = tmp_path / "sweep.parquet"
+    p = subprocess.run(
+        [binary, "sweep", str(grid), "--json", "--parquet", str(path)],
+        capture_output=True, text=True, check=True,
+    )
+    results = json.loads(p.stdout)["results"]
+    columns, rows = results["columns"], results["rows"]
+    assert len(rows) == 12
+    table = pq.read_table(path)
+    assert table.column_names == columns
+    assert table.to_pylist() == [{c: r.get(c) for c in columns} for r in rows]
+    assert str(table.schema.field("count").type) == "int64"
+    assert str(table.schema.field("goal_days").type) == "double"
+    assert str(table.schema.field("state").type) == "string"
+    frame = pd.read_parquet(path)
+    expected = pd.DataFrame.from_records(rows, columns=columns)
+    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    # The same table as the Python package's sweep over the same grid.
+    same = breakout.sweep(
+        {"state": ["jcpoa-2016", "iran-2025-05"], "setup_days_per_step": [0, 21, 42],
+         "count": [1, 3]}
+    )
+    pd.testing.assert_frame_equal(same, expected, check_exact=True)

@@ -9,6 +9,7 @@ pub mod history;
 pub mod machine;
 pub mod run;
 pub mod safeguards;
+pub mod sweep;
 pub mod swu;
 
 use std::fmt;

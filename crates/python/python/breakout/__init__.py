@@ -22,9 +22,7 @@ a grid of ``run`` options in parallel on all cores, or on a Dask cluster.
 
 from __future__ import annotations
 
-import itertools
 import json
-import math
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _native
@@ -437,49 +435,30 @@ def safeguards_plant(**options: Any) -> Result:
 Grid = Union[Mapping[str, Sequence[Any]], Sequence[Mapping[str, Any]]]
 
 
-def _points(grid: Grid) -> List[Dict[str, Any]]:
-    """The sweep's points: the cartesian product of a dict of lists (in key order, the last key
-    varying fastest), or a list of dicts as given. The count is checked before any is built."""
+def _sweep_request(grid: Grid) -> str:
+    """The sweep as the native module takes it: a dict of lists as ordered axes, a list of
+    dicts as points (each an ordered list of option and value). The application
+    (``breakout_app::commands::sweep``) expands the grid and checks its size before building
+    any point."""
     if isinstance(grid, Mapping):
         for k, v in grid.items():
             if isinstance(v, (str, bytes)) or not isinstance(v, Sequence):
                 raise BreakoutError(
                     f"grid `{k}`: expected a list of values, got {type(v).__name__}"
                 )
-        n = math.prod(len(v) for v in grid.values()) if grid else 0
-        if n > MAX_SWEEP_POINTS:
-            raise BreakoutError(
-                f"the grid has {n} points, which exceeds the maximum of {MAX_SWEEP_POINTS}"
-            )
-        keys = list(grid)
-        return [dict(zip(keys, combo)) for combo in itertools.product(*grid.values())]
+        return json.dumps({"grid": [[k, list(v)] for k, v in grid.items()]}, default=_plain)
     if isinstance(grid, (str, bytes)) or not isinstance(grid, Sequence):
         raise BreakoutError(
             f"grid: expected a dict of lists or a list of dicts, got {type(grid).__name__}"
         )
-    if len(grid) > MAX_SWEEP_POINTS:
-        raise BreakoutError(
-            f"the grid has {len(grid)} points, which exceeds the maximum of {MAX_SWEEP_POINTS}"
-        )
-    return [dict(p) for p in grid]
+    return json.dumps({"points": [list(dict(p).items()) for p in grid]}, default=_plain)
 
 
-def _row(point: Mapping[str, Any], document: Mapping[str, Any]) -> Dict[str, Any]:
-    """One row of a sweep: the point's options, then every numeric scalar result (a result
-    named as an option gets the suffix ``_result``)."""
-    row = dict(point)
-    for k, v in document["results"].items():
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            row[k + "_result" if k in point else k] = v
-    return row
-
-
-def _sweep_chunk(points: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Runs ``run(**point)`` for each point, in parallel on this machine's cores (rayon), and
-    returns one row per point. Serial sweeps and every Dask worker call this same function."""
-    requests = [(["run"], _fields(p)) for p in points]
-    docs = _native.execute_many(requests)
-    return [_row(p, json.loads(d)) for p, d in zip(points, docs)]
+def _sweep_chunk(points: List[List[Any]]) -> Dict[str, Any]:
+    """Runs ``run`` at each point (a list of ``[option, value]``) in parallel on this machine's
+    cores (rayon) and returns ``{"columns", "rows"}``. Every Dask worker calls this function on
+    its chunk."""
+    return json.loads(_native.sweep(json.dumps({"points": points})))
 
 
 def sweep(grid: Grid, *, client: Any = None, chunk_size: int = 64) -> Any:
@@ -498,23 +477,28 @@ def sweep(grid: Grid, *, client: Any = None, chunk_size: int = 64) -> Any:
     Raises :class:`BreakoutError` for the first point whose options are refused, naming its
     index.
     """
-    points = _points(grid)
     if chunk_size < 1:
         raise BreakoutError(f"chunk_size = {chunk_size}: expected a positive integer")
+    request = _sweep_request(grid)
     if client is None:
-        rows = _sweep_chunk(points)
+        table = json.loads(_native.sweep(request))
+        columns, rows = table["columns"], table["rows"]
     else:
+        points = json.loads(_native.sweep_points(request))
         chunks = [points[i : i + chunk_size] for i in range(0, len(points), chunk_size)]
         futures = client.map(_sweep_chunk, chunks, pure=False)
-        rows = [row for chunk in client.gather(futures) for row in chunk]
+        tables = client.gather(futures)
+        rows = [row for t in tables for row in t["rows"]]
+        columns = _columns(points, [c for t in tables for c in t["columns"]])
+    rows = [{c: r[c] for c in columns if c in r} for r in rows]
     pd = _pandas()
     if pd is None:
         return rows
-    return pd.DataFrame.from_records(rows, columns=_columns(points, rows))
+    return pd.DataFrame.from_records(rows, columns=columns)
 
 
-def _columns(points: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> List[str]:
-    """The table's columns in a fixed order: options first, then results, each as first met."""
-    inputs = list(dict.fromkeys(k for p in points for k in p))
-    results = list(dict.fromkeys(k for r in rows for k in r if k not in inputs))
-    return inputs + results
+def _columns(points: List[List[Any]], chunk_columns: List[str]) -> List[str]:
+    """The columns of chunks put together as the serial sweep orders them: the options first,
+    then the results, each as first met."""
+    inputs = list(dict.fromkeys(k for p in points for k, _ in p))
+    return inputs + [c for c in dict.fromkeys(chunk_columns) if c not in inputs]

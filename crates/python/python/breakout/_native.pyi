@@ -23,8 +23,14 @@ def execute(path: Sequence[str], fields_json: str) -> Tuple[str, bool, NativeDoc
     """One command: its `--json` document as text, whether it ended with a finding, and the
     document for the CLI's text and CSV."""
 
-def execute_many(requests: Sequence[Tuple[Sequence[str], str]]) -> List[str]:
-    """Many commands in parallel on all cores, the documents in the order given."""
+def sweep(request_json: str) -> str:
+    """`run` at every point of `{"grid": [[option, values], ...]}` or `{"points": [[[option,
+    value], ...], ...]}` in parallel on all cores (the application's sweep, as `breakout sweep`):
+    `{"columns": [...], "rows": [...]}` as JSON text."""
+
+def sweep_points(request_json: str) -> str:
+    """The points of a sweep (as for `sweep`), as `[[[option, value], ...], ...]` JSON text,
+    their number checked against `MAX_SWEEP_POINTS` before any is built."""
 
 def swu_balance(
     shape: Sequence[int],

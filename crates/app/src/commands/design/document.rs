@@ -3,13 +3,14 @@
 use serde_json::json;
 
 use super::DesignArgs;
-use super::result::{DesignResult, Levers};
+use super::result::{DesignResult, EvaluatedPoint, Levers};
 use super::search::design;
 use crate::Answer;
 use crate::commands::floor::{DEFAULT_REINSTALL_CASCADES_PER_MONTH, PercentileDays};
 use crate::design::StockForm;
 use crate::document::{Document, Table, num};
 use crate::error::Outcome;
+use crate::records::{Records, Values};
 use breakout::HEADLINE;
 use enrich::units::DAYS_PER_MONTH;
 
@@ -54,6 +55,56 @@ fn lever_cells(l: &Levers) -> Vec<String> {
     );
     row.push(l.excess.name().into());
     row
+}
+
+/// Every evaluated candidate as typed columns, the `--csv` table at full precision: the levers
+/// (one `max_enriching_TYPE_at_SITE` column per machine lever), the floors in days (null: never
+/// reached) and whether the candidate meets the target.
+fn records(points: &[EvaluatedPoint]) -> Records {
+    let f64s =
+        |f: &dyn Fn(&EvaluatedPoint) -> Option<f64>| Values::F64(points.iter().map(f).collect());
+    let strs = |f: &dyn Fn(&EvaluatedPoint) -> String| {
+        Values::Str(points.iter().map(|p| Some(f(p))).collect())
+    };
+    let mut t = Records::new();
+    t.column(
+        "enrichment_cap_wt_pct",
+        f64s(&|p| Some(p.levers.enrichment_cap_wt_pct)),
+    )
+    .column("stock_cap_kg", f64s(&|p| Some(p.levers.stock_cap_kg)))
+    .column(
+        "stock_cap_form",
+        // Its JSON name (`UF6`, `U`), as `results.points` spells it.
+        Values::Str(
+            points
+                .iter()
+                .map(|p| json!(p.levers.stock_cap_form).as_str().map(String::from))
+                .collect(),
+        ),
+    );
+    let machine_levers = points.first().map_or(&[][..], |p| &p.levers.machines[..]);
+    for (i, m) in machine_levers.iter().enumerate() {
+        t.column(
+            format!("max_enriching_{}_at_{}", m.machine, m.site),
+            Values::I64(
+                points
+                    .iter()
+                    .map(|p| p.levers.machines.get(i).map(|m| i64::from(m.max_enriching)))
+                    .collect(),
+            ),
+        );
+    }
+    t.column("excess", strs(&|p| p.levers.excess.name().into()))
+        .column(
+            "permitted_first_sq_days",
+            f64s(&|p| p.permitted_first_sq_days),
+        )
+        .column("first_sq_days", f64s(&|p| p.first_sq_days))
+        .column(
+            "meets_target",
+            Values::Bool(points.iter().map(|p| Some(p.meets_target)).collect()),
+        );
+    t
 }
 
 /// `breakout deal design`: the document of [`design`].
@@ -210,6 +261,7 @@ pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
         all.row(row);
     }
     r.table(all);
+    r.records(records(&res.points));
     r.note("less restrictive = a higher enrichment cap, more enriched stock, more machines allowed to enrich, or the rest stored rather than destroyed; a frontier deal has no less restrictive deal in the space that meets the target");
     r.note("stock in kg of the space's form (UF6 or the equivalent for the bundled space); under a 0 wt-% cap (\"none\") the stock and machine levers have no effect (—)");
     r.note("each row's deal file is `results.frontier[i].deal_toml` in --json; `breakout deal floor FILE` reproduces its floor");
