@@ -617,6 +617,30 @@ fn answer(r: &mut Document, est: &RunEstimate) {
         };
         r.answer("What takes the time", what);
     }
+    // Who starts: the cascades already handling the first step run it while the rest are set
+    // up for it (the schedule; docs/models.md, 'Set-up per step').
+    let first_set_up = res
+        .schedule
+        .iter()
+        .find(|e| e.activity == StepKindName::SetUp);
+    let first_pass = res
+        .schedule
+        .iter()
+        .find(|e| e.activity == StepKindName::Enrichment);
+    if let (Some(u), Some(p)) = (first_set_up, first_pass) {
+        if p.from_day < u.to_day.unwrap_or(f64::INFINITY) && p.from_day >= u.from_day {
+            r.answer(
+                "Who starts",
+                format!(
+                    "{} run the first step at once; the rest are set up for it, days {}–{} \
+                     (who does what when: --timeline full)",
+                    p.cascades,
+                    human(u.from_day),
+                    u.to_day.map_or_else(|| "never".into(), human)
+                ),
+            );
+        }
+    }
     let mut resources = format!("{} kg-SWU/yr at day 0", human(res.capacity_swu_per_yr));
     if let Some(c) = res.final_capacity_swu_per_yr {
         resources.push_str(&format!(", {} kg-SWU/yr once all are on line", human(c)));
