@@ -627,19 +627,20 @@ fn answer(r: &mut Document, est: &RunEstimate) {
         .schedule
         .iter()
         .find(|e| e.activity == StepKindName::Enrichment);
-    if let (Some(u), Some(p)) = (first_set_up, first_pass) {
-        if p.from_day < u.to_day.unwrap_or(f64::INFINITY) && p.from_day >= u.from_day {
-            r.answer(
-                "Who starts",
-                format!(
-                    "{} run the first step at once; the rest are set up for it, days {}–{} \
-                     (who does what when: --timeline full)",
-                    p.cascades,
-                    human(u.from_day),
-                    u.to_day.map_or_else(|| "never".into(), human)
-                ),
-            );
-        }
+    if let (Some(u), Some(p)) = (first_set_up, first_pass)
+        && p.from_day < u.to_day.unwrap_or(f64::INFINITY)
+        && p.from_day >= u.from_day
+    {
+        r.answer(
+            "Who starts",
+            format!(
+                "{} run the first step at once; the rest are set up for it, days {}–{} \
+                 (who does what when: --timeline full)",
+                p.cascades,
+                human(u.from_day),
+                u.to_day.map_or_else(|| "never".into(), human)
+            ),
+        );
     }
     let mut resources = format!("{} kg-SWU/yr at day 0", human(res.capacity_swu_per_yr));
     if let Some(c) = res.final_capacity_swu_per_yr {
