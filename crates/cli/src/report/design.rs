@@ -444,21 +444,32 @@ fn jcpoa_block(res: &DesignResult, unit: &str) -> Block {
         "The JCPOA's limits as levers of this space ({}), applied to the base state and evaluated as a candidate.",
         j.levers.describe()
     ));
-    let place = match j.within_frontier_point {
-        Some(i) if res.frontier[i].levers == j.levers => {
+    let describe = |i: usize| {
+        let f = &res.frontier[i];
+        format!(
+            "{} ({} months while the deal holds, {} if broken)",
+            f.levers.describe(),
+            months(f.permitted_first_sq_days),
+            months(f.first_sq_days)
+        )
+    };
+    let place = match (j.meets_target, j.within_frontier_point) {
+        (true, Some(i)) if res.frontier[i].levers == j.levers => {
             "They lie on the frontier: relaxing any one lever a step misses the target.".to_string()
         }
-        Some(i) => format!(
-            "They lie inside the frontier: the frontier point {} ({} months while the deal holds, {} if broken) is at least as permissive on every lever.",
-            res.frontier[i].levers.describe(),
-            months(res.frontier[i].permitted_first_sq_days),
-            months(res.frontier[i].first_sq_days)
+        (true, Some(i)) => format!(
+            "They lie inside the frontier: the frontier point {} is at least as permissive on every lever.",
+            describe(i)
         ),
-        None if j.meets_target => {
+        (true, None) => {
             "They meet the target, but no frontier point is at least as permissive on every lever."
                 .into()
         }
-        None => "They lie outside the frontier: they miss the target.".into(),
+        (false, Some(i)) => format!(
+            "They miss the target, although the frontier point {} is at least as permissive on every lever: the model is monotone only approximately (see Limitations).",
+            describe(i)
+        ),
+        (false, None) => "They lie outside the frontier: they miss the target.".into(),
     };
     b.text.push(place);
     b.text.push("The JCPOA's 12-month design figure was for the 2015 programme (`breakout deal floor jcpoa-2015`); here its limits apply to this base state, whose stored machines, if the deal is broken, include those built since.".into());
@@ -478,23 +489,46 @@ fn heading(res: &DesignResult, doc: &Document) -> (String, String) {
     )
 }
 
+/// Text between backticks (commands, JSON paths; Markdown's code spans) as HTML `<code>`.
+fn code_spans(escaped: &str) -> String {
+    escaped
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if i % 2 == 1 {
+                format!("<code>{part}</code>")
+            } else {
+                part.to_string()
+            }
+        })
+        .collect()
+}
+
 fn html(a: &DesignArgs, res: &DesignResult, doc: &Document) -> String {
     let (title, sub) = heading(res, doc);
     let mut out = String::new();
     let _ = write!(
         out,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}.wide{{overflow-x:auto}}pre{{background:#f6f8fa;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap}}@media print{{pre{{font-size:8pt}}.wide table{{font-size:9pt}}}}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}.wide,figure.chart{{overflow-x:auto}}.wide th{{white-space:nowrap}}figure.chart svg{{min-width:600px}}pre{{background:#f6f8fa;padding:.5rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap}}@media print{{pre{{font-size:8pt}}.wide table{{font-size:9pt}}}}</style>\n</head>\n<body>\n<h1>{}</h1>\n<p class=\"sub\">{}</p>\n",
         escape(&title),
         escape(&title),
         escape(&sub)
     );
     for b in blocks(a, res, doc) {
+        // The chart stays on one page with its heading and caption.
+        if b.chart {
+            out.push_str("<div class=\"keep\">\n");
+        }
         let _ = writeln!(out, "<h2>{}</h2>", escape(&b.title));
         for p in &b.text {
-            let _ = writeln!(out, "<p>{}</p>", escape(p));
+            let _ = writeln!(out, "<p>{}</p>", code_spans(&escape(p)));
         }
         if b.chart {
-            let _ = writeln!(out, "<figure>{}</figure>", chart(res));
+            let _ = writeln!(
+                out,
+                "<figure class=\"chart\">{}</figure>\n</div>",
+                chart(res)
+            );
         }
         if let Some((header, rows)) = &b.table {
             out.push_str("<div class=\"wide\"><table>\n<thead><tr>");
@@ -584,6 +618,20 @@ mod tests {
             ("a", None),
         ] {
             assert_eq!(format_of(Path::new(path)).ok(), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn backticks_become_code() {
+        for (text, html) in [
+            (
+                "run `deal floor FILE` now",
+                "run <code>deal floor FILE</code> now",
+            ),
+            ("`a` and `b`", "<code>a</code> and <code>b</code>"),
+            ("no code", "no code"),
+        ] {
+            assert_eq!(code_spans(text), html);
         }
     }
 

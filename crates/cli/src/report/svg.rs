@@ -417,14 +417,41 @@ pub fn design_chart(
     // Two legend entries a row.
     let rows = (classes.len() + 2) / 2;
     let mut out = String::new();
-    let max = |f: fn(&DesignDot) -> f64| dots.iter().map(f).fold(0.0, f64::max);
+    let max = |f: fn(&DesignDot) -> f64, only_frontier: bool| {
+        dots.iter()
+            .filter(|d| d.frontier || !only_frontier)
+            .map(f)
+            .fold(0.0, f64::max)
+    };
+    // The x axis reaches half again beyond the frontier's largest capacity: a few far
+    // candidates (every machine allowed) would otherwise squeeze the frontier into a corner.
+    // Those beyond are counted in a label at the right edge, not drawn.
+    let all_x = max(|d| d.capacity, false);
+    let x_hi = match max(|d| d.capacity, true) * 1.5 {
+        f if f > 0.0 && f < all_x => f,
+        _ => all_x * 1.03,
+    };
     let (x, y) = frame(
         &mut out,
         title,
         rows as f64 * 20.0 + 6.0,
-        (0.0, max(|d| d.capacity) * 1.03, x_label),
-        (0.0, max(|d| d.stock) * 1.06, y_label),
+        (0.0, x_hi, x_label),
+        (0.0, max(|d| d.stock, false) * 1.06, y_label),
     );
+    let beyond = dots.iter().filter(|d| d.capacity > x_hi).count();
+    if beyond > 0 {
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11" fill="#57606a">{beyond} more beyond, up to {} kg-SWU/yr →</text>"##,
+            W - MR - 4.0,
+            MT + 12.0,
+            human(all_x)
+        );
+    }
+    // Candidates of different caps can share a capacity and a stock cap: the frontier's dots
+    // are drawn last, so a ring always shows its own point's colour.
+    let mut drawn: Vec<&DesignDot> = dots.iter().filter(|d| d.capacity <= x_hi).collect();
+    drawn.sort_by_key(|d| d.frontier);
     let mut ring: Vec<&DesignDot> = dots.iter().filter(|d| d.frontier).collect();
     ring.sort_by(|a, b| {
         a.capacity
@@ -440,7 +467,7 @@ pub fn design_chart(
         r##"<polyline fill="none" stroke="#1b1f24" stroke-width="1.2" stroke-dasharray="5 3" points="{}"/>"##,
         path.join(" ")
     );
-    for d in dots {
+    for d in &drawn {
         let _ = write!(
             out,
             r##"<circle cx="{:.1}" cy="{:.1}" r="4.5" fill="{}" stroke="#1b1f24" stroke-width="0.4"><title>{}</title></circle>"##,
@@ -466,6 +493,7 @@ pub fn design_chart(
     };
     for (i, c) in classes.iter().enumerate() {
         let (ex, ey) = entry(i);
+        // Counted over every candidate, drawn or beyond the axis.
         let n = dots.iter().filter(|d| d.class == i).count();
         let _ = write!(
             out,
