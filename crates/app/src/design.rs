@@ -229,6 +229,21 @@ fn stock_form(s: &str) -> Result<StockForm, String> {
     }
 }
 
+/// The JCPOA's own limits as levers of a design space: 3.67 wt-% [S2], [S4]; 300 kg UF6, i.e.
+/// 202.8 kg U [S4], [S14]; 5,060 IR-1 enriching at Natanz FEP [S1], [S4]; no other machine
+/// enriching (no IR-2m, no enrichment at Fordow [S1], [S2], [S5]); the rest stored under seal
+/// (Natanz Hall B [S1], [D37]). Tags: iran-program.md §8.
+pub mod jcpoa {
+    /// Enrichment cap, wt-% U-235.
+    pub const CAP_WT_PCT: f64 = 3.67;
+    /// Enriched-stock cap, kg UF6.
+    pub const STOCK_KG_UF6: f64 = 300.0;
+    /// The same cap, kg U.
+    pub const STOCK_KG_U: f64 = 202.8;
+    /// The one machine lever the JCPOA sets above zero: (site, type, machines enriching).
+    pub const MACHINES: (&str, &str, u32) = ("fep", "IR-1", 5060);
+}
+
 impl DesignSpace {
     /// Candidate deals in the space: the product of every lever's number of values.
     pub fn grid_size(&self) -> u64 {
@@ -242,6 +257,38 @@ impl DesignSpace {
         d.extend(self.machines.iter().map(|m| m.values.len()));
         d.push(self.fates.len());
         d
+    }
+
+    /// The candidate (value indices, as [`DesignSpace::dims`]) with the JCPOA's own limits
+    /// ([`jcpoa`]), if every one of them is a value of its lever: the cap, the stock cap in the
+    /// space's form, 5,060 IR-1 at FEP, 0 on every other machine lever, the rest stored.
+    pub fn jcpoa_candidate(&self) -> Option<Vec<usize>> {
+        let near = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        let stock = match self.stock_form {
+            StockForm::Uf6 => jcpoa::STOCK_KG_UF6,
+            StockForm::U => jcpoa::STOCK_KG_U,
+        };
+        let mut c = vec![
+            self.caps_wt_pct
+                .iter()
+                .position(|&v| near(v, jcpoa::CAP_WT_PCT))?,
+            self.stock_caps_kg.iter().position(|&v| near(v, stock))?,
+        ];
+        let (site, machine, count) = jcpoa::MACHINES;
+        // A machine type without a lever is held at 0 by the deal files: the IR-1 needs one.
+        self.machines
+            .iter()
+            .find(|m| m.site == site && m.machine == machine)?;
+        for m in &self.machines {
+            let want = if m.site == site && m.machine == machine {
+                count
+            } else {
+                0
+            };
+            c.push(m.values.iter().position(|&v| v == want)?);
+        }
+        c.push(self.fates.iter().position(|&f| f == Fate::Stored)?);
+        Some(c)
     }
 
     fn check_grid(&self) -> Result<(), String> {
@@ -457,6 +504,40 @@ mod tests {
         let ir1 = s.machines.iter().find(|m| m.machine == "IR-1").unwrap();
         assert!(ir1.values.contains(&5060));
         assert_eq!(s.fates, vec![Fate::Destroyed, Fate::Stored]);
+    }
+
+    #[test]
+    fn the_jcpoa_candidate_is_found_only_where_every_limit_is_a_value() {
+        let s = load(BUNDLED.0).unwrap();
+        // 3.67 is the 2nd cap, 300 kg the 4th stock value, 5,060 the 6th IR-1 value, stored the 2nd fate.
+        assert_eq!(s.jcpoa_candidate(), Some(vec![1, 3, 5, 0, 0, 1]));
+        // (caps, stock, machines, fates): each override takes one JCPOA value out of the space.
+        type Case<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a [&'a str],
+            Option<&'a [String]>,
+        );
+        let destroyed = ["destroyed".to_string()];
+        let cases: [Case; 4] = [
+            (Some("0,5"), None, &[], None),
+            (None, Some("0..1200:200"), &[], None),
+            (None, None, &["fep:IR-2m=870..1740:870"], None),
+            (None, None, &[], Some(&destroyed)),
+        ];
+        for (caps, stock, machines, fates) in cases {
+            let mut t = s.clone();
+            let caps: Option<Vec<f64>> =
+                caps.map(|c| c.split(',').map(|v| v.parse().unwrap()).collect());
+            let machines: Vec<String> = machines.iter().map(|m| m.to_string()).collect();
+            t.override_with(caps.as_deref(), stock, &machines, fates)
+                .unwrap();
+            assert_eq!(
+                t.jcpoa_candidate(),
+                None,
+                "{caps:?} {stock:?} {machines:?} {fates:?}"
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,9 @@ mod serve;
 
 use std::process::ExitCode;
 
-use breakout_app::{AppError, Outcome, Request};
+use breakout_app::commands::deal::{DealArgs, DealCommand};
+use breakout_app::commands::design;
+use breakout_app::{AppError, Outcome, Progress, Request};
 use clap::{Parser, Subcommand};
 
 /// Nuclear-breakout arithmetic from first principles and public data.
@@ -41,6 +43,12 @@ struct Cli {
     /// of `sweep`, every candidate of `deal design`. stdout still gets text, JSON or CSV.
     #[arg(long, global = true, value_name = "FILE")]
     parquet: Option<std::path::PathBuf>,
+
+    /// `deal design` only: also write a self-contained report of the run to FILE — `.html`
+    /// (inline CSS and SVG chart, no script) or `.md` (Markdown). stdout is unchanged.
+    #[arg(long, global = true, value_name = "FILE")]
+    report: Option<std::path::PathBuf>,
+
     /// Show the table of every assumption with its source in text output (it is always in
     /// `--json` and `--csv`; without this flag text gives a one-line pointer).
     #[arg(long, global = true)]
@@ -87,6 +95,39 @@ fn fail(e: &AppError) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `deal design` with `--report FILE`: the same document on stdout, and the report of the same
+/// typed result written to FILE (its extension checked before the search runs).
+fn design_with_report(
+    request: Request,
+    path: &std::path::Path,
+    bar: &progress::Bar,
+) -> breakout_app::Answer {
+    let Request::Deal(DealArgs {
+        command: DealCommand::Design(args),
+    }) = request
+    else {
+        return Err(AppError::Usage(
+            "--report FILE: only `deal design` writes a report this way (for one estimate use `breakout report -o FILE`)".into(),
+        ));
+    };
+    let format = report::design::format_of(path)?;
+    breakout_app::check_bounds(&Request::Deal(DealArgs {
+        command: DealCommand::Design(args.clone()),
+    }))?;
+    let res = design::design(&args, bar);
+    bar.finish();
+    let res = res?;
+    let doc = design::document(&args, &res);
+    // As `execute` guards every document: no printed number may be NaN or infinite.
+    if let Some(what) = doc.non_finite() {
+        return Err(AppError::Input(format!(
+            "the inputs give a result that is not a finite number ({what})"
+        )));
+    }
+    report::design::write(path, format, &args, &res, &doc)?;
+    Ok((doc, Outcome::Success))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let command = cli
@@ -101,7 +142,10 @@ fn main() -> ExitCode {
             };
         }
         Command::Report(args) => report::run(*args, &bar),
-        Command::App(request) => breakout_app::execute_with(*request, &bar),
+        Command::App(request) => match &cli.report {
+            None => breakout_app::execute_with(*request, &bar),
+            Some(path) => design_with_report(*request, path, &bar),
+        },
     };
     let format = if cli.json {
         render::Output::Json

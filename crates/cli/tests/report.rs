@@ -1,6 +1,7 @@
 //! `breakout report` end to end: the HTML is well-formed, self-contained (no script, no external
 //! reference) and carries its SVG charts; Markdown carries the tables; `-o` writes the file; the
-//! numbers are those of `breakout run --json`; bad input exits 2.
+//! numbers are those of `breakout run --json`; bad input exits 2. The same for the report of
+//! `breakout deal design --report FILE`.
 
 use std::process::{Command, Output};
 
@@ -320,4 +321,111 @@ fn bad_input_exits_2_with_a_clear_message() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(needle), "{args:?}: {err}");
     }
+}
+
+/// A design sub-space of 9 candidates (3.67 wt-%, 0/300/600 kg UF6, 0/2,530/5,060 IR-1 at FEP,
+/// nothing else enriching, the rest stored) that holds the JCPOA's own limits.
+const DESIGN: [&str; 14] = [
+    "deal",
+    "design",
+    "--cap-wt-pct",
+    "3.67",
+    "--stock-cap-kg",
+    "0..600:300",
+    "--machines",
+    "fep:IR-1=0..5060:2530",
+    "--machines",
+    "fep:IR-2m=0",
+    "--machines",
+    "fordow:IR-6=0",
+    "--fates",
+    "stored",
+];
+
+/// `deal design --report FILE.html`: stdout is the plain `deal design` output, byte for byte;
+/// the file is well-formed and self-contained with one chart, and every frontier point of
+/// `--json` is a row of its frontier table, with its months.
+#[test]
+fn design_report_is_self_contained_and_lists_every_frontier_point() {
+    let dir = std::env::temp_dir().join(format!("breakout-design-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("design.html");
+    let mut args = DESIGN.to_vec();
+    args.extend(["--if-broken", "--min-months", "6"]);
+    let plain = stdout(&args);
+    let mut with_report = args.clone();
+    with_report.extend(["--report", path.to_str().unwrap()]);
+    assert_eq!(stdout(&with_report), plain, "--report changes stdout");
+    let html = std::fs::read_to_string(&path).unwrap();
+    balanced(&html).unwrap();
+    assert_eq!(html.matches("<svg").count(), 1, "one chart");
+    for banned in ["<script", "<link", "src=", "href=", "@import", "url("] {
+        assert!(!html.contains(banned), "not self-contained: {banned}");
+    }
+    // The only address outside the reference list is the SVG namespace, which is not fetched.
+    let body = html.split("<h2>References</h2>").next().unwrap();
+    let addresses = body.matches("http://").count() + body.matches("https://").count();
+    assert_eq!(
+        addresses,
+        body.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+    );
+    for banned in ["NaN", ">-0<", " -0 ", ">inf<"] {
+        assert!(!html.contains(banned), "{banned} in the report");
+    }
+    let mut json_args = vec!["--json"];
+    json_args.extend(&args);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&json_args)).unwrap();
+    let frontier = j["results"]["frontier"].as_array().unwrap();
+    assert!(!frontier.is_empty());
+    let months = |d: &serde_json::Value| {
+        d.as_f64()
+            .map_or("never".to_string(), |d| format!("{:.1}", d / 30.44))
+    };
+    for p in frontier {
+        let l = &p["levers"];
+        let ir1 = l["machines"][0]["max_enriching"].as_u64().unwrap();
+        let row = format!(
+            "<tr><td>3.67</td><td>{}</td><td>{ir1}</td><td>0</td><td>0</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            l["stock_cap_kg"].as_f64().unwrap(),
+            l["excess"].as_str().unwrap(),
+            months(&p["permitted_first_sq_days"]),
+            months(&p["first_sq_days"])
+        );
+        assert!(html.contains(&row), "no row {row}");
+    }
+    // Every frontier point is ringed on the chart.
+    assert_eq!(html.matches(r#"r="8" fill="none""#).count(), frontier.len());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn design_report_bad_path_exits_2_before_searching() {
+    for (file, needle) in [
+        ("/tmp/design.pdf", "expected a file name ending in .html"),
+        ("/tmp/design", "expected a file name ending in .html"),
+        (
+            "/nonexistent-dir/design.html",
+            "`/nonexistent-dir` does not exist",
+        ),
+    ] {
+        let mut args = DESIGN.to_vec();
+        args.extend(["--report", file]);
+        let out = breakout(&args);
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle) && err.contains(file), "{file}: {err}");
+    }
+    let out = breakout(&[
+        "swu",
+        "--product-wt-pct",
+        "3.5",
+        "--tails-wt-pct",
+        "0.3",
+        "--product-kg-u",
+        "1",
+        "--report",
+        "/tmp/x.html",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("only `deal design`"));
 }

@@ -199,3 +199,35 @@ fn run_at_80_columns() {
     );
     assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
 }
+
+/// The Markdown report of `deal design --report FILE.md` on a sub-space of 9 candidates that
+/// holds the JCPOA's own limits (3.67 wt-%, 0/300/600 kg UF6, 0/2,530/5,060 IR-1 at FEP,
+/// nothing else enriching, the rest stored).
+#[test]
+fn deal_design_report_markdown() {
+    let dir = std::env::temp_dir().join(format!("breakout-design-md-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("design.md");
+    let out = breakout(&[
+        "deal",
+        "design",
+        "--cap-wt-pct",
+        "3.67",
+        "--stock-cap-kg",
+        "0..600:300",
+        "--machines",
+        "fep:IR-1=0..5060:2530",
+        "--machines",
+        "fep:IR-2m=0",
+        "--machines",
+        "fordow:IR-6=0",
+        "--fates",
+        "stored",
+        "--report",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.starts_with("exit: 0\n"), "{out}");
+    let md = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    insta::assert_snapshot!("deal_design_report_markdown", md);
+}

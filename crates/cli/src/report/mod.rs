@@ -8,6 +8,7 @@
 //! so the report can never disagree with the CLI. HTML is one file with inline
 //! CSS and inline SVG charts ([`svg`]): no script, no network.
 
+pub mod design;
 mod svg;
 
 use std::fmt::Write as _;
@@ -657,7 +658,11 @@ fn html(est: &RunEstimate, notes: &[String], ctx: &Context) -> String {
             escape(&n.replace('`', ""))
         );
     }
-    let refs = references(est, ctx.regime, &out);
+    let refs = references(
+        est.state.as_ref().map(|st| &st.data.sources),
+        ctx.regime,
+        &out,
+    );
     out.push_str("<h2>References</h2>\n<ol class=\"refs\">\n");
     for (tag, title) in &refs {
         let _ = writeln!(
@@ -697,7 +702,11 @@ fn markdown(est: &RunEstimate, ctx: &Context) -> String {
             );
         }
     }
-    let refs = references(est, ctx.regime, &out);
+    let refs = references(
+        est.state.as_ref().map(|st| &st.data.sources),
+        ctx.regime,
+        &out,
+    );
     out.push_str("\n## References\n\n");
     for (tag, title) in &refs {
         let _ = writeln!(out, "- [{tag}] {}", md(title));
@@ -859,6 +868,10 @@ const DATA_SOURCES: &[(&str, &str)] = &[
         "JCPOA main text paras A.4–A.6 (15-yr Natanz-only, 3.67%; Fordow 1,044 IR-1 in six cascades; IR-6/IR-8 manufacture without rotors from end of year 8), http://peterkhanzendran.blogspot.com/2015/07",
     ),
     (
+        "S15",
+        "Witkoff statements, 14–15 Apr 2025: https://www.wionews.com/world/does-us-want-to-dismantle-irans-nuclear-programme-or-cap-uranium-enrichment-read-details-8963178 ; https://www.brecorder.com/news/40357789/trump-envoy-says-iran-must-eliminate-enrichment-program ; https://san.com/cc/iran-must-end-uranium-enrichment-to-reach-nuclear-deal-us/",
+    ),
+    (
         "S4",
         "'Parameters for a JCPOA' (White House/State fact sheet, 2 Apr 2015); also https://www.homelandsecuritynewswire.com/dr20150403-p5-1-iran-agree-on-parameters-of-an-agreement-over-irans-nuclear-program and https://dusiznies.blogspot.com/...2015-05-19 (breakout '2 to 3 months' → 'at least one year, for a duration of at least ten years'), http://jamiedupree.blog.news965.com/2015/04/02/details-of-nuclear-understanding-with-iran/",
     ),
@@ -886,9 +899,13 @@ fn tags_in(text: &str) -> Vec<String> {
 }
 
 /// The reference list: every source tag used in `text`, with its title from the state file's
-/// `[sources]`, another bundled state's, the tool's own ([`DATA_SOURCES`]), or the report's
-/// table of published estimates. Sorted by tag.
-fn references(est: &RunEstimate, regime: Option<&Regime>, text: &str) -> Vec<(String, String)> {
+/// `[sources]` (`own`), another bundled state's, the tool's own ([`DATA_SOURCES`]), or the
+/// report's table of published estimates. Sorted by tag.
+fn references(
+    own: Option<&std::collections::BTreeMap<String, String>>,
+    regime: Option<&Regime>,
+    text: &str,
+) -> Vec<(String, String)> {
     let mut known: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     for (id, _) in breakout_app::states::BUNDLED {
         if let Ok(st) = breakout_app::states::load(id) {
@@ -898,10 +915,8 @@ fn references(est: &RunEstimate, regime: Option<&Regime>, text: &str) -> Vec<(St
         }
     }
     // The estimated state's own titles win.
-    if let Some(st) = &est.state {
-        for (k, v) in &st.data.sources {
-            known.insert(k.clone(), v.clone());
-        }
+    for (k, v) in own.into_iter().flatten() {
+        known.insert(k.clone(), v.clone());
     }
     // The verification regime's own tags (V…, G1, …) cite its `[sources]`.
     for (k, v) in regime.map(|g| &g.sources).into_iter().flatten() {

@@ -65,18 +65,21 @@ impl Scale {
     }
 }
 
-/// The frame, grid, ticks and axis labels; returns the scales.
+/// The frame, grid, ticks and axis labels, with `below` more pixels under the x label (for a
+/// legend); returns the scales.
 fn frame(
     out: &mut String,
     title: &str,
+    below: f64,
     (x_lo, x_hi, x_label): (f64, f64, &str),
     (y_lo, y_hi, y_label): (f64, f64, &str),
 ) -> (Scale, Scale) {
     let x = Scale::new(x_lo, x_hi, ML, W - MR);
     let y = Scale::new(y_lo, y_hi, H - MB, MT);
+    let h = H + below;
     let _ = write!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{}"><title>{}</title>"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {h}" width="{W}" height="{h}" role="img" aria-label="{}"><title>{}</title>"#,
         escape(title),
         escape(title)
     );
@@ -131,6 +134,7 @@ pub fn line_chart(title: &str, points: &[(f64, f64)], x_label: &str, y_label: &s
     let (x, y) = frame(
         &mut out,
         title,
+        0.0,
         (0.0, max(|p| p.0), x_label),
         (0.0, max(|p| p.1), y_label),
     );
@@ -163,7 +167,7 @@ pub fn histogram(title: &str, bins: &[(f64, f64, f64)], x_label: &str, y_label: 
     let hi = bins.iter().map(|b| b.1).fold(f64::NEG_INFINITY, f64::max);
     let top = bins.iter().map(|b| b.2).fold(0.0, f64::max);
     let mut out = String::new();
-    let (x, y) = frame(&mut out, title, (lo, hi, x_label), (0.0, top, y_label));
+    let (x, y) = frame(&mut out, title, 0.0, (lo, hi, x_label), (0.0, top, y_label));
     for &(a, b, n) in bins {
         let (x0, x1) = (x.px(a), x.px(b));
         let _ = write!(
@@ -375,6 +379,141 @@ pub fn detection_chart(
         H - 12.0,
         escape(x_label)
     );
+    out
+}
+
+/// A class of floors on the deal-design chart: its legend label and colour.
+pub struct FloorClass {
+    /// Legend text.
+    pub label: String,
+    /// Fill colour.
+    pub color: &'static str,
+}
+
+/// One evaluated candidate on the deal-design chart.
+pub struct DesignDot {
+    /// Separative capacity the deal allows to enrich, kg-SWU/yr.
+    pub capacity: f64,
+    /// Its stock cap.
+    pub stock: f64,
+    /// Index into the classes.
+    pub class: usize,
+    /// Whether it is on the frontier (ringed, and joined in order of capacity).
+    pub frontier: bool,
+    /// Hover text.
+    pub tip: String,
+}
+
+/// The deal-design chart: every evaluated candidate at (capacity allowed, stock cap), filled by
+/// its floor's class; the frontier ringed and joined by a dashed line in order of capacity (as
+/// the workbench draws it); the legend, with counts, under the plot.
+pub fn design_chart(
+    title: &str,
+    dots: &[DesignDot],
+    classes: &[FloorClass],
+    frontier_label: &str,
+    (x_label, y_label): (&str, &str),
+) -> String {
+    // Two legend entries a row.
+    let rows = (classes.len() + 2) / 2;
+    let mut out = String::new();
+    let max = |f: fn(&DesignDot) -> f64, only_frontier: bool| {
+        dots.iter()
+            .filter(|d| d.frontier || !only_frontier)
+            .map(f)
+            .fold(0.0, f64::max)
+    };
+    // The x axis reaches half again beyond the frontier's largest capacity: a few far
+    // candidates (every machine allowed) would otherwise squeeze the frontier into a corner.
+    // Those beyond are counted in a label at the right edge, not drawn.
+    let all_x = max(|d| d.capacity, false);
+    let x_hi = match max(|d| d.capacity, true) * 1.5 {
+        f if f > 0.0 && f < all_x => f,
+        _ => all_x * 1.03,
+    };
+    let (x, y) = frame(
+        &mut out,
+        title,
+        rows as f64 * 20.0 + 6.0,
+        (0.0, x_hi, x_label),
+        (0.0, max(|d| d.stock, false) * 1.06, y_label),
+    );
+    let beyond = dots.iter().filter(|d| d.capacity > x_hi).count();
+    if beyond > 0 {
+        let _ = write!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" font-size="11" fill="#57606a">{beyond} more beyond, up to {} kg-SWU/yr →</text>"##,
+            W - MR - 4.0,
+            MT + 12.0,
+            human(all_x)
+        );
+    }
+    // Candidates of different caps can share a capacity and a stock cap: the frontier's dots
+    // are drawn last, so a ring always shows its own point's colour.
+    let mut drawn: Vec<&DesignDot> = dots.iter().filter(|d| d.capacity <= x_hi).collect();
+    drawn.sort_by_key(|d| d.frontier);
+    let mut ring: Vec<&DesignDot> = dots.iter().filter(|d| d.frontier).collect();
+    ring.sort_by(|a, b| {
+        a.capacity
+            .total_cmp(&b.capacity)
+            .then(a.stock.total_cmp(&b.stock))
+    });
+    let path: Vec<String> = ring
+        .iter()
+        .map(|d| format!("{:.1},{:.1}", x.px(d.capacity), y.px(d.stock)))
+        .collect();
+    let _ = write!(
+        out,
+        r##"<polyline fill="none" stroke="#1b1f24" stroke-width="1.2" stroke-dasharray="5 3" points="{}"/>"##,
+        path.join(" ")
+    );
+    for d in &drawn {
+        let _ = write!(
+            out,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="4.5" fill="{}" stroke="#1b1f24" stroke-width="0.4"><title>{}</title></circle>"##,
+            x.px(d.capacity),
+            y.px(d.stock),
+            classes[d.class].color,
+            escape(&d.tip)
+        );
+    }
+    for d in &ring {
+        let _ = write!(
+            out,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="8" fill="none" stroke="#1b1f24" stroke-width="1.6"/>"##,
+            x.px(d.capacity),
+            y.px(d.stock)
+        );
+    }
+    let entry = |i: usize| {
+        (
+            ML - 40.0 + (i % 2) as f64 * 330.0,
+            H + 12.0 + (i / 2) as f64 * 20.0,
+        )
+    };
+    for (i, c) in classes.iter().enumerate() {
+        let (ex, ey) = entry(i);
+        // Counted over every candidate, drawn or beyond the axis.
+        let n = dots.iter().filter(|d| d.class == i).count();
+        let _ = write!(
+            out,
+            r##"<circle cx="{ex:.1}" cy="{ey:.1}" r="5" fill="{}" stroke="#1b1f24" stroke-width="0.4"/><text x="{:.1}" y="{:.1}" font-size="12">{}: {n}</text>"##,
+            c.color,
+            ex + 10.0,
+            ey + 4.0,
+            escape(&c.label)
+        );
+    }
+    let (ex, ey) = entry(classes.len());
+    let _ = write!(
+        out,
+        r##"<circle cx="{ex:.1}" cy="{ey:.1}" r="7" fill="none" stroke="#1b1f24" stroke-width="1.6"/><text x="{:.1}" y="{:.1}" font-size="12">{}: {}</text>"##,
+        ex + 12.0,
+        ey + 4.0,
+        escape(frontier_label),
+        ring.len()
+    );
+    out.push_str("</svg>");
     out
 }
 

@@ -111,7 +111,11 @@ fn records(points: &[EvaluatedPoint]) -> Records {
 pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
     let res = design(&a, progress);
     progress.finish();
-    let res: DesignResult = res?;
+    Ok((document(&a, &res?), Outcome::Success))
+}
+
+/// The document of a design run: what `breakout deal design` prints for `a` and its result.
+pub fn document(a: &DesignArgs, res: &DesignResult) -> Document {
     let target = if a.if_broken {
         "while it holds and if broken"
     } else {
@@ -213,6 +217,7 @@ pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
     .result_json("space", json!(res.space))
     .result_json("base_state", json!(res.base_state))
     .result_json("frontier", json!(res.frontier))
+    .result_json("jcpoa", json!(res.jcpoa))
     .result_json("points", json!(res.points));
     // With --percentile, two more columns: the percentile floors the target applies to.
     let p_label = res.monte_carlo.map(|mc| format!("P{}", num(mc.percentile)));
@@ -280,5 +285,5 @@ pub fn run(a: DesignArgs, progress: &dyn crate::Progress) -> Answer {
         "searched in lines along the stock cap, each bounded by its more restrictive neighbours (more capacity or stock is never slower); every frontier point and its one-step relaxations then evaluated directly: {} candidates of {}",
         res.evaluated, res.grid_size
     ));
-    Ok((r, Outcome::Success))
+    r
 }

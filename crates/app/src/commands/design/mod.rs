@@ -21,8 +21,10 @@ mod document;
 mod result;
 mod search;
 
-pub use document::run;
-pub use result::{DesignResult, EvaluatedPoint, FrontierPoint, Levers, MachineLimit};
+pub use document::{document, run};
+pub use result::{
+    DesignResult, EvaluatedPoint, FrontierPoint, Levers, MachineLimit, ReferencePoint,
+};
 pub use search::{Candidate, Evaluation, deal_toml, design, evaluate};
 
 use clap::Args;

@@ -2,7 +2,7 @@
 //! serialise.
 
 use crate::commands::floor::{MonteCarloFloor, PercentileDays};
-use crate::design::{Fate, StockForm};
+use crate::design::{DesignSpace, Fate, StockForm};
 use crate::document::num;
 
 /// The `results` of `deal design`.
@@ -28,8 +28,16 @@ pub struct DesignResult {
     /// The Monte Carlo the target applies to (with `--percentile`): percentile, draws, seed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub monte_carlo: Option<MonteCarloFloor>,
+    /// The space as searched, command-line overrides applied: its levers' values and sources
+    /// (for the report; the JSON names the space by `space`).
+    #[serde(skip)]
+    pub design_space: DesignSpace,
     /// The least restrictive deals that meet the target.
     pub frontier: Vec<FrontierPoint>,
+    /// The JCPOA's own limits evaluated as a candidate, when every one is a value of its lever
+    /// (`DesignSpace::jcpoa_candidate`); not counted in `evaluated` unless the search met it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jcpoa: Option<ReferencePoint>,
     /// Every candidate evaluated, in lever order.
     pub points: Vec<EvaluatedPoint>,
 }
@@ -130,4 +138,27 @@ pub struct EvaluatedPoint {
     pub at_percentile: Option<PercentileDays>,
     /// Whether it meets the target.
     pub meets_target: bool,
+}
+
+/// A reference deal evaluated beside the search (the JCPOA's own limits).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReferencePoint {
+    /// Its levers.
+    pub levers: Levers,
+    /// Days while the deal holds (`None`: never).
+    pub permitted_first_sq_days: Option<f64>,
+    /// Days if broken (`None`: never).
+    pub first_sq_days: Option<f64>,
+    /// Capacity the deal permits, kg-SWU/yr.
+    pub permitted_capacity_swu_per_yr: f64,
+    /// Both at the percentile (with `--percentile`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at_percentile: Option<PercentileDays>,
+    /// Whether it meets the target.
+    pub meets_target: bool,
+    /// The first frontier point (index into `frontier`) at least as permissive on every lever:
+    /// the reference lies on (equal) or inside the frontier; `None`: no such point.
+    pub within_frontier_point: Option<usize>,
+    /// The deal file: `breakout deal floor FILE` gives the same floors.
+    pub deal_toml: String,
 }

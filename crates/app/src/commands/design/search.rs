@@ -8,7 +8,9 @@ use enrich::Days;
 use enrich::units::DAYS_PER_MONTH;
 
 use super::DesignArgs;
-use super::result::{DesignResult, EvaluatedPoint, FrontierPoint, Levers, MachineLimit};
+use super::result::{
+    DesignResult, EvaluatedPoint, FrontierPoint, Levers, MachineLimit, ReferencePoint,
+};
 use crate::commands::floor::{FloorOptions, MonteCarloFloor, PercentileDays, base_date, floor_at};
 use crate::deals::deal_from_toml;
 use crate::design::{self, DesignSpace, Fate, StockForm};
@@ -413,6 +415,25 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
             meets_target: ev.meets(e),
         })
         .collect();
+    let evaluated = ev.done.len();
+    let jcpoa = match space.jcpoa_candidate() {
+        Some(c) => {
+            let e = ev.eval(&c)?;
+            Some(ReferencePoint {
+                levers: levers(&space, &c),
+                permitted_first_sq_days: e.permitted_first_sq_days,
+                first_sq_days: e.first_sq_days,
+                permitted_capacity_swu_per_yr: e.permitted_capacity_swu_per_yr,
+                at_percentile: e.at_percentile,
+                meets_target: ev.meets(&e),
+                within_frontier_point: frontier
+                    .iter()
+                    .position(|f| f.candidate.iter().zip(&c).all(|(x, y)| x >= y)),
+                deal_toml: deal_toml(&space, &base_state, &base, &c),
+            })
+        }
+        None => None,
+    };
     Ok(DesignResult {
         space: space.id.clone(),
         base_state: base_state.clone(),
@@ -420,10 +441,12 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
         target_days: ev.target_days,
         if_broken: a.if_broken,
         grid_size: space.grid_size(),
-        evaluated: ev.done.len(),
+        evaluated,
         monotonicity_exceptions: exceptions,
         monte_carlo,
         frontier,
+        jcpoa,
         points,
+        design_space: space,
     })
 }
