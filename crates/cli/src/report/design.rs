@@ -415,17 +415,20 @@ fn jcpoa_block(res: &DesignResult, unit: &str) -> Block {
         ));
         return b;
     };
-    let mut rows = lever_rows(&j.levers, unit);
+    let mut rows = lever_rows(&j.point.levers, unit);
     rows.push(vec![
         "separative capacity allowed, kg-SWU/yr".into(),
-        num(j.permitted_capacity_swu_per_yr.round()),
+        num(j.point.permitted_capacity_swu_per_yr.round()),
     ]);
     rows.push(vec![
         "months while the deal holds".into(),
-        months(j.permitted_first_sq_days),
+        months(j.point.permitted_first_sq_days),
     ]);
-    rows.push(vec!["months if broken".into(), months(j.first_sq_days)]);
-    if let (Some(p), Some(mc)) = (&j.at_percentile, &res.monte_carlo) {
+    rows.push(vec![
+        "months if broken".into(),
+        months(j.point.first_sq_days),
+    ]);
+    if let (Some(p), Some(mc)) = (&j.point.at_percentile, &res.monte_carlo) {
         let l = format!("P{}", num(mc.percentile));
         rows.push(vec![
             format!("months while the deal holds, {l}"),
@@ -438,11 +441,11 @@ fn jcpoa_block(res: &DesignResult, unit: &str) -> Block {
     }
     rows.push(vec![
         "meets the target".into(),
-        if j.meets_target { "yes" } else { "no" }.into(),
+        if j.point.meets_target { "yes" } else { "no" }.into(),
     ]);
     b.text.push(format!(
         "The JCPOA's limits as levers of this space ({}), applied to the base state and evaluated as a candidate.",
-        j.levers.describe()
+        j.point.levers.describe()
     ));
     let describe = |i: usize| {
         let f = &res.frontier[i];
@@ -453,8 +456,8 @@ fn jcpoa_block(res: &DesignResult, unit: &str) -> Block {
             months(f.first_sq_days)
         )
     };
-    let place = match (j.meets_target, j.within_frontier_point) {
-        (true, Some(i)) if res.frontier[i].levers == j.levers => {
+    let place = match (j.point.meets_target, j.within_frontier_point) {
+        (true, Some(i)) if res.frontier[i].levers == j.point.levers => {
             "They lie on the frontier: relaxing any one lever a step misses the target.".to_string()
         }
         (true, Some(i)) => format!(

@@ -143,19 +143,9 @@ pub struct EvaluatedPoint {
 /// A reference deal evaluated beside the search (the JCPOA's own limits).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReferencePoint {
-    /// Its levers.
-    pub levers: Levers,
-    /// Days while the deal holds (`None`: never).
-    pub permitted_first_sq_days: Option<f64>,
-    /// Days if broken (`None`: never).
-    pub first_sq_days: Option<f64>,
-    /// Capacity the deal permits, kg-SWU/yr.
-    pub permitted_capacity_swu_per_yr: f64,
-    /// Both at the percentile (with `--percentile`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub at_percentile: Option<PercentileDays>,
-    /// Whether it meets the target.
-    pub meets_target: bool,
+    /// Its levers, floors and whether it meets the target, as an evaluated candidate.
+    #[serde(flatten)]
+    pub point: EvaluatedPoint,
     /// The first frontier point (index into `frontier`) at least as permissive on every lever:
     /// the reference lies on (equal) or inside the frontier; `None`: no such point.
     pub within_frontier_point: Option<usize>,

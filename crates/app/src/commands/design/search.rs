@@ -403,29 +403,21 @@ pub fn design(a: &DesignArgs, progress: &dyn crate::Progress) -> Result<DesignRe
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    let points = ev
-        .done
-        .iter()
-        .map(|(c, e)| EvaluatedPoint {
-            levers: levers(&space, c),
-            permitted_first_sq_days: e.permitted_first_sq_days,
-            first_sq_days: e.first_sq_days,
-            permitted_capacity_swu_per_yr: e.permitted_capacity_swu_per_yr,
-            at_percentile: e.at_percentile,
-            meets_target: ev.meets(e),
-        })
-        .collect();
+    let point = |ev: &Evaluator, c: &[usize], e: &Evaluation| EvaluatedPoint {
+        levers: levers(&space, c),
+        permitted_first_sq_days: e.permitted_first_sq_days,
+        first_sq_days: e.first_sq_days,
+        permitted_capacity_swu_per_yr: e.permitted_capacity_swu_per_yr,
+        at_percentile: e.at_percentile,
+        meets_target: ev.meets(e),
+    };
+    let points = ev.done.iter().map(|(c, e)| point(&ev, c, e)).collect();
     let evaluated = ev.done.len();
     let jcpoa = match space.jcpoa_candidate() {
         Some(c) => {
             let e = ev.eval(&c)?;
             Some(ReferencePoint {
-                levers: levers(&space, &c),
-                permitted_first_sq_days: e.permitted_first_sq_days,
-                first_sq_days: e.first_sq_days,
-                permitted_capacity_swu_per_yr: e.permitted_capacity_swu_per_yr,
-                at_percentile: e.at_percentile,
-                meets_target: ev.meets(&e),
+                point: point(&ev, &c, &e),
                 within_frontier_point: frontier
                     .iter()
                     .position(|f| f.candidate.iter().zip(&c).all(|(x, y)| x >= y)),
