@@ -9,7 +9,7 @@ options are keyword arguments named as the CLI's long flags with ``_`` for ``-``
 >>> import breakout
 >>> r = breakout.run("iran-2025-05")
 >>> round(r.first_sq_days, 2)
-1.47
+3.58
 >>> r.production_curve.head()      # a pandas DataFrame when pandas is installed  # doctest: +SKIP
 >>> print(r)                        # the text of `breakout run iran-2025-05`  # doctest: +SKIP
 
