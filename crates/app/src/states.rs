@@ -866,21 +866,7 @@ pub fn attach_hardware(
 ) -> Result<(), AppError> {
     let mut hardware = kinds_of(sc, library, design_feeds, |_| true)?;
     if hardware.is_empty() {
-        // Capacity given in SWU/yr only (quick mode) or no production cascades: the bundled
-        // IR-1 profile stands in (every bundled profile has the same 15 stages and α).
-        let values = sc.central_values();
-        let total: f64 = sc
-            .groups
-            .iter()
-            .map(|g| values[g.machines] * values[g.swu_per_machine_yr] * values[g.efficiency])
-            .sum();
-        let file = crate::data::bundled_cascade("ir1-164")?
-            .expect("the IR-1 164-machine profile is bundled");
-        hardware.push(Hardware {
-            cascade: file.cascade,
-            nominal_swu_per_yr: total.max(f64::MIN_POSITIVE),
-            label: "data/cascades/ir1-164.toml standing in for capacity given without machines (assumption: same 15 stages and α = 1.5 as every bundled profile)".into(),
-        });
+        hardware.push(stand_in(sc, false)?);
     }
     let whole = tabulated(hardware)?;
     // The steps only some operating cascades handle: those cascades run them while the rest
@@ -959,6 +945,7 @@ fn kinds_of(
             cascade,
             nominal_swu_per_yr: weight,
             label,
+            built_for_each_step: false,
         });
     }
     Ok(hardware)
@@ -968,20 +955,32 @@ fn kinds_of(
 /// of 174 machines).
 pub const USUAL_CASCADE_MACHINES: u32 = 174;
 
-/// The optimum model's hardware when no cascade layout is given (quick mode): each machine
-/// type's machines as cascades of its usual size ([`USUAL_CASCADE_MACHINES`], the bundled
-/// profile of that type where there is one, else a 15-stage ideal design for natural feed of
-/// that type), weighted by rated output at central values. Never a profile of another type:
-/// groups without a machine type (capacity in SWU/yr) give none.
+/// The hardware of quick mode (`--machines`, `--capacity-swu-per-yr`: no cascade layout given),
+/// for both models. A new plant's cascades are built for the steps they run (issue 11's plant
+/// model): each machine type's machines form cascades of its usual size
+/// ([`USUAL_CASCADE_MACHINES`], or all its machines if fewer), with the stage counts of the
+/// type's bundled profile (else the 15-stage design), designed afresh for each feed
+/// ([`Hardware::built_for_each_step`]): no re-piping and no set-up. Never a profile of another
+/// type; capacity given in SWU/yr only has no type, and the bundled IR-1 profile's stage counts
+/// stand in, built for each step too. Because the cascade size does not follow the machine
+/// count, the transfer function per rated output is the same for 400 machines and 500.
+///
+/// With `existing_plant` (`--setup-days-per-step` given, 0 included) the machines are instead an
+/// existing plant of natural-feed cascades (`N / ⌈N/174⌉` machines each) re-piped for each step
+/// after that set-up time: the plants of the published estimates (docs/validation.md).
 ///
 /// # Errors
 /// [`AppError::Input`] if a design fails.
-pub fn usual_size_hardware(
-    sc: &Scenario,
+pub fn attach_quick_hardware(
+    sc: &mut Scenario,
     library: &MachineLibrary,
-) -> Result<Option<Arc<CascadeHardware>>, AppError> {
+    existing_plant: bool,
+) -> Result<(), AppError> {
+    if existing_plant {
+        return attach_hardware(sc, library, &vec![None; sc.groups.len()]);
+    }
     let values = sc.central_values();
-    let mut kinds: Vec<(String, f64)> = Vec::new();
+    let mut kinds: Vec<(String, f64, f64)> = Vec::new();
     for g in &sc.groups {
         let weight = values[g.machines]
             * values[g.swu_per_machine_yr]
@@ -994,23 +993,60 @@ pub fn usual_size_hardware(
             continue;
         }
         match kinds.iter_mut().find(|k| k.0 == m.id) {
-            Some(k) => k.1 += weight,
-            None => kinds.push((m.id.clone(), weight)),
+            Some(k) => {
+                k.1 += weight;
+                k.2 += values[g.machines];
+            }
+            None => kinds.push((m.id.clone(), weight, values[g.machines])),
         }
     }
-    if kinds.is_empty() {
-        return Ok(None);
-    }
     let mut hardware = Vec::new();
-    for (machine, weight) in kinds {
-        let (cascade, label) = design(library, &machine, USUAL_CASCADE_MACHINES, None)?;
+    for (machine, weight, machines) in kinds {
+        let per_cascade = (machines.round() as u32).min(USUAL_CASCADE_MACHINES);
+        if per_cascade < STAGES {
+            // Fewer machines than stages: they count in capacity, the other types' cascades
+            // (or the stand-in) carry the material.
+            continue;
+        }
+        let (cascade, _) = design(library, &machine, per_cascade, None)?;
         hardware.push(Hardware {
             cascade,
             nominal_swu_per_yr: weight,
-            label,
+            label: format!(
+                "{per_cascade}-machine {machine} cascades built for each step (quick mode)"
+            ),
+            built_for_each_step: true,
         });
     }
-    Ok(Some(tabulated(hardware)?))
+    if hardware.is_empty() {
+        hardware.push(stand_in(sc, true)?);
+    }
+    sc.hardware = Some(tabulated(hardware)?);
+    sc.ready_hardware = Vec::new();
+    Ok(())
+}
+
+/// The bundled IR-1 profile standing in for capacity given in SWU/yr only (no machine type) or
+/// for a scenario without production cascades; every bundled profile has the same 15 stages.
+fn stand_in(sc: &Scenario, built_for_each_step: bool) -> Result<Hardware, AppError> {
+    let values = sc.central_values();
+    let total: f64 = sc
+        .groups
+        .iter()
+        .map(|g| values[g.machines] * values[g.swu_per_machine_yr] * values[g.efficiency])
+        .sum();
+    let file = crate::data::bundled_cascade("ir1-164")?
+        .ok_or_else(|| AppError::Internal("the IR-1 164-machine profile is not bundled".into()))?;
+    Ok(Hardware {
+        cascade: file.cascade,
+        nominal_swu_per_yr: total.max(f64::MIN_POSITIVE),
+        label: if built_for_each_step {
+            "IR-1 cascades built for each step (quick mode), standing in for capacity given without machines (assumption: the 15 stages and α = 1.5 of data/cascades/ir1-164.toml)".into()
+        } else {
+            "data/cascades/ir1-164.toml standing in for capacity given without machines (assumption: same 15 stages and α = 1.5 as every bundled profile)".into()
+        },
+        built_for_each_step,
+    })
 }
 
 /// Most kinds of hardware kept tabulated; past this the memo is emptied and refills.

@@ -141,6 +141,7 @@ fn fixed_cascade_samples_2pow14(bencher: divan::Bencher, stock_uncertain: bool) 
             cascade,
             nominal_swu_per_yr: 9744.0,
             label: "bench".into(),
+            built_for_each_step: false,
         }])
         .unwrap(),
     ));
@@ -218,6 +219,7 @@ fn fixed_cascade_jcpoa_samples_2pow12(bencher: divan::Bencher) {
             cascade,
             nominal_swu_per_yr: 5060.0,
             label: "bench".into(),
+            built_for_each_step: false,
         }])
         .unwrap(),
     ));

@@ -58,6 +58,7 @@ fn scenario() -> Scenario {
             cascade,
             nominal_swu_per_yr: 20_000.0,
             label: machine.into(),
+            built_for_each_step: false,
         });
     }
     let m = f(&mut s, "m", 408.6);

@@ -24,8 +24,8 @@
 //! * **Set-up.** A share `r_k` of each kind is re-piped: it is idle until `setup_days_per_step`
 //!   and then runs re-piped configurations (or as-built ones). With
 //!   [`OptimumOptions::setup_idles_hall`] re-piping idles every cascade of the kind instead
-//!   (`r_k ∈ {0, 1}`, enumerated). Cascades designed for the steps they run
-//!   ([`OptimumOptions::hardware_built`] false, quick mode) need no set-up.
+//!   (`r_k ∈ {0, 1}`, enumerated). Cascades built for the steps they run
+//!   ([`crate::fixed::Hardware::built_for_each_step`], quick mode) need no set-up.
 //! * **Objective.** Goal material by the horizon, maximised. Its optimum is non-decreasing in the
 //!   horizon, so the time to `k` units is found by bracketing and regula falsi on the horizon.
 //!
@@ -82,10 +82,6 @@ const LISTED_SHARE: f64 = 1e-4;
 /// wide, never per state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptimumOptions {
-    /// The cascades exist as built (state files): re-piping one costs the set-up time. False when
-    /// no hardware is given (quick mode): the machines form cascades designed for the steps they
-    /// run, so no re-piping delay.
-    pub hardware_built: bool,
     /// Re-piping idles every cascade of the kind for the set-up time, not only those re-piped.
     pub setup_idles_hall: bool,
     /// Efficiency in HEU configurations (product ≥ 20 wt-%) per machine type, × rated output:
@@ -100,22 +96,16 @@ pub struct OptimumOptions {
     /// do) instead of keeping it in the pool at or below (pessimistic by O(Δ), the default).
     /// The two bracket the converged optimum.
     pub split_streams: bool,
-    /// The hardware this model runs instead of [`Scenario::hardware`]: in quick mode, each machine
-    /// type's machines as cascades of the type's usual size, weighted by rated output, so that
-    /// the layout does not change with the machine count (none: the scenario's hardware).
-    pub hardware: Option<std::sync::Arc<crate::fixed::CascadeHardware>>,
 }
 
 impl Default for OptimumOptions {
     fn default() -> Self {
         OptimumOptions {
-            hardware_built: true,
             setup_idles_hall: false,
             heu_efficiency: Vec::new(),
             pools: DEFAULT_POOLS,
             buckets: DEFAULT_BUCKETS,
             split_streams: false,
-            hardware: None,
         }
     }
 }
@@ -199,7 +189,7 @@ impl<'a> OptimumEstimator<'a> {
     /// maxima; [`BreakoutError::Enrich`] if the cascade solver fails.
     pub fn new(scenario: &'a Scenario) -> Result<Self, BreakoutError> {
         let opts = &scenario.optimum;
-        let Some(hardware) = opts.hardware.as_deref().or(scenario.hardware.as_deref()) else {
+        let Some(hardware) = scenario.hardware.as_deref() else {
             return Err(BreakoutError::Inconsistent(
                 "the optimum model needs the cascade hardware (a bundled cascade or a cascade design); this scenario has none".into(),
             ));
@@ -248,9 +238,16 @@ impl<'a> OptimumEstimator<'a> {
                 h.cascade.total_machines() as f64 * h.cascade.machine_feed().kg_u_per_yr() * phi;
             for (i, &x) in pools.iter().enumerate().take(n - 1) {
                 let feed = Assay::from_wt_fraction(x)?;
-                let as_built = h.cascade.run(&Composition::binary(feed))?;
-                let repiped = Transfer::retuned(&h.cascade, feed)?;
-                for (run, re) in [(as_built, false), (repiped, true)] {
+                // Cascades built for each step have one configuration per feed: their own.
+                let runs = if h.built_for_each_step {
+                    vec![(h.run_at(feed)?, true)]
+                } else {
+                    vec![
+                        (h.cascade.run(&Composition::binary(feed))?, false),
+                        (Transfer::retuned(&h.cascade, feed)?, true),
+                    ]
+                };
+                for (run, re) in runs {
                     let y = run.product.assay().wt_fraction();
                     let z = run.tails.assay().wt_fraction();
                     let product = if y >= g {
@@ -280,7 +277,7 @@ impl<'a> OptimumEstimator<'a> {
                     configs.push(Config {
                         kind: k,
                         repiped: re,
-                        free: re && (!opts.hardware_built || set_up.contains(&i)),
+                        free: re && (h.built_for_each_step || set_up.contains(&i)),
                         feed: i,
                         product,
                         product_up,
@@ -344,11 +341,7 @@ impl<'a> OptimumEstimator<'a> {
         Inputs {
             stock,
             schedule,
-            setup_days: if s.optimum.hardware_built {
-                values[s.setup_days_per_step].max(0.0)
-            } else {
-                0.0
-            },
+            setup_days: values[s.setup_days_per_step].max(0.0),
             heu_factor: if w > 0.0 { we / w } else { 1.0 },
         }
     }

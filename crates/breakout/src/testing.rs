@@ -22,6 +22,7 @@ static HARDWARE: LazyLock<Arc<CascadeHardware>> = LazyLock::new(|| {
             cascade,
             nominal_swu_per_yr: 8700.0,
             label: "test".into(),
+            built_for_each_step: false,
         }])
         .unwrap(),
     )

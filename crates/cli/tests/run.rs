@@ -293,8 +293,9 @@ fn validation_cases() {
             pin(58.42),
         ),
         // N1: ISIS 2009–10, 6,724 P1/IR-1 in 41 cascades from natural uranium, ~1 year to
-        // 1 WGU. Ratio 1.27: batch recycling through natural-feed cascades (quick mode: no set-up,
-        // the cascades taken as built for their steps).
+        // 1 WGU. The FEP as it stood: an existing plant of natural-feed cascades, re-piped for
+        // each step at once (`--setup-days-per-step 0`). Ratio 1.27 (0.94 if the cascades were
+        // built for each step, quick mode's default).
         (
             "N1: ISIS 2010, 6,724 IR-1 from natural uranium",
             vec![
@@ -302,6 +303,8 @@ fn validation_cases() {
                 "--machines",
                 "IR-1=6724",
                 "--no-stocks",
+                "--setup-days-per-step",
+                "0",
                 "--goal",
                 "wgu",
             ],
@@ -309,8 +312,8 @@ fn validation_cases() {
             pin(462.92),
         ),
         // N2: US government, Apr 2015, pre-JCPOA '2 to 3 months' (~10,180 IR-1 enriching,
-        // ~10,000 kg UF6 of LEU). Ratio 0.80 against 2.5 months (just below the 2-month end):
-        // quick mode takes the cascades as built for their steps, with no re-piping delay.
+        // ~10,000 kg UF6 of LEU). The existing plant re-piped at once. Ratio 0.80 against
+        // 2.5 months (just below the 2-month end).
         (
             "N2: US 2015, pre-deal program",
             vec![
@@ -319,6 +322,8 @@ fn validation_cases() {
                 "IR-1=10180",
                 "--stock",
                 "6760@3.5",
+                "--setup-days-per-step",
+                "0",
                 "--goal",
                 "sq",
             ],
@@ -405,8 +410,9 @@ fn validation_cases() {
             pin(22.07),
         ),
         // N9 / N10: ISIS Aug 2024, Fordow (10 IR-6 cascades + IR-1) from < 5 % LEU only:
-        // ~1.5 months (ratio 1.22); from natural uranium only: ~5.5 months (ratio 1.99). Quick
-        // mode runs 15-stage natural-feed designs of each type, batch recycling through them.
+        // ~1.5 months (ratio 1.22); from natural uranium only: ~5.5 months (ratio 1.99). Fordow's
+        // existing natural-feed cascades re-piped at once (0.90 and 1.64 if built for each
+        // step).
         (
             "N9: ISIS Aug 2024, Fordow from LEU",
             vec![
@@ -417,6 +423,8 @@ fn validation_cases() {
                 "IR-1=1044",
                 "--stock",
                 "2595@4.5",
+                "--setup-days-per-step",
+                "0",
                 "--goal",
                 "wgu",
             ],
@@ -432,6 +440,8 @@ fn validation_cases() {
                 "--machines",
                 "IR-1=1044",
                 "--no-stocks",
+                "--setup-days-per-step",
+                "0",
                 "--goal",
                 "wgu",
             ],
@@ -474,9 +484,9 @@ fn validation_cases() {
             pin(169.31),
         ),
         // N15: ISIS Sep 2020, 'as short as 3.5 months' (2,105.4 kg U: 638.8 ≤ 2 %, 215.1
-        // ≤ 3.67 %, the rest ≤ 4.5 %; 7,693 SWU/yr). Ratio 0.61 (2.2 months): quick mode takes
-        // the capacity as cascades built for their steps; ISIS's figure is the existing FEP, whose
-        // IR-1 cascades must be re-piped (with --setup-days-per-step 21: 108 days, in band).
+        // ≤ 3.67 %, the rest ≤ 4.5 %; 7,693 SWU/yr). Ratio 0.61 (2.2 months): the existing FEP
+        // re-piped at once; with the default 21-day set-up of a state's cascades 108 days, in
+        // band.
         (
             "N15: ISIS Sep 2020",
             vec![
@@ -489,6 +499,8 @@ fn validation_cases() {
                 "215.1@3.67",
                 "--stock",
                 "638.8@2",
+                "--setup-days-per-step",
+                "0",
                 "--goal",
                 "wgu",
             ],

@@ -90,7 +90,9 @@ pub struct RunArgs {
     pub reinstall_cascades_per_month: Option<f64>,
     /// Fixed-cascade model: days to set up each enrichment step the cascades do not already
     /// handle [default: 21 for a state's cascades, three weeks: Physics Today's "several weeks
-    /// or months"; 0 in quick mode, whose cascades are taken as built for their steps].
+    /// or months"; 0 in quick mode, whose cascades are built for each step. Given in quick mode,
+    /// the machines are instead an existing plant of natural-feed cascades re-piped for each
+    /// step after this time].
     #[arg(long, value_name = "DAYS")]
     pub setup_days_per_step: Option<f64>,
     /// Optimum model: re-piping idles every cascade of the kind for the set-up time, not only the
@@ -394,6 +396,11 @@ pub fn resolve(
         )
         .map_err(|e| AppError::Usage(format!("--setup-days-per-step: {e}")))?;
     }
+    if quick {
+        // A set-up time given in quick mode describes an existing plant to be re-piped (0: at
+        // once, as Physics Today's batch-recycling plant [B20]).
+        states::attach_quick_hardware(&mut sc, lib, a.setup_days_per_step.is_some())?;
+    }
     sc.optimum.setup_idles_hall = a.setup_idles_hall;
     sc.optimum.split_streams = a.pool_split;
     sc.optimum.heu_efficiency = a
@@ -502,11 +509,10 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
         });
     }
     states::set_reinstall(&mut sc, opts)?;
-    let designs = vec![None; sc.groups.len()];
-    states::attach_hardware(&mut sc, lib, &designs)?;
     // No cascade layout is given: the machines form cascades built for the steps they run, so
     // no step waits for re-piping, in either model (issue 11's plant model). A plant that
-    // exists and must be re-piped is a state file, or quick mode with --setup-days-per-step.
+    // exists and must be re-piped is a state file, or quick mode with --setup-days-per-step
+    // (then the hardware is attached in `estimate`, once the set-up time is known).
     sc.input(
         "setup_days_per_step",
         "Set-up time per new enrichment step (fixed-cascade model)",
@@ -518,8 +524,6 @@ fn quick_scenario(a: &RunArgs, lib: &MachineLibrary, opts: &Options) -> Result<S
          plant that must be re-piped (Physics Today's 'several weeks or months' [B20])",
     )
     .map_err(|e| usage("--setup-days-per-step", e))?;
-    sc.optimum.hardware_built = false;
-    sc.optimum.hardware = states::usual_size_hardware(&sc, lib)?;
     Ok(sc)
 }
 
@@ -651,45 +655,100 @@ mod tests {
         }
     }
 
-    /// Issue 11's quick-mode cases, non-monotone under the fixed-cascade heuristic, are monotone
-    /// under the optimum model: 500 IR-6 never slower than 400, 50 kg of 60 % never slower
-    /// than 30 kg; and the ideal bound stays below.
+    /// Issue 11's quick-mode cases, slow and non-monotone while quick mode ran natural-feed
+    /// cascades off design (400 IR-6 with 100 kg of 60 %: 21.69 days, 500: 21.76; 2,000: 5.44,
+    /// ideal 2.05), are monotone in both models now that the cascades are built for each step:
+    /// 500 IR-6 never slower than 400, 50 kg of 60 % never slower than 30 kg; the ideal bound
+    /// stays below, and with 60 % feed the headline is within 10 % of it (one pass of the
+    /// stock, the rest at the design's 0.97 utilisation and its tails).
     #[test]
-    fn quick_mode_cases_are_monotone_under_the_optimum() {
-        let days = |args: &[&str]| {
-            let mut all = vec!["breakout", "run", "--model", "optimum"];
-            all.extend_from_slice(args);
-            let v = run_json(&all).unwrap();
-            let r = &v["results"];
-            (
-                r["first_sq_days"].as_f64().unwrap(),
-                r["ideal_first_sq_days"].as_f64().unwrap(),
-            )
-        };
-        let tol = 1.0 + 1e-3;
-        let m400 = days(&[
-            "--machines",
-            "IR-6=400",
-            "--stock",
-            "100@60",
-            "--goal",
-            "wgu",
-        ]);
-        let m500 = days(&[
-            "--machines",
-            "IR-6=500",
-            "--stock",
-            "100@60",
-            "--goal",
-            "wgu",
-        ]);
-        assert!(m500.0 <= m400.0 * tol, "{m400:?} {m500:?}");
-        let s30 = days(&["--machines", "IR-6=1740", "--stock", "30@60"]);
-        let s50 = days(&["--machines", "IR-6=1740", "--stock", "50@60"]);
-        assert!(s50.0 <= s30.0 * tol, "{s30:?} {s50:?}");
-        for (t, ideal) in [m400, m500, s30, s50] {
-            assert!(ideal <= t * 1.02, "{ideal} {t}");
+    fn quick_mode_cases_are_monotone() {
+        for model in ["fixed-cascade", "optimum"] {
+            let days = |args: &[&str]| {
+                let mut all = vec!["breakout", "run", "--model", model];
+                all.extend_from_slice(args);
+                let v = run_json(&all).unwrap();
+                let r = &v["results"];
+                (
+                    r["first_sq_days"].as_f64().unwrap(),
+                    r["ideal_first_sq_days"].as_f64().unwrap(),
+                )
+            };
+            let tol = 1.0 + 1e-3;
+            let machines = |n: &str| {
+                days(&[
+                    "--machines",
+                    &format!("IR-6={n}"),
+                    "--stock",
+                    "100@60",
+                    "--goal",
+                    "wgu",
+                ])
+            };
+            let (m400, m500, m2000) = (machines("400"), machines("500"), machines("2000"));
+            assert!(m500.0 <= m400.0 * tol, "{model}: {m400:?} {m500:?}");
+            assert!(m2000.0 <= m500.0 * tol, "{model}: {m500:?} {m2000:?}");
+            let s30 = days(&["--machines", "IR-6=1740", "--stock", "30@60"]);
+            let s50 = days(&["--machines", "IR-6=1740", "--stock", "50@60"]);
+            assert!(s50.0 <= s30.0 * tol, "{model}: {s30:?} {s50:?}");
+            for (t, ideal) in [m400, m500, m2000, s30, s50] {
+                assert!(ideal <= t * 1.02, "{model}: {ideal} {t}");
+            }
+            for (t, ideal) in [m400, m500, m2000] {
+                assert!(t <= ideal * 1.10, "{model}: {t} against the ideal {ideal}");
+            }
         }
+    }
+
+    /// A set-up time given in quick mode makes the machines an existing plant of natural-feed
+    /// cascades re-piped for each step (the published estimates' plants): slower than cascades
+    /// built for each step, even with the re-piping at once, and the assumptions say which.
+    #[test]
+    fn quick_mode_existing_plant_is_re_piped() {
+        let run = |extra: &[&str]| {
+            let mut all = vec![
+                "breakout",
+                "run",
+                "--machines",
+                "IR-6=1740",
+                "--stock",
+                "100@60",
+                "--goal",
+                "wgu",
+            ];
+            all.extend_from_slice(extra);
+            run_json(&all).unwrap()
+        };
+        let first = |v: &Value| v["results"]["first_sq_days"].as_f64().unwrap();
+        let hardware = |v: &Value| {
+            v["inputs"]["assumptions"]["cascade_hardware.1"]["source"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        let (built, existing, late) = (
+            run(&[]),
+            run(&["--setup-days-per-step", "0"]),
+            run(&["--setup-days-per-step", "21"]),
+        );
+        assert!(
+            hardware(&built).contains("built for each step"),
+            "{}",
+            hardware(&built)
+        );
+        assert!(!hardware(&existing).contains("built for each step"));
+        assert!(
+            first(&built) < first(&existing),
+            "{} {}",
+            first(&built),
+            first(&existing)
+        );
+        assert!(
+            first(&existing) < first(&late),
+            "{} {}",
+            first(&existing),
+            first(&late)
+        );
     }
 
     /// `RunArgs::default()` is what a bare `breakout run` parses to: one set of defaults.

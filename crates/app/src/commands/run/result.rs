@@ -359,18 +359,13 @@ impl RunEstimate {
                 source: i.source.clone(),
             })
             .collect();
+        let kinds = self
+            .scenario
+            .hardware
+            .as_deref()
+            .map_or(&[][..], |h| h.kinds());
         if matches!(self.model, Model::FixedCascade | Model::Optimum) {
             // Same shape as the other inputs, so every consumer of `assumptions` reads them alike.
-            let hardware = match self.model {
-                Model::Optimum => self
-                    .scenario
-                    .optimum
-                    .hardware
-                    .as_deref()
-                    .or(self.scenario.hardware.as_deref()),
-                _ => self.scenario.hardware.as_deref(),
-            };
-            let kinds = hardware.map_or(&[][..], |h| h.kinds());
             out.extend(kinds.iter().enumerate().map(|(n, h)| Assumption {
                 key: format!("cascade_hardware.{}", n + 1),
                 label: format!("Cascade hardware ({} model)", self.model.id()),
@@ -388,8 +383,8 @@ impl RunEstimate {
                 value: if o.setup_idles_hall { 1.0 } else { 0.0 },
                 distribution: if o.setup_idles_hall { "yes" } else { "no" }.into(),
                 unit: "yes/no".into(),
-                source: if !o.hardware_built {
-                    "no cascade layout given: cascades designed for the steps they run, no set-up"
+                source: if kinds.iter().all(|h| h.built_for_each_step) {
+                    "no cascade layout given: cascades built for the steps they run, no set-up"
                         .into()
                 } else if o.setup_idles_hall {
                     "--setup-idles-hall (operating constraint)".into()
