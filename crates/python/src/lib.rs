@@ -11,7 +11,7 @@
 //! Two kinds of call are native loops rather than one request: a sweep ([`sweep`]: the
 //! application's sweep, `run` at many points in parallel on rayon's pool) and the vectorised
 //! arithmetic ([`swu_balance`], [`convert_mass`]: one engine call per element of broadcast
-//! NumPy arrays).
+//! NumPy arrays, on the parallel loop of [`elementwise`]).
 
 use breakout_app::commands::convert::{self as convert_cmd, MassUnit};
 use breakout_app::commands::sweep::{self as sweep_cmd, Axis, Point, SweepRequest};
@@ -19,11 +19,15 @@ use breakout_app::progress::Silent;
 use breakout_app::render::{self, Layout};
 use breakout_app::{AppError, Document, Outcome, Request};
 use enrich::{Assay, Balance, Composition, Given, KgU, Swu};
-use ndarray::{ArrayViewD, IxDyn, Zip};
+use ndarray::{Array, ArrayViewD, IxDyn};
 use numpy::{IntoPyArray, PyArrayDyn, PyReadonlyArrayDyn};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::{Value, json};
+
+mod elementwise;
+
+use elementwise::Column;
 
 pyo3::create_exception!(
     breakout,
@@ -198,8 +202,38 @@ fn broadcast<'a>(
     })
 }
 
+/// The quantity a vectorised balance is scaled by, named as its keyword argument.
+#[derive(Clone, Copy)]
+enum GivenName {
+    ProductKgU,
+    FeedKgU,
+    TailsKgU,
+    Swu,
+}
+
+impl GivenName {
+    /// The quantity named `name`, or a `BreakoutError` listing the names.
+    fn parse(name: &str) -> PyResult<Self> {
+        match name {
+            "product_kg_u" => Ok(GivenName::ProductKgU),
+            "feed_kg_u" => Ok(GivenName::FeedKgU),
+            "tails_kg_u" => Ok(GivenName::TailsKgU),
+            "swu" => Ok(GivenName::Swu),
+            _ => Err(BreakoutError::new_err(format!(
+                "given = `{name}`: expected one of product_kg_u, feed_kg_u, tails_kg_u, swu"
+            ))),
+        }
+    }
+}
+
 /// One element of [`swu_balance`]: `[feed_kg_u, product_kg_u, tails_kg_u, separative_work_swu]`.
-fn balance_element(given: &str, xf: f64, xp: f64, xt: f64, m: f64) -> Result<[f64; 4], String> {
+fn balance_element(
+    given: GivenName,
+    xf: f64,
+    xp: f64,
+    xt: f64,
+    m: f64,
+) -> Result<[f64; 4], String> {
     let assays = || -> Result<(Assay, Assay, Assay), enrich::EnrichError> {
         Ok((
             Assay::named_wt_pct("feed assay", xf)?,
@@ -214,10 +248,10 @@ fn balance_element(given: &str, xf: f64, xp: f64, xt: f64, m: f64) -> Result<[f6
         })
     };
     let given = match given {
-        "product_kg_u" => Given::Product(mass("product mass")?),
-        "feed_kg_u" => Given::Feed(mass("feed mass")?),
-        "tails_kg_u" => Given::Tails(mass("tails mass")?),
-        _ => Given::Swu(Swu::new(m).map_err(|e| e.to_string())?),
+        GivenName::ProductKgU => Given::Product(mass("product mass")?),
+        GivenName::FeedKgU => Given::Feed(mass("feed mass")?),
+        GivenName::TailsKgU => Given::Tails(mass("tails mass")?),
+        GivenName::Swu => Given::Swu(Swu::new(m).map_err(|e| e.to_string())?),
     };
     let b = Balance::solve(f, p, t, given).map_err(|e| e.to_string())?;
     Ok([
@@ -226,6 +260,17 @@ fn balance_element(given: &str, xf: f64, xp: f64, xt: f64, m: f64) -> Result<[f6
         b.tails.kg(),
         b.separative_work.kg_swu(),
     ])
+}
+
+/// A filled column as a NumPy array of `shape` (its length is the shape's size by construction).
+fn to_numpy<'py>(
+    py: Python<'py>,
+    shape: &[usize],
+    column: Vec<f64>,
+) -> PyResult<Bound<'py, PyArrayDyn<f64>>> {
+    Array::from_shape_vec(IxDyn(shape), column)
+        .map(|a| a.into_pyarray(py))
+        .map_err(|e| PyRuntimeError::new_err(format!("output column: {e}")))
 }
 
 /// Binary balances element by element over broadcast arrays (shape `shape`), the GIL released:
@@ -249,14 +294,7 @@ fn swu_balance<'py>(
     Bound<'py, PyArrayDyn<f64>>,
     Bound<'py, PyArrayDyn<f64>>,
 )> {
-    if !matches!(
-        given.as_str(),
-        "product_kg_u" | "feed_kg_u" | "tails_kg_u" | "swu"
-    ) {
-        return Err(BreakoutError::new_err(format!(
-            "given = `{given}`: expected one of product_kg_u, feed_kg_u, tails_kg_u, swu"
-        )));
-    }
+    let given_name = GivenName::parse(&given)?;
     let (xf, xp, xt, m) = (
         feed_wt_pct.as_array(),
         product_wt_pct.as_array(),
@@ -267,26 +305,28 @@ fn swu_balance<'py>(
     let xp = broadcast("product_wt_pct", &xp, &shape)?;
     let xt = broadcast("tails_wt_pct", &xt, &shape)?;
     let m = broadcast(&given, &m, &shape)?;
-    // Each element is solved on rayon's pool into four numbers, NaN for a refused element (a
-    // solved balance is always finite); the first refused element is solved again for its
-    // message, so the loop carries no strings.
+    let len = xf.len();
+    let inputs = [xf, xp, xt, m].map(Column::new);
+    // The loop keeps only the index of the first refused element; its message is built again
+    // from that element's values afterwards.
     let solved = py.detach(|| {
-        Zip::from(&xf)
-            .and(&xp)
-            .and(&xt)
-            .and(&m)
-            .par_map_collect(|&xf, &xp, &xt, &m| {
-                balance_element(&given, xf, xp, xt, m).unwrap_or([f64::NAN; 4])
-            })
+        elementwise::fill(len, &inputs, |[xf, xp, xt, m]| {
+            balance_element(given_name, xf, xp, xt, m).ok()
+        })
     });
-    if let Some(i) = solved.iter().position(|v| v[0].is_nan()) {
-        let at = |a: &ArrayViewD<'_, f64>| a.iter().nth(i).copied().unwrap_or(f64::NAN);
-        if let Err(e) = balance_element(&given, at(&xf), at(&xp), at(&xt), at(&m)) {
-            return Err(BreakoutError::new_err(format!("element {i}: {e}")));
-        }
-    }
-    let column = |k: usize| solved.map(|v| v[k]).into_pyarray(py);
-    Ok((column(0), column(1), column(2), column(3)))
+    let [feed, product, tails, work] = solved.map_err(|i| {
+        let [xf, xp, xt, m] = inputs.each_ref().map(|c| c.at(i));
+        let message = balance_element(given_name, xf, xp, xt, m)
+            .err()
+            .unwrap_or_default();
+        BreakoutError::new_err(format!("element {i}: {message}"))
+    })?;
+    Ok((
+        to_numpy(py, &shape, feed)?,
+        to_numpy(py, &shape, product)?,
+        to_numpy(py, &shape, tails)?,
+        to_numpy(py, &shape, work)?,
+    ))
 }
 
 /// A mass unit by its CLI name (`kg-uf6`), or a `BreakoutError` listing the choices.
@@ -315,25 +355,25 @@ fn convert_mass<'py>(
     let (v, x) = (value.as_array(), wt_pct.as_array());
     let v = broadcast("value", &v, &shape)?;
     let x = broadcast("wt_pct", &x, &shape)?;
+    let len = v.len();
+    let inputs = [v, x].map(Column::new);
     let convert = |v: f64, x: f64| -> Result<f64, AppError> {
         let a = Assay::named_wt_pct("U-235 assay", x)?;
         Ok(convert_cmd::convert(v, unit, to, &Composition::binary(a))?
             .converted
             .value)
     };
-    // As in `swu_balance`: NaN marks a refused element, whose message is found afterwards.
-    let out = py.detach(|| {
-        Zip::from(&v)
-            .and(&x)
-            .par_map_collect(|&v, &x| convert(v, x).unwrap_or(f64::NAN))
-    });
-    if let Some(i) = out.iter().position(|o| o.is_nan()) {
-        let at = |a: &ArrayViewD<'_, f64>| a.iter().nth(i).copied().unwrap_or(f64::NAN);
-        if let Err(e) = convert(at(&v), at(&x)) {
-            return Err(BreakoutError::new_err(format!("element {i}: {e}")));
-        }
-    }
-    Ok(out.into_pyarray(py))
+    // As in `swu_balance`: a refused element's message is built after the loop.
+    let converted =
+        py.detach(|| elementwise::fill(len, &inputs, |[v, x]| convert(v, x).ok().map(|c| [c])));
+    let [out] = converted.map_err(|i| {
+        let message = convert(inputs[0].at(i), inputs[1].at(i))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        BreakoutError::new_err(format!("element {i}: {message}"))
+    })?;
+    to_numpy(py, &shape, out)
 }
 
 /// The module `breakout._native`.
