@@ -9,6 +9,12 @@
 //!
 //! Keep this a plain list of documented `pub const`s.
 
+/// Most elements the Python package's vectorised functions (`swu`, `convert`) compute in one
+/// call, after broadcasting: 10⁸ elements are 0.8 GB per output column (3.2 GB for `swu`'s four),
+/// and arrays of shapes (10⁶, 1) and (1, 10⁶) would otherwise broadcast to 10¹² and abort the
+/// interpreter when the columns are allocated.
+pub const MAX_ARRAY_ELEMENTS: u64 = 100_000_000;
+
 /// Absolute maximum of balance periods in a sequence or a Page threshold (`periods`, and the
 /// number of values in `muf`, `sigma_inventory_kg`, `sigma_transfer_kg` and loss patterns):
 /// 10,000 periods is 27 years of daily balances.

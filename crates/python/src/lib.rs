@@ -188,6 +188,22 @@ fn sweep(py: Python<'_>, request_json: String) -> PyResult<String> {
     .map_err(PyErr::from)
 }
 
+/// The number of elements of `shape`, or a `BreakoutError` if it exceeds
+/// [`breakout_app::limits::MAX_ARRAY_ELEMENTS`] (checked before any column is allocated).
+fn elements(shape: &[usize]) -> PyResult<usize> {
+    let max = breakout_app::limits::MAX_ARRAY_ELEMENTS;
+    shape
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .filter(|&n| n as u64 <= max)
+        .ok_or_else(|| {
+            BreakoutError::new_err(format!(
+                "the arrays broadcast to shape {shape:?}, more than {max} elements \
+                 (limits::MAX_ARRAY_ELEMENTS): expected at most {max}; split the call"
+            ))
+        })
+}
+
 /// `view` broadcast to `shape`, or a `BreakoutError` naming the argument.
 fn broadcast<'a>(
     name: &str,
@@ -295,6 +311,7 @@ fn swu_balance<'py>(
     Bound<'py, PyArrayDyn<f64>>,
 )> {
     let given_name = GivenName::parse(&given)?;
+    elements(&shape)?;
     let (xf, xp, xt, m) = (
         feed_wt_pct.as_array(),
         product_wt_pct.as_array(),
@@ -352,6 +369,7 @@ fn convert_mass<'py>(
     wt_pct: PyReadonlyArrayDyn<'py, f64>,
 ) -> PyResult<Bound<'py, PyArrayDyn<f64>>> {
     let (unit, to) = (mass_unit(unit, "unit")?, mass_unit(to, "to")?);
+    elements(&shape)?;
     let (v, x) = (value.as_array(), wt_pct.as_array());
     let v = broadcast("value", &v, &shape)?;
     let x = broadcast("wt_pct", &x, &shape)?;
@@ -382,6 +400,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("BreakoutError", m.py().get_type::<BreakoutError>())?;
     m.add("VERSION", env!("CARGO_PKG_VERSION"))?;
     m.add("MAX_SWEEP_POINTS", breakout_app::limits::MAX_SWEEP_POINTS)?;
+    m.add(
+        "MAX_ARRAY_ELEMENTS",
+        breakout_app::limits::MAX_ARRAY_ELEMENTS,
+    )?;
     m.add_class::<NativeDocument>()?;
     m.add_function(wrap_pyfunction!(execute, m)?)?;
     m.add_function(wrap_pyfunction!(sweep, m)?)?;

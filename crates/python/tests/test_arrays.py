@@ -107,6 +107,23 @@ def test_swu_arrays_that_do_not_broadcast_are_refused():
         breakout.swu(product_wt_pct=np.ones(3) * 5, tails_wt_pct=np.ones(2) * 0.3, product_kg_u=1)
 
 
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a, b: breakout.swu(product_wt_pct=a, tails_wt_pct=b, product_kg_u=1),
+        lambda a, b: breakout.convert(a, "kg-u", to="kg-uf6", wt_pct=b),
+    ],
+)
+def test_arrays_broadcasting_past_the_limit_are_refused_before_allocating(call):
+    # (10**6, 1) against (1, 10**6) is 10**12 elements: refused from the shape, so the test
+    # neither allocates 8 TB nor waits.
+    a = np.full((10**6, 1), 5.0)
+    b = np.full((1, 10**6), 0.3)
+    with pytest.raises(breakout.BreakoutError, match="MAX_ARRAY_ELEMENTS"):
+        call(a, b)
+    assert breakout.MAX_ARRAY_ELEMENTS == 10**8
+
+
 def test_convert_array_elements_equal_the_scalar_command():
     kg = np.array([1.0, 300.0, 12500.0])
     wt = np.array([[0.711], [3.67], [90.0]])

@@ -55,12 +55,17 @@ __all__ = [
     "safeguards_plant",
     "sweep",
     "MAX_SWEEP_POINTS",
+    "MAX_ARRAY_ELEMENTS",
 ]
 
 __version__: str = _native.VERSION
 
 #: Most points one :func:`sweep` may have (``breakout_app::limits::MAX_SWEEP_POINTS``).
 MAX_SWEEP_POINTS: int = _native.MAX_SWEEP_POINTS
+
+#: Most elements one :func:`swu` or :func:`convert` call may compute after broadcasting
+#: (``breakout_app::limits::MAX_ARRAY_ELEMENTS``), checked before any output is allocated.
+MAX_ARRAY_ELEMENTS: int = _native.MAX_ARRAY_ELEMENTS
 
 
 def _pandas():

@@ -7,6 +7,7 @@ import numpy.typing as npt
 
 VERSION: str
 MAX_SWEEP_POINTS: int
+MAX_ARRAY_ELEMENTS: int
 
 class BreakoutError(ValueError):
     """Bad input or options that do not fit together (the CLI's exit code 2)."""
