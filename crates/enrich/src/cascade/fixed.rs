@@ -183,20 +183,17 @@ impl FixedCascade {
     /// cuts: the solution of Lₛ = θₛ₋₁Lₛ₋₁ + (1 − θₛ₊₁)Lₛ₊₁ + [s = k].
     pub fn flows_per_feed(&self) -> Vec<f64> {
         let n = self.stages();
-        let sup: Vec<f64> = (0..n)
-            .map(|s| {
-                if s + 1 < n {
-                    -(1.0 - self.cuts[s + 1])
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let (mut mult, mut pivot) = (vec![0.0; n], vec![0.0; n]);
-        factor_tridiagonal(&mut mult, &mut pivot, &sup, |s| -self.cuts[s - 1]);
+        // Scratch on the stack (N ≤ MAX_STAGES): every cascade run calls this.
+        let (mut sup, mut mult, mut pivot) =
+            ([0.0; MAX_STAGES], [0.0; MAX_STAGES], [0.0; MAX_STAGES]);
+        let (sup, mult, pivot) = (&mut sup[..n], &mut mult[..n], &mut pivot[..n]);
+        for (u, c) in sup.iter_mut().zip(&self.cuts[1..]) {
+            *u = -(1.0 - c);
+        }
+        factor_tridiagonal(mult, pivot, sup, |s| -self.cuts[s - 1]);
         let mut l = vec![0.0; n];
         l[self.feed_stage - 1] = 1.0;
-        solve_tridiagonal(&mult, &pivot, &sup, &mut l);
+        solve_tridiagonal(mult, pivot, sup, &mut l);
         l
     }
 
@@ -346,14 +343,16 @@ impl CascadeRun {
 }
 
 /// Scratch space and state of one solve.
-struct Solver {
+struct Solver<'c> {
     n: usize,
+    /// Number of isotopes present in the feed, m: the first m entries of the next three.
+    m: usize,
     /// Isotopes present in the feed (indices into `Isotope::ALL`).
-    iso: Vec<usize>,
-    alpha: Vec<f64>,
-    feed_at: Vec<f64>,
+    iso: [usize; 5],
+    alpha: [f64; 5],
+    feed_at: [f64; 5],
     k: usize,
-    cut: Vec<f64>,
+    cut: &'c [f64],
     ln_q: Vec<f64>,
     flow: Vec<f64>,
     u: Vec<f64>,
@@ -413,23 +412,30 @@ fn initial_u(z: &[f64], alpha: &[f64], ln_alpha: &[f64], ln_q: f64, cut: f64) ->
 const E_PLUS_2: f64 = 7.389_056_098_930_65;
 const E_MINUS_2: f64 = 0.135_335_283_236_612_7;
 
-impl Solver {
-    fn new(c: &FixedCascade, feed: &Composition) -> Self {
+impl<'c> Solver<'c> {
+    // The per-isotope values live in fixed arrays and the per-stage ones in as few vectors as
+    // the solve needs: a tabulation of the transfer function builds tens of thousands of
+    // solvers, most of which start converged, and allocation was a sixth of its instructions.
+    fn new(c: &'c FixedCascade, feed: &Composition) -> Self {
         let n = c.stages();
         let at = feed.at_fractions();
-        let iso: Vec<usize> = (0..5).filter(|&i| at[i] > 0.0).collect();
-        let m = iso.len();
-        let ln_alpha: Vec<f64> = iso
-            .iter()
-            .map(|&i| c.separation.alpha(Isotope::ALL[i]).ln())
-            .collect();
-        let feed_at: Vec<f64> = iso.iter().map(|&i| at[i]).collect();
+        let (mut m, mut iso) = (0, [0; 5]);
+        for i in (0..5).filter(|&i| at[i] > 0.0) {
+            iso[m] = i;
+            m += 1;
+        }
+        let (mut ln_alpha, mut alpha, mut feed_at, mut step) =
+            ([0.0; 5], [0.0; 5], [0.0; 5], [0.0; 5]);
+        for j in 0..m {
+            ln_alpha[j] = c.separation.alpha(Isotope::ALL[iso[j]]).ln();
+            alpha[j] = ln_alpha[j].exp();
+            feed_at[j] = at[iso[j]];
+            // Ideal-cascade guess of the stage compositions: ratios scale by √αᵢ per stage (at
+            // most √19 over 199 stages, ~1e127: no overflow).
+            step[j] = (0.5 * ln_alpha[j]).exp();
+        }
         let ln_q: Vec<f64> = c.cuts.iter().map(|t| (t / (1.0 - t)).ln()).collect();
         let k = c.feed_stage - 1;
-        let alpha: Vec<f64> = ln_alpha.iter().map(|a| a.exp()).collect();
-        // Ideal-cascade guess of the stage compositions: ratios scale by √αᵢ per stage (at most
-        // √19 over 199 stages, ~1e127: no overflow).
-        let step: Vec<f64> = ln_alpha.iter().map(|a| (0.5 * a).exp()).collect();
         let mut ratio = [0.0; 5];
         for j in 0..m {
             ratio[j] = feed_at[j] * step[j].powi(-(k as i32));
@@ -442,15 +448,16 @@ impl Solver {
                 z[j] = ratio[j] * inv_total;
                 ratio[j] *= step[j];
             }
-            *us = initial_u(&z[..m], &alpha, &ln_alpha, ln_q[s], c.cuts[s]);
+            *us = initial_u(&z[..m], &alpha[..m], &ln_alpha[..m], ln_q[s], c.cuts[s]);
         }
         Solver {
             n,
+            m,
             iso,
             alpha,
             feed_at,
             k,
-            cut: c.cuts.clone(),
+            cut: &c.cuts,
             ln_q,
             flow: c.flows_per_feed(),
             u,
@@ -465,7 +472,7 @@ impl Solver {
 
     /// Isotope flows and cut residuals for the current `u`; returns the largest |residual|.
     fn evaluate(&mut self) -> f64 {
-        match self.iso.len() {
+        match self.m {
             2 => self.evaluate_for::<2>(),
             3 => self.evaluate_for::<3>(),
             4 => self.evaluate_for::<4>(),
@@ -530,7 +537,7 @@ impl Solver {
     /// Newton system in u; keeping it makes the system block-tridiagonal with blocks of
     /// b = isotopes + 1, solved by block elimination from the tails end in O(N·b³).
     fn newton_step(&mut self, step: &mut [f64]) -> bool {
-        match self.iso.len() {
+        match self.m {
             2 => self.block_newton_step::<3>(step),
             3 => self.block_newton_step::<4>(step),
             4 => self.block_newton_step::<5>(step),
@@ -617,6 +624,10 @@ impl Solver {
     fn solve(&mut self) -> Result<usize, EnrichError> {
         let n = self.n;
         let mut worst = self.evaluate();
+        if worst <= CUT_TOLERANCE {
+            // Before allocating: in a tabulation most runs start converged.
+            return Ok(0);
+        }
         let mut step = vec![0.0; n];
         let mut u_old = vec![0.0; n];
         for it in 0..MAX_ITERATIONS {
@@ -681,13 +692,13 @@ impl Solver {
         // just-written array as vectors stalls store forwarding, and this runs 3 times a stage.
         let mut active = [0.0; 5];
         let mut total = 0.0;
-        for (j, a) in active[..self.iso.len()].iter_mut().enumerate() {
+        for (j, a) in active[..self.m].iter_mut().enumerate() {
             *a = at_active(j);
             total += *a;
         }
         let inv_total = 1.0 / total;
         let mut at = [0.0; 5];
-        for (&i, a) in self.iso.iter().zip(active) {
+        for (&i, a) in self.iso[..self.m].iter().zip(active) {
             at[i] = a * inv_total;
         }
         Composition::from_at_fractions(at).map_err(|e| {
@@ -704,7 +715,7 @@ impl Solver {
         feed: &Composition,
         iterations: usize,
     ) -> Result<CascadeRun, EnrichError> {
-        let (n, m) = (self.n, self.iso.len());
+        let (n, m) = (self.n, self.m);
         let mut stages = Vec::with_capacity(n);
         for s in 0..n {
             let x = |j: usize| self.x[s * m + j];
@@ -765,7 +776,7 @@ mod tests {
     /// residuals, ∂x/∂u from the inverse columns of each isotope's balance matrix, then a dense
     /// solve. None if singular.
     fn dense_newton_step(w: &Solver) -> Option<Vec<f64>> {
-        let (n, m) = (w.n, w.iso.len());
+        let (n, m) = (w.n, w.m);
         let mut jac = vec![0.0; n * n];
         for s in 0..n {
             jac[s * n + s] = (0..m)
