@@ -114,10 +114,15 @@ impl Composition {
     }
 
     fn validated(at: [f64; 5], basis: &str) -> Result<Self, EnrichError> {
-        if let Some((i, x)) = at
-            .iter()
-            .enumerate()
-            .find(|(_, x)| !(x.is_finite() && **x >= 0.0))
+        // Two comparisons per fraction (NaN fails both), and no search unless one fails: a
+        // cascade run builds three compositions per stage.
+        let in_range = |x: f64| (0.0..=f64::MAX).contains(&x);
+        if !(in_range(at[0])
+            & in_range(at[1])
+            & in_range(at[2])
+            & in_range(at[3])
+            & in_range(at[4]))
+            && let Some((i, x)) = at.iter().enumerate().find(|(_, x)| !in_range(**x))
         {
             return Err(EnrichError::Composition {
                 reason: format!(

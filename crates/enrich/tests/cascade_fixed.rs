@@ -325,6 +325,47 @@ fn stress_grid_fixed_cascades_converge_with_balances_closed() {
     }
 }
 
+/// The benchmarked cascades (`benches/cascade.rs`) converge in the Newton steps measured when
+/// the O(N) step was tuned (2026-12-01): the ideal-cascade starting point is exact for U-235
+/// and U-238, so the steps correct the minor isotopes (natural U-234) and, in the 15-stage
+/// case, the LEU feed in a cascade designed for natural uranium. More steps is a slower start.
+#[test]
+fn benchmarked_cascades_converge_in_the_measured_newton_steps() {
+    let leu = feed(0.0367, 3e-4, 2e-3);
+    let s = sep(1.5);
+    let ir1_like = IdealCascade::with_stages(Assay::NATURAL, 10, 5, s)
+        .unwrap()
+        .fitted_to_machines(164, machine_feed_from_rating(1.0, s).unwrap())
+        .unwrap()
+        .cascade;
+    let long = |stages: usize| {
+        let s = sep(1.05);
+        IdealCascade::with_stages(Assay::NATURAL, stages - stages / 3, stages / 3, s)
+            .unwrap()
+            .fitted_to_machines(
+                10 * stages as u32,
+                machine_feed_from_rating(1.0, s).unwrap(),
+            )
+            .unwrap()
+            .cascade
+    };
+    let natural = Composition::natural();
+    for (what, cascade, feed, steps) in [
+        ("15 stages, 4 isotopes", ir1_like, &leu, 3),
+        ("10 stages", long(10), &natural, 1),
+        ("80 stages", long(80), &natural, 2),
+        ("200 stages", long(200), &natural, 2),
+    ] {
+        let run = cascade.run(feed).unwrap();
+        assert!(
+            run.iterations <= steps,
+            "{what}: {} Newton steps, measured {steps}",
+            run.iterations
+        );
+        check_balances(&run);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     /// Every cut drawn on its own anywhere in 0.25–0.75: mostly cascades far from any design,

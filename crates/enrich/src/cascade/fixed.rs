@@ -10,29 +10,22 @@
 //! Because the cuts are fixed, compositions do not depend on the feed rate, and stage flows are
 //! proportional to it: the maximum feed is where the first stage reaches Lₛ/nₛ = the machine limit.
 //!
-//! Method. Write the heads share of isotope i in stage s as hₛᵢ = e·αᵢ/(1 + e·αᵢ) with e = θₛ/(1 − θₛ)·e^{uₛ}, where e^{uₛ} is the stage's heads-to-tails U-238 ratio. For given u the
-//! isotope flows solve one tridiagonal M-matrix system per isotope (so they are positive and
+//! Method. Write the heads share of isotope i in stage s as hₛᵢ = e·αᵢ/(1 + e·αᵢ) with
+//! e = θₛ/(1 − θₛ)·e^{uₛ}, where e^{uₛ} is the stage's heads-to-tails U-238 ratio. For given u
+//! the isotope flows solve one tridiagonal M-matrix system per isotope (so they are positive and
 //! each isotope balance closes to rounding for any u); Newton's method with a backtracking line
 //! search then finds the N values uₛ at which every stage's heads flow equals θₛLₛ. Each Newton
-//! step is exact. A long cascade solves the linearised isotope balances and cut equations
-//! together, a block-tridiagonal system in (isotope flows, uₛ) per stage, in O(N); a short one
-//! (N² ≤ 12·b³, b = isotopes + 1) forms the dense Jacobian in u and solves it, which is cheaper
-//! there though O(N³). Both give the same step. At most [`MAX_ITERATIONS`] steps;
+//! step is exact and O(N): it solves the linearised isotope balances and cut equations
+//! together, a block-tridiagonal system in (isotope flows, uₛ) per stage, by block elimination
+//! (the same step as the dense Jacobian in u, which a test checks). At most [`MAX_ITERATIONS`]
+//! steps;
 //! if that stalls (cuts far from any design), continuation in the cuts from ½ everywhere; failure
 //! is [`EnrichError::NoConvergence`], never a NaN.
 //!
 //! Ignored (see docs/models.md): hold-up and equilibrium time, the dependence of α and of the
 //! throughput limit on the stage's load and cut, and pressure-dependent stage behaviour.
 
-use super::linalg::{
-    MAX_BLOCK, factor_tridiagonal, solve_block_tridiagonal, solve_dense, solve_tridiagonal,
-    solve_tridiagonal_many,
-};
-
-/// Short cascades take the dense Newton step: N² ≤ this × b³ (b = isotopes + 1), where the
-/// dense elimination (N³/3) is cheaper than the block one (~4·N·b³ with the block products).
-/// Measured: 15 stages and 4 isotopes, 24 µs dense against 38 µs block; 80 stages, 112 µs block.
-const DENSE_STEP_FACTOR: usize = 12;
+use super::linalg::{MAX_BLOCK, factor_tridiagonal, solve_block, solve_tridiagonal};
 
 // One block of the Newton system per stage: every isotope's flow and the stage's u.
 const _: () = assert!(Isotope::ALL.len() < MAX_BLOCK);
@@ -190,20 +183,17 @@ impl FixedCascade {
     /// cuts: the solution of Lₛ = θₛ₋₁Lₛ₋₁ + (1 − θₛ₊₁)Lₛ₊₁ + [s = k].
     pub fn flows_per_feed(&self) -> Vec<f64> {
         let n = self.stages();
-        let sup: Vec<f64> = (0..n)
-            .map(|s| {
-                if s + 1 < n {
-                    -(1.0 - self.cuts[s + 1])
-                } else {
-                    0.0
-                }
-            })
-            .collect();
-        let (mut mult, mut pivot) = (vec![0.0; n], vec![0.0; n]);
-        factor_tridiagonal(&mut mult, &mut pivot, &sup, |s| -self.cuts[s - 1]);
+        // Scratch on the stack (N ≤ MAX_STAGES): every cascade run calls this.
+        let (mut sup, mut mult, mut pivot) =
+            ([0.0; MAX_STAGES], [0.0; MAX_STAGES], [0.0; MAX_STAGES]);
+        let (sup, mult, pivot) = (&mut sup[..n], &mut mult[..n], &mut pivot[..n]);
+        for (u, c) in sup.iter_mut().zip(&self.cuts[1..]) {
+            *u = -(1.0 - c);
+        }
+        factor_tridiagonal(mult, pivot, sup, |s| -self.cuts[s - 1]);
         let mut l = vec![0.0; n];
         l[self.feed_stage - 1] = 1.0;
-        solve_tridiagonal(&mult, &pivot, &sup, &mut l);
+        solve_tridiagonal(mult, pivot, sup, &mut l);
         l
     }
 
@@ -353,14 +343,16 @@ impl CascadeRun {
 }
 
 /// Scratch space and state of one solve.
-struct Solver {
+struct Solver<'c> {
     n: usize,
+    /// Number of isotopes present in the feed, m: the first m entries of the next three.
+    m: usize,
     /// Isotopes present in the feed (indices into `Isotope::ALL`).
-    iso: Vec<usize>,
-    alpha: Vec<f64>,
-    feed_at: Vec<f64>,
+    iso: [usize; 5],
+    alpha: [f64; 5],
+    feed_at: [f64; 5],
     k: usize,
-    cut: Vec<f64>,
+    cut: &'c [f64],
     ln_q: Vec<f64>,
     flow: Vec<f64>,
     u: Vec<f64>,
@@ -368,14 +360,11 @@ struct Solver {
     h: Vec<f64>,
     /// Isotope molar flow into each stage per unit feed, stage-major.
     x: Vec<f64>,
-    /// Tridiagonal factors per isotope, isotope-major.
-    mult: Vec<f64>,
-    pivot: Vec<f64>,
-    sup: Vec<f64>,
+    /// Reciprocal pivots of the isotope balances' elimination, stage-major.
+    inv_pivot: Vec<f64>,
     residual: Vec<f64>,
-    /// The Newton system in one buffer (one allocation): its lower, diagonal and upper blocks
-    /// per stage ((isotopes + 1)² each, row-major), then its right-hand side / solution
-    /// ((isotopes + 1) per stage).
+    /// The eliminated Newton system in one buffer (one allocation): per stage, D'⁻¹·U
+    /// ((isotopes + 1)², row-major) and the right-hand side / solution (isotopes + 1).
     newton: Vec<f64>,
 }
 
@@ -397,69 +386,84 @@ fn heads_shares(ln_q: f64, u: f64, alpha: &[f64], out: &mut [f64]) {
 /// A starting point for stage s: assume its feed is what an ideal cascade would hold there
 /// (`z`, ratios to U-238 scaled by αᵢ^((s − k)/2), normalised) and split it at its cut; a few
 /// safeguarded Newton steps on that one-stage equation suffice, since Newton on the whole
-/// cascade follows.
-fn initial_u(z: &[f64], alpha: &[f64], cut: f64) -> f64 {
-    let ln_q = (cut / (1.0 - cut)).ln();
-    let mut u = -z.iter().zip(alpha).map(|(f, a)| f * a.ln()).sum::<f64>();
-    let mut h = [0.0; 5];
+/// cascade follows. The steps are in e = θ/(1 − θ)·e^u, in which the heads shares are rational,
+/// so a stage costs one `exp` and one `ln`. The equation is increasing and concave in e, so after
+/// its first step Newton approaches the root from below; a step is kept within a factor e² (2 in
+/// u), which also keeps e positive.
+fn initial_u(z: &[f64], alpha: &[f64], ln_alpha: &[f64], ln_q: f64, cut: f64) -> f64 {
+    let u = -z.iter().zip(ln_alpha).map(|(f, a)| f * a).sum::<f64>();
+    let mut e = (ln_q + u).clamp(-LN_BOUND, LN_BOUND).exp();
     for _ in 0..INITIAL_STEPS {
-        heads_shares(ln_q, u, alpha, &mut h[..alpha.len()]);
         let (mut g, mut dg) = (-cut, 0.0);
-        for (zj, hj) in z.iter().zip(&h) {
-            g += zj * hj;
-            dg += zj * hj * (1.0 - hj);
+        for (zj, aj) in z.iter().zip(alpha) {
+            let tails = 1.0 / (1.0 + e * aj);
+            g += zj * e * aj * tails;
+            dg += zj * aj * tails * tails;
         }
-        if dg <= 0.0 {
+        if dg.is_nan() || dg <= 0.0 {
             break;
         }
-        u -= (g / dg).clamp(-2.0, 2.0);
+        e = (e - g / dg).clamp(e * E_MINUS_2, e * E_PLUS_2);
     }
-    u
+    e.ln() - ln_q
 }
 
-impl Solver {
-    fn new(c: &FixedCascade, feed: &Composition) -> Self {
+/// e² and e⁻², the bounds of one starting-point step in e.
+const E_PLUS_2: f64 = 7.389_056_098_930_65;
+const E_MINUS_2: f64 = 0.135_335_283_236_612_7;
+
+impl<'c> Solver<'c> {
+    // The per-isotope values live in fixed arrays and the per-stage ones in as few vectors as
+    // the solve needs: a tabulation of the transfer function builds tens of thousands of
+    // solvers, most of which start converged, and allocation was a sixth of its instructions.
+    fn new(c: &'c FixedCascade, feed: &Composition) -> Self {
         let n = c.stages();
         let at = feed.at_fractions();
-        let iso: Vec<usize> = (0..5).filter(|&i| at[i] > 0.0).collect();
-        let m = iso.len();
-        let ln_alpha: Vec<f64> = iso
-            .iter()
-            .map(|&i| c.separation.alpha(Isotope::ALL[i]).ln())
-            .collect();
-        let feed_at: Vec<f64> = iso.iter().map(|&i| at[i]).collect();
-        let ln_q = c.cuts.iter().map(|t| (t / (1.0 - t)).ln()).collect();
+        let (mut m, mut iso) = (0, [0; 5]);
+        for i in (0..5).filter(|&i| at[i] > 0.0) {
+            iso[m] = i;
+            m += 1;
+        }
+        let (mut ln_alpha, mut alpha, mut feed_at, mut step) =
+            ([0.0; 5], [0.0; 5], [0.0; 5], [0.0; 5]);
+        for j in 0..m {
+            ln_alpha[j] = c.separation.alpha(Isotope::ALL[iso[j]]).ln();
+            alpha[j] = ln_alpha[j].exp();
+            feed_at[j] = at[iso[j]];
+            // Ideal-cascade guess of the stage compositions: ratios scale by √αᵢ per stage (at
+            // most √19 over 199 stages, ~1e127: no overflow).
+            step[j] = (0.5 * ln_alpha[j]).exp();
+        }
+        let ln_q: Vec<f64> = c.cuts.iter().map(|t| (t / (1.0 - t)).ln()).collect();
         let k = c.feed_stage - 1;
-        let alpha: Vec<f64> = ln_alpha.iter().map(|a| a.exp()).collect();
-        // Ideal-cascade guess of the stage compositions: ratios scale by √αᵢ per stage.
-        let step: Vec<f64> = ln_alpha.iter().map(|a| (0.5 * a).exp()).collect();
+        let mut ratio = [0.0; 5];
+        for j in 0..m {
+            ratio[j] = feed_at[j] * step[j].powi(-(k as i32));
+        }
         let mut u = vec![0.0; n];
         let mut z = [0.0; 5];
         for (s, us) in u.iter_mut().enumerate() {
-            let d = s as i32 - k as i32;
-            let mut total = 0.0;
+            let inv_total = 1.0 / ratio[..m].iter().sum::<f64>();
             for j in 0..m {
-                z[j] = feed_at[j] * step[j].powi(d);
-                total += z[j];
+                z[j] = ratio[j] * inv_total;
+                ratio[j] *= step[j];
             }
-            z[..m].iter_mut().for_each(|v| *v /= total);
-            *us = initial_u(&z[..m], &alpha, c.cuts[s]);
+            *us = initial_u(&z[..m], &alpha[..m], &ln_alpha[..m], ln_q[s], c.cuts[s]);
         }
         Solver {
             n,
+            m,
             iso,
             alpha,
             feed_at,
             k,
-            cut: c.cuts.clone(),
+            cut: &c.cuts,
             ln_q,
             flow: c.flows_per_feed(),
             u,
             h: vec![0.0; n * m],
             x: vec![0.0; n * m],
-            mult: vec![0.0; n * m],
-            pivot: vec![0.0; n * m],
-            sup: vec![0.0; n * m],
+            inv_pivot: vec![0.0; n * m],
             residual: vec![0.0; n],
             // Allocated by the first Newton step, so a run that starts converged pays nothing.
             newton: Vec::new(),
@@ -468,129 +472,58 @@ impl Solver {
 
     /// Isotope flows and cut residuals for the current `u`; returns the largest |residual|.
     fn evaluate(&mut self) -> f64 {
-        let (n, m) = (self.n, self.iso.len());
-        for s in 0..n {
-            heads_shares(
-                self.ln_q[s],
-                self.u[s],
-                &self.alpha,
-                &mut self.h[s * m..(s + 1) * m],
-            );
+        match self.m {
+            2 => self.evaluate_for::<2>(),
+            3 => self.evaluate_for::<3>(),
+            4 => self.evaluate_for::<4>(),
+            5 => self.evaluate_for::<5>(),
+            m => unreachable!("{m} isotopes: a composition has U-235, U-238 and up to 3 more"),
         }
-        for j in 0..m {
-            let r = j * n..(j + 1) * n;
-            for s in 0..n {
-                self.sup[j * n + s] = if s + 1 < n {
-                    -(1.0 - self.h[(s + 1) * m + j])
-                } else {
-                    0.0
-                };
+    }
+
+    /// [`Solver::evaluate`] for `M` isotopes (a constant, so the per-stage loops unroll).
+    fn evaluate_for<const M: usize>(&mut self) -> f64 {
+        let n = self.n;
+        let alpha: &[f64; M] = &self.alpha.as_chunks().0[0];
+        let feed: &[f64; M] = &self.feed_at.as_chunks().0[0];
+        let (h, _) = self.h.as_chunks_mut::<M>();
+        for ((hs, ln_q), u) in h.iter_mut().zip(&self.ln_q).zip(&self.u) {
+            heads_shares(*ln_q, *u, alpha, hs);
+        }
+        // Every isotope's balance xₛ − hₛ₋₁·xₛ₋₁ − (1 − hₛ₊₁)·xₛ₊₁ = f·[s = k] at once, stage
+        // by stage: the isotopes' eliminations are independent chains that overlap in the CPU,
+        // and reciprocal pivots keep divisions out of the back substitution.
+        let h: &[[f64; M]] = h;
+        let (x, _) = self.x.as_chunks_mut::<M>();
+        let (inv_pivot, _) = self.inv_pivot.as_chunks_mut::<M>();
+        inv_pivot[0] = [1.0; M];
+        x[0] = if self.k == 0 { *feed } else { [0.0; M] };
+        for s in 1..n {
+            for j in 0..M {
+                // Multiplier sub/pivot with sub = −hₛ₋₁; the pivot's update uses sup of the
+                // row above, −(1 − hₛ).
+                let mult = -h[s - 1][j] * inv_pivot[s - 1][j];
+                inv_pivot[s][j] = 1.0 / (1.0 - mult * (h[s][j] - 1.0));
+                let f = if s == self.k { feed[j] } else { 0.0 };
+                x[s][j] = f - mult * x[s - 1][j];
             }
-            let h = &self.h;
-            factor_tridiagonal(
-                &mut self.mult[r.clone()],
-                &mut self.pivot[r.clone()],
-                &self.sup[r.clone()],
-                |s| -h[(s - 1) * m + j],
-            );
-            let mut col = [0.0; MAX_STAGES];
-            col[self.k] = self.feed_at[j];
-            solve_tridiagonal(
-                &self.mult[r.clone()],
-                &self.pivot[r.clone()],
-                &self.sup[r],
-                &mut col[..n],
-            );
-            for (s, v) in col[..n].iter().enumerate() {
-                self.x[s * m + j] = *v;
+        }
+        for j in 0..M {
+            x[n - 1][j] *= inv_pivot[n - 1][j];
+        }
+        for s in (0..n - 1).rev() {
+            for j in 0..M {
+                x[s][j] = (x[s][j] + (1.0 - h[s + 1][j]) * x[s + 1][j]) * inv_pivot[s][j];
             }
         }
         let mut worst: f64 = 0.0;
         for s in 0..n {
-            let heads: f64 = (0..m).map(|j| self.h[s * m + j] * self.x[s * m + j]).sum();
+            let heads: f64 = (0..M).map(|j| h[s][j] * x[s][j]).sum();
             let r = (heads - self.cut[s] * self.flow[s]) / self.flow[s];
             self.residual[s] = r;
             worst = worst.max(r.abs());
         }
         worst
-    }
-
-    /// The dense Jacobian of the scaled residuals in u (row-major): ∂x/∂u from the inverse
-    /// columns of the isotope systems. O(N³) to use, and cheaper than the block step for short
-    /// cascades (see [`Solver::step`]).
-    fn jacobian(&self, jac: &mut [f64]) {
-        let (n, m) = (self.n, self.iso.len());
-        jac.iter_mut().for_each(|v| *v = 0.0);
-        for s in 0..n {
-            let d: f64 = (0..m)
-                .map(|j| {
-                    let h = self.h[s * m + j];
-                    h * (1.0 - h) * self.x[s * m + j]
-                })
-                .sum();
-            jac[s * n + s] = d;
-        }
-        // ∂x/∂u_t = dh_t·x_t·A⁻¹(e_{t+1} − e_{t−1}), for all t at once per isotope.
-        let mut cols = vec![0.0; n * n];
-        for j in 0..m {
-            let r = j * n..(j + 1) * n;
-            cols.iter_mut().for_each(|v| *v = 0.0);
-            for t in 0..n {
-                if t + 1 < n {
-                    cols[(t + 1) * n + t] = 1.0;
-                }
-                if t > 0 {
-                    cols[(t - 1) * n + t] = -1.0;
-                }
-            }
-            solve_tridiagonal_many(
-                &self.mult[r.clone()],
-                &self.pivot[r.clone()],
-                &self.sup[r],
-                &mut cols,
-                n,
-            );
-            let mut w = [0.0; MAX_STAGES];
-            for (t, wt) in w[..n].iter_mut().enumerate() {
-                let h = self.h[t * m + j];
-                *wt = h * (1.0 - h) * self.x[t * m + j];
-            }
-            for s in 0..n {
-                let hs = self.h[s * m + j];
-                let row = &mut jac[s * n..(s + 1) * n];
-                row.iter_mut()
-                    .zip(&cols[s * n..(s + 1) * n])
-                    .zip(&w[..n])
-                    .for_each(|((jv, c), wt)| *jv += hs * wt * c);
-            }
-        }
-        for s in 0..n {
-            let f = 1.0 / self.flow[s];
-            jac[s * n..(s + 1) * n].iter_mut().for_each(|v| *v *= f);
-        }
-    }
-
-    /// The Newton step in u for the current state, into `step`: false if the system is
-    /// singular. The block-tridiagonal step costs ~N·b³ (b = isotopes + 1) and the dense one
-    /// ~N³/3 plus forming the Jacobian, so short cascades (Iran's 15–20 stages) take the dense
-    /// step and long ones the block step; both are the same exact Newton step (a test checks
-    /// they agree to 1e-10).
-    fn step(&mut self, step: &mut [f64]) -> bool {
-        let (n, b) = (self.n, self.iso.len() + 1);
-        if n * n <= DENSE_STEP_FACTOR * b * b * b {
-            let mut jac = std::mem::take(&mut self.newton);
-            jac.clear();
-            jac.resize(n * n, 0.0);
-            self.jacobian(&mut jac);
-            step.iter_mut()
-                .zip(&self.residual)
-                .for_each(|(d, r)| *d = -r);
-            let ok = solve_dense(&mut jac, step);
-            self.newton = jac;
-            ok
-        } else {
-            self.newton_step(step)
-        }
     }
 
     /// The Newton step in u for the current state, into `step`: false if the system is
@@ -601,60 +534,107 @@ impl Solver {
     /// (1 − hₛ₊₁ⱼ)·δxₛ₊₁ⱼ + dₛ₊₁ⱼ·xₛ₊₁ⱼ·δuₛ₊₁ = 0 (the flows already solve the balances for
     /// the current u), with dᵢⱼ = ∂h/∂u = h(1 − h); and the cut equation
     /// (Σⱼ hₛⱼ·δxₛⱼ + Σⱼ dₛⱼ·xₛⱼ·δuₛ)/Lₛ = −residualₛ. Eliminating δx gives exactly the dense
-    /// Newton system in u; keeping it makes the system block-tridiagonal.
+    /// Newton system in u; keeping it makes the system block-tridiagonal with blocks of
+    /// b = isotopes + 1, solved by block elimination from the tails end in O(N·b³).
     fn newton_step(&mut self, step: &mut [f64]) -> bool {
-        let (n, m) = (self.n, self.iso.len());
-        let b = m + 1;
-        let bb = b * b;
-        self.newton.clear();
-        self.newton.resize(3 * n * bb + n * b, 0.0);
-        let (lower, rest) = self.newton.split_at_mut(n * bb);
-        let (diag, rest) = rest.split_at_mut(n * bb);
-        let (upper, rhs) = rest.split_at_mut(n * bb);
+        match self.m {
+            2 => self.block_newton_step::<3>(step),
+            3 => self.block_newton_step::<4>(step),
+            4 => self.block_newton_step::<5>(step),
+            5 => self.block_newton_step::<6>(step),
+            m => unreachable!("{m} isotopes: a composition has U-235, U-238 and up to 3 more"),
+        }
+    }
+
+    /// [`Solver::newton_step`] for blocks of `B` = isotopes + 1. The blocks are formed stage by
+    /// stage as the elimination reaches them, not stored: the lower block Lₛ has only the
+    /// isotope rows' diagonal and u column, so Lₛ·Gₛ₋₁ costs 2·(B − 1)·B, not B³.
+    fn block_newton_step<const B: usize>(&mut self, step: &mut [f64]) -> bool {
+        let (n, m) = (self.n, B - 1);
+        // Per stage, Gₛ = D'ₛ⁻¹·Uₛ (row-major) then gₛ = D'ₛ⁻¹·r'ₛ, appended as computed.
+        let per_stage = B * B + B;
+        let elim = &mut self.newton;
+        elim.clear();
+        elim.reserve(n * per_stage);
+        let d = |h: f64, x: f64| h * (1.0 - h) * x;
         for s in 0..n {
-            let blk = s * bb;
+            let (h, x) = (&self.h[s * m..][..m], &self.x[s * m..][..m]);
             let inv_flow = 1.0 / self.flow[s];
+            // Diagonal block: unit isotope rows, then the cut row.
+            let mut a = [[0.0; B]; B];
             let mut du = 0.0;
             for j in 0..m {
-                let (h, x) = (self.h[s * m + j], self.x[s * m + j]);
-                diag[blk + j * b + j] = 1.0;
-                diag[blk + m * b + j] = h * inv_flow;
-                du += h * (1.0 - h) * x;
-                if s > 0 {
-                    let (h, x) = (self.h[(s - 1) * m + j], self.x[(s - 1) * m + j]);
-                    lower[blk + j * b + j] = -h;
-                    lower[blk + j * b + m] = -h * (1.0 - h) * x;
-                }
-                if s + 1 < n {
-                    let (h, x) = (self.h[(s + 1) * m + j], self.x[(s + 1) * m + j]);
-                    upper[blk + j * b + j] = -(1.0 - h);
-                    upper[blk + j * b + m] = h * (1.0 - h) * x;
-                }
-                rhs[s * b + j] = 0.0;
+                a[j][j] = 1.0;
+                a[m][j] = h[j] * inv_flow;
+                du += d(h[j], x[j]);
             }
-            diag[blk + m * b + m] = du * inv_flow;
-            rhs[s * b + m] = -self.residual[s];
+            a[m][m] = du * inv_flow;
+            // Upper block: the isotope rows' coupling to stage s + 1.
+            let mut g = [[0.0; B]; B];
+            if s + 1 < n {
+                let (hn, xn) = (&self.h[(s + 1) * m..][..m], &self.x[(s + 1) * m..][..m]);
+                for j in 0..m {
+                    g[j][j] = -(1.0 - hn[j]);
+                    g[j][m] = d(hn[j], xn[j]);
+                }
+            }
+            let mut r = [0.0; B];
+            r[m] = -self.residual[s];
+            if s > 0 {
+                // D'ₛ = Dₛ − Lₛ·Gₛ₋₁ and r'ₛ = rₛ − Lₛ·gₛ₋₁, Lₛ's isotope row j being
+                // −hₛ₋₁ⱼ at column j and −dₛ₋₁ⱼ·xₛ₋₁ⱼ at column m.
+                let (hp, xp) = (&self.h[(s - 1) * m..][..m], &self.x[(s - 1) * m..][..m]);
+                let prev = &elim[(s - 1) * per_stage..][..per_stage];
+                let (gp, rp) = prev.split_at(B * B);
+                for j in 0..m {
+                    let (l_flow, l_u) = (-hp[j], -d(hp[j], xp[j]));
+                    for c in 0..B {
+                        a[j][c] -= l_flow * gp[j * B + c] + l_u * gp[m * B + c];
+                    }
+                    r[j] -= l_flow * rp[j] + l_u * rp[m];
+                }
+            }
+            if !solve_block(&mut a, &mut g, &mut r) {
+                return false;
+            }
+            elim.extend_from_slice(g.as_flattened());
+            elim.extend_from_slice(&r);
         }
-        if !solve_block_tridiagonal(n, b, lower, diag, upper, rhs) {
-            return false;
+        // Back substitution: zₛ = gₛ − Gₛ·zₛ₊₁, into the gₛ slots.
+        for s in (0..n - 1).rev() {
+            let (cur, next) = elim[s * per_stage..(s + 2) * per_stage].split_at_mut(per_stage);
+            let next = &next[B * B..][..B];
+            let (gs, zs) = cur.split_at_mut(B * B);
+            for (i, zi) in zs.iter_mut().enumerate() {
+                *zi -= (0..B).map(|c| gs[i * B + c] * next[c]).sum::<f64>();
+            }
         }
-        for (s, d) in step.iter_mut().enumerate() {
-            *d = rhs[s * b + m];
+        let mut finite = true;
+        for (s, ds) in step.iter_mut().enumerate() {
+            let z = &elim[s * per_stage + B * B..][..B];
+            // A non-finite entry anywhere (the blocks' solutions are not checked) reaches the
+            // solution through the elimination and back substitution.
+            finite &= z.iter().all(|v| v.is_finite());
+            *ds = z[m];
         }
-        true
+        finite
     }
 
     /// Newton with backtracking; returns the iterations used.
     fn solve(&mut self) -> Result<usize, EnrichError> {
         let n = self.n;
         let mut worst = self.evaluate();
+        if worst <= CUT_TOLERANCE {
+            // Before allocating: in a tabulation most runs start converged.
+            return Ok(0);
+        }
         let mut step = vec![0.0; n];
         let mut u_old = vec![0.0; n];
         for it in 0..MAX_ITERATIONS {
             if worst <= CUT_TOLERANCE {
                 return Ok(it);
             }
-            if !self.step(&mut step) {
+            if !self.newton_step(&mut step) {
                 return Err(EnrichError::NoConvergence {
                     solver: "fixed-cascade Newton (singular Jacobian)",
                     iterations: it,
@@ -708,12 +688,19 @@ impl Solver {
         at_active: impl Fn(usize) -> f64,
         what: impl FnOnce() -> String,
     ) -> Result<Composition, EnrichError> {
-        let mut at = [0.0; 5];
-        for (j, &i) in self.iso.iter().enumerate() {
-            at[i] = at_active(j);
+        // The total is summed as the values are made, not read back from `at`: reading a
+        // just-written array as vectors stalls store forwarding, and this runs 3 times a stage.
+        let mut active = [0.0; 5];
+        let mut total = 0.0;
+        for (j, a) in active[..self.m].iter_mut().enumerate() {
+            *a = at_active(j);
+            total += *a;
         }
-        let total: f64 = at.iter().sum();
-        at.iter_mut().for_each(|a| *a /= total);
+        let inv_total = 1.0 / total;
+        let mut at = [0.0; 5];
+        for (&i, a) in self.iso[..self.m].iter().zip(active) {
+            at[i] = a * inv_total;
+        }
         Composition::from_at_fractions(at).map_err(|e| {
             EnrichError::Inconsistent(format!(
                 "the {} composition degenerates ({e}); the cascade separates beyond double precision",
@@ -728,7 +715,7 @@ impl Solver {
         feed: &Composition,
         iterations: usize,
     ) -> Result<CascadeRun, EnrichError> {
-        let (n, m) = (self.n, self.iso.len());
+        let (n, m) = (self.n, self.m);
         let mut stages = Vec::with_capacity(n);
         for s in 0..n {
             let x = |j: usize| self.x[s * m + j];
@@ -781,8 +768,63 @@ impl Solver {
 
 #[cfg(test)]
 mod tests {
+    use super::super::linalg::{solve_dense, solve_tridiagonal_many};
     use super::*;
     use proptest::prelude::*;
+
+    /// The Newton step in u the slow way, as a reference: the dense Jacobian of the scaled
+    /// residuals, ∂x/∂u from the inverse columns of each isotope's balance matrix, then a dense
+    /// solve. None if singular.
+    fn dense_newton_step(w: &Solver) -> Option<Vec<f64>> {
+        let (n, m) = (w.n, w.m);
+        let mut jac = vec![0.0; n * n];
+        for s in 0..n {
+            jac[s * n + s] = (0..m)
+                .map(|j| {
+                    let h = w.h[s * m + j];
+                    h * (1.0 - h) * w.x[s * m + j]
+                })
+                .sum();
+        }
+        // ∂x/∂u_t = dh_t·x_t·A⁻¹(e_{t+1} − e_{t−1}), for all t at once per isotope.
+        let mut cols = vec![0.0; n * n];
+        for j in 0..m {
+            let sup: Vec<f64> = (0..n)
+                .map(|s| {
+                    if s + 1 < n {
+                        -(1.0 - w.h[(s + 1) * m + j])
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            let (mut mult, mut pivot) = (vec![0.0; n], vec![0.0; n]);
+            factor_tridiagonal(&mut mult, &mut pivot, &sup, |s| -w.h[(s - 1) * m + j]);
+            cols.iter_mut().for_each(|v| *v = 0.0);
+            for t in 0..n {
+                if t + 1 < n {
+                    cols[(t + 1) * n + t] = 1.0;
+                }
+                if t > 0 {
+                    cols[(t - 1) * n + t] = -1.0;
+                }
+            }
+            solve_tridiagonal_many(&mult, &pivot, &sup, &mut cols, n);
+            for s in 0..n {
+                for t in 0..n {
+                    let (hs, ht) = (w.h[s * m + j], w.h[t * m + j]);
+                    jac[s * n + t] += hs * ht * (1.0 - ht) * w.x[t * m + j] * cols[s * n + t];
+                }
+            }
+        }
+        for s in 0..n {
+            jac[s * n..(s + 1) * n]
+                .iter_mut()
+                .for_each(|v| *v /= w.flow[s]);
+        }
+        let mut step: Vec<f64> = w.residual.iter().map(|r| -r).collect();
+        solve_dense(&mut jac, &mut step).then_some(step)
+    }
 
     proptest! {
         /// The O(N) block-tridiagonal Newton step equals the dense Newton step in u on random
@@ -821,12 +863,10 @@ mod tests {
                 *u += d;
             }
             w.evaluate();
-            let n = w.n;
-            let mut jac = vec![0.0; n * n];
-            w.jacobian(&mut jac);
-            let mut dense: Vec<f64> = w.residual.iter().map(|r| -r).collect();
-            prop_assume!(solve_dense(&mut jac, &mut dense));
-            let mut block = vec![0.0; n];
+            let dense = dense_newton_step(&w);
+            prop_assume!(dense.is_some());
+            let dense = dense.unwrap();
+            let mut block = vec![0.0; w.n];
             prop_assert!(w.newton_step(&mut block));
             let scale = dense.iter().fold(1e-300f64, |a, d| a.max(d.abs()));
             for (b, d) in block.iter().zip(&dense) {

@@ -1,7 +1,7 @@
-//! The linear solves the cascade models need, without allocation in the inner loops: a
-//! tridiagonal system with unit diagonal (stage balances, factored once and reused for many
-//! right-hand sides), a block-tridiagonal system with small dense blocks (the Newton step of a
-//! long fixed cascade, O(stages)) and a small dense system (that of a short one).
+//! The linear solves the cascade models need, without allocation: a tridiagonal system with
+//! unit diagonal (stage balances) and the small dense block solve at the heart of block
+//! elimination (the fixed cascade's Newton step, O(stages)). The tests' reference solves (many
+//! right-hand sides, dense Gaussian elimination) live here too, compiled for tests only.
 
 /// Factors in place a tridiagonal matrix with unit diagonal, `sub(s)` at (s, s−1) and `sup[s]`
 /// at (s, s+1): `mult[s]` = sub(s)/pivot[s−1] and the pivots. Stage-balance matrices are column
@@ -23,10 +23,11 @@ pub(crate) fn factor_tridiagonal(
     }
 }
 
-/// Solves for `cols` right-hand sides at once (the columns of a short cascade's dense Newton
-/// Jacobian): `b` is n×`cols`, row-major (row s = unknown s),
+/// Solves for `cols` right-hand sides at once (the columns of the dense Newton Jacobian the
+/// tests check the block step against): `b` is n×`cols`, row-major (row s = unknown s),
 /// right-hand sides on entry, solutions on exit. Row operations run across all columns, so the
 /// inner loop has no serial dependency and vectorises.
+#[cfg(test)]
 pub(crate) fn solve_tridiagonal_many(
     mult: &[f64],
     pivot: &[f64],
@@ -68,134 +69,67 @@ pub(crate) fn solve_tridiagonal(mult: &[f64], pivot: &[f64], sup: &[f64], x: &mu
     }
 }
 
-/// Largest block of [`solve_block_tridiagonal`]: five isotopes and one stage unknown.
+/// Largest block of [`solve_block`]: five isotopes and one stage unknown.
 pub(crate) const MAX_BLOCK: usize = 6;
 
-/// Solves `a`·X = `x` in place for a b×b block `a` (row-major, overwritten) and `k` right-hand
-/// sides (`x` is b×k row-major: row i belongs to unknown i), by Gaussian elimination with
-/// partial pivoting. Returns false for a singular or non-finite block.
-fn solve_block(a: &mut [f64], x: &mut [f64], b: usize, k: usize) -> bool {
-    for col in 0..b {
-        let (mut best, mut best_abs) = (col, a[col * b + col].abs());
-        for r in col + 1..b {
-            let v = a[r * b + col].abs();
-            if v > best_abs {
-                best = r;
-                best_abs = v;
+/// Solves `a`·[X | y] = [`g` | `r`] in place for a B×B block `a` (overwritten), B right-hand
+/// sides `g` and one more `r` — the step of block elimination (block Thomas) that turns a
+/// reduced diagonal block and its upper neighbour into D⁻¹·U and D⁻¹·r — by Gaussian elimination
+/// with partial pivoting. `B` is a constant so the loops unroll without bounds checks; callers
+/// dispatch on the block size (2 to [`MAX_BLOCK`]). Returns false for a zero or non-finite
+/// pivot; the solution itself is not checked (callers check what they keep of it once).
+#[inline]
+pub(crate) fn solve_block<const B: usize>(
+    a: &mut [[f64; B]; B],
+    g: &mut [[f64; B]; B],
+    r: &mut [f64; B],
+) -> bool {
+    // Reciprocal pivots, reused by the back substitution.
+    let mut inv_pivot = [0.0; B];
+    for col in 0..B {
+        let mut best = col;
+        for row in col + 1..B {
+            if a[row][col].abs() > a[best][col].abs() {
+                best = row;
             }
         }
-        if !(best_abs.is_finite() && best_abs > 0.0) {
+        let p = a[best][col];
+        if !(p.is_finite() && p.abs() > 0.0) {
             return false;
         }
         if best != col {
-            for c in 0..b {
-                a.swap(col * b + c, best * b + c);
-            }
-            for c in 0..k {
-                x.swap(col * k + c, best * k + c);
-            }
+            a.swap(col, best);
+            g.swap(col, best);
+            r.swap(col, best);
         }
-        let p = a[col * b + col];
-        for r in col + 1..b {
-            let m = a[r * b + col] / p;
-            if m != 0.0 {
-                for c in col + 1..b {
-                    a[r * b + c] -= m * a[col * b + c];
-                }
-                for c in 0..k {
-                    x[r * k + c] -= m * x[col * k + c];
-                }
-            }
+        let inv = 1.0 / p;
+        inv_pivot[col] = inv;
+        let (a_col, g_col, r_col) = (a[col], g[col], r[col]);
+        for row in col + 1..B {
+            let f = a[row][col] * inv;
+            // Whole rows (constant length, so unrolled): the columns left of `col` are never
+            // read again.
+            a[row].iter_mut().zip(a_col).for_each(|(v, p)| *v -= f * p);
+            g[row].iter_mut().zip(g_col).for_each(|(v, p)| *v -= f * p);
+            r[row] -= f * r_col;
         }
     }
-    for r in (0..b).rev() {
-        let inv = 1.0 / a[r * b + r];
-        for c in 0..k {
-            let mut acc = x[r * k + c];
-            for j in r + 1..b {
-                acc -= a[r * b + j] * x[j * k + c];
-            }
-            x[r * k + c] = acc * inv;
+    for row in (0..B).rev() {
+        for k in row + 1..B {
+            let (f, g_k) = (a[row][k], g[k]);
+            g[row].iter_mut().zip(g_k).for_each(|(v, p)| *v -= f * p);
+            r[row] -= f * r[k];
         }
+        let inv = inv_pivot[row];
+        g[row].iter_mut().for_each(|v| *v *= inv);
+        r[row] *= inv;
     }
-    x[..b * k].iter().all(|v| v.is_finite())
+    true
 }
 
-/// Solves a block-tridiagonal system of `n` block rows with b×b blocks (b ≤ [`MAX_BLOCK`]) by
-/// block elimination (block Thomas), pivoting inside each diagonal block: O(n·b³) instead of
-/// the O((n·b)³) of a dense solve. Blocks are row-major, block row s at `[s·b², (s+1)·b²)`:
-/// `lower` holds the block at (s, s−1) (block 0 unused), `diag` (s, s), `upper` (s, s+1) (the
-/// last unused); `rhs` (n·b) holds the solution on exit. `diag` and `upper` are overwritten.
-/// Returns false if a reduced diagonal block is singular or anything is non-finite.
-///
-/// Stability: the fixed-cascade Newton system it serves is an M-matrix in the flows (stage
-/// balances, column diagonally dominant) bordered by one cut row per stage; eliminating stage
-/// by stage from the tails end keeps the reduced blocks well conditioned there, which the
-/// cascade tests check against the dense solve on random far-off-design cascades.
-pub(crate) fn solve_block_tridiagonal(
-    n: usize,
-    b: usize,
-    lower: &[f64],
-    diag: &mut [f64],
-    upper: &mut [f64],
-    rhs: &mut [f64],
-) -> bool {
-    let bb = b * b;
-    // Scratch: a copy of the reduced diagonal block and the right-hand sides [upper | rhs].
-    let mut a = [0.0; MAX_BLOCK * MAX_BLOCK];
-    let mut x = [0.0; MAX_BLOCK * (MAX_BLOCK + 1)];
-    let k = b + 1;
-    for s in 0..n {
-        if s > 0 {
-            // D'_s = D_s − L_s·G_{s−1}, r'_s = r_s − L_s·g_{s−1}, where G and g (stored in
-            // `upper` and `rhs` of block row s−1) are D'_{s−1}⁻¹·U_{s−1} and D'_{s−1}⁻¹·r'_{s−1}.
-            let (prev, cur) = rhs[(s - 1) * b..(s + 1) * b].split_at_mut(b);
-            for i in 0..b {
-                for j in 0..b {
-                    let l = lower[s * bb + i * b + j];
-                    if l != 0.0 {
-                        for c in 0..b {
-                            diag[s * bb + i * b + c] -= l * upper[(s - 1) * bb + j * b + c];
-                        }
-                        cur[i] -= l * prev[j];
-                    }
-                }
-            }
-        }
-        a[..bb].copy_from_slice(&diag[s * bb..(s + 1) * bb]);
-        for i in 0..b {
-            for c in 0..b {
-                x[i * k + c] = if s + 1 < n {
-                    upper[s * bb + i * b + c]
-                } else {
-                    0.0
-                };
-            }
-            x[i * k + b] = rhs[s * b + i];
-        }
-        if !solve_block(&mut a[..bb], &mut x[..b * k], b, k) {
-            return false;
-        }
-        for i in 0..b {
-            for c in 0..b {
-                upper[s * bb + i * b + c] = x[i * k + c];
-            }
-            rhs[s * b + i] = x[i * k + b];
-        }
-    }
-    // Back substitution: z_s = g_s − G_s·z_{s+1}.
-    for s in (0..n.saturating_sub(1)).rev() {
-        let (cur, next) = rhs[s * b..(s + 2) * b].split_at_mut(b);
-        for (i, ci) in cur.iter_mut().enumerate() {
-            let g = &upper[s * bb + i * b..s * bb + (i + 1) * b];
-            *ci -= g.iter().zip(next.iter()).map(|(a, z)| a * z).sum::<f64>();
-        }
-    }
-    rhs[..n * b].iter().all(|v| v.is_finite())
-}
-
-/// Solves the dense n×n system (a short cascade's Newton step) `a`·x = `b` (row-major `a`, overwritten) by Gaussian elimination
+/// Solves the dense n×n system `a`·x = `b` (row-major `a`, overwritten) by Gaussian elimination
 /// with partial pivoting; `b` holds x on exit. Returns false for a singular or non-finite matrix.
+#[cfg(test)]
 pub(crate) fn solve_dense(a: &mut [f64], b: &mut [f64]) -> bool {
     let n = b.len();
     for col in 0..n {
@@ -274,46 +208,30 @@ mod tests {
         }
     }
 
-    /// A block-tridiagonal system (3 block rows of 2×2, one diagonal block needing a row swap)
-    /// against the dense solve of the same matrix, and a singular one refused.
+    /// A 3×3 block whose first column needs a row swap, with three right-hand sides and a
+    /// fourth, against the dense solve of each; a singular block refused.
     #[test]
-    fn block_tridiagonal_matches_the_dense_solve() {
-        let (n, b) = (3, 2);
-        let lower = [
-            0.0, 0.0, 0.0, 0.0, 0.5, -1.0, 0.25, 0.0, -0.3, 0.2, 0.1, 0.4,
-        ];
-        let diag = [0.0, 2.0, 3.0, 1.0, 4.0, 1.0, -1.0, 3.0, 2.0, 0.5, 0.0, 5.0];
-        let upper = [1.0, 0.0, -0.5, 2.0, 0.3, 0.0, 0.7, -1.0, 0.0, 0.0, 0.0, 0.0];
-        let rhs = [1.0, -2.0, 0.5, 3.0, -1.0, 2.0];
-        let mut dense = [0.0; 36];
-        for s in 0..n {
-            for i in 0..b {
-                for j in 0..b {
-                    let row = (s * b + i) * 6;
-                    dense[row + s * b + j] = diag[s * 4 + i * b + j];
-                    if s > 0 {
-                        dense[row + (s - 1) * b + j] = lower[s * 4 + i * b + j];
-                    }
-                    if s + 1 < n {
-                        dense[row + (s + 1) * b + j] = upper[s * 4 + i * b + j];
-                    }
-                }
+    fn block_solve_matches_the_dense_solve() {
+        let a = [[0.0, 2.0, 1.0], [3.0, -1.0, 0.5], [1.0, 4.0, -2.0]];
+        let g = [[1.0, 0.0, -1.0], [0.5, 2.0, 0.0], [0.0, -3.0, 1.0]];
+        let r = [2.0, -1.0, 0.25];
+        let (mut ab, mut gb, mut rb) = (a, g, r);
+        assert!(solve_block(&mut ab, &mut gb, &mut rb));
+        for c in 0..4 {
+            let mut dense: Vec<f64> = a.iter().flatten().copied().collect();
+            let mut want: Vec<f64> = (0..3).map(|i| if c < 3 { g[i][c] } else { r[i] }).collect();
+            assert!(solve_dense(&mut dense, &mut want));
+            for i in 0..3 {
+                let got = if c < 3 { gb[i][c] } else { rb[i] };
+                assert!(
+                    (got - want[i]).abs() < 1e-14,
+                    "column {c}: {gb:?} {rb:?} vs {want:?}"
+                );
             }
         }
-        let mut want = rhs;
-        assert!(solve_dense(&mut dense, &mut want));
-        let (mut d, mut u, mut got) = (diag, upper, rhs);
-        assert!(solve_block_tridiagonal(
-            n, b, &lower, &mut d, &mut u, &mut got
-        ));
-        for (g, w) in got.iter().zip(want) {
-            assert!((g - w).abs() < 1e-13, "{got:?} vs {want:?}");
-        }
-        let singular = [1.0, 2.0, 2.0, 4.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 1.0];
-        let (mut d, mut u, mut r) = (singular, upper, rhs);
-        assert!(!solve_block_tridiagonal(
-            n, b, &lower, &mut d, &mut u, &mut r
-        ));
+        let mut singular = [[1.0, 2.0, 0.0], [2.0, 4.0, 0.0], [0.0, 0.0, 1.0]];
+        let (mut gs, mut rs) = (g, r);
+        assert!(!solve_block(&mut singular, &mut gs, &mut rs));
     }
 
     #[test]
