@@ -55,8 +55,9 @@ impl Model {
                  uranium; no set-up or reconfiguration time (a lower bound on time)"
             }
             Model::FixedCascade => {
-                "fixed-cascade: batch recycling through the state's cascade hardware run off-design \
-                 (the hardware sets each pass's product and tails assays); products re-fed, tails \
+                "fixed-cascade: batch recycling through the cascade hardware (a state's cascades \
+                 run off-design; in quick mode, cascades built for each step), which sets each \
+                 pass's product and tails assays; products re-fed, tails \
                  richer than natural uranium recycled, goal-grade product blended down with natural \
                  uranium; a set-up time per new step, during which only the cascades already \
                  handling that step run it; capacity otherwise pooled as in the ideal model"
