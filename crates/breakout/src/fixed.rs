@@ -672,9 +672,16 @@ pub fn simulate(transfer: &Transfer, run: &Run<'_>) -> Result<Simulation, Breako
         } else {
             min_batch
         };
+        // Lots that hold enough for the goal are never left aside for natural uranium: on a
+        // plant so large that every lot is under a tenth of a day's feed, the richest is worked.
         let top_pos = (0..below.len())
             .rev()
-            .find(|&p| lots[below[p]].kg >= threshold);
+            .find(|&p| lots[below[p]].kg >= threshold)
+            .or_else(|| {
+                (in_hand >= still_needed)
+                    .then(|| below.len().checked_sub(1))
+                    .flatten()
+            });
         // Goal material the lots richer than the chosen one will give anyway.
         let richer = |p: usize| potential[p + 1..].iter().sum::<f64>();
         let top = top_pos.map(|p| below[p]);
@@ -1188,6 +1195,27 @@ impl Estimator for FixedCascadeEstimator<'_> {
                     .or_else(|| sim.unit_days.get(k as usize - 1).copied()),
             )
         };
+        // What the stocks give before natural uranium is needed is a property of the material
+        // and the hardware, not of the pace: with no capacity ever, the reach run above never
+        // uses them up, so it is found at a nominal 1 kg-SWU/day instead (the batch rules are in
+        // days of feed, so the units hardly depend on the rate: 1.30 WGU with none against 1.33
+        // with 10 IR-6, for 50 kg U of 60 %).
+        let stock_units = match reach.stocks_exhausted {
+            Some((_, units)) => units,
+            None if schedule.final_swu_per_day() <= 0.0 => simulate(
+                self.transfer,
+                &self.run(
+                    values,
+                    &stocks,
+                    &CapacitySchedule::new(1.0),
+                    MAX_CURVE_UNITS,
+                    false,
+                )?,
+            )?
+            .stocks_exhausted
+            .map_or(f64::from(MAX_CURVE_UNITS), |(_, units)| units),
+            None => f64::from(MAX_CURVE_UNITS),
+        };
         let (nat_p, nat_t) = self.transfer.natural_assays();
         debug_assert!(nat_p > nat_t);
         Ok(Estimate {
@@ -1201,9 +1229,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
             final_capacity_swu_per_yr: schedule.final_swu_per_day() * enrich::units::DAYS_PER_YEAR,
             steps,
             curve,
-            stock_limit_units: reach
-                .stocks_exhausted
-                .map_or(f64::from(MAX_CURVE_UNITS), |(_, u)| u),
+            stock_limit_units: stock_units,
             stock_limit_days: opt_days(reach.stocks_exhausted.map(|(d, _)| d))?,
             stock_tails_floor: Assay::from_wt_fraction(nat_t)?,
         })
@@ -1482,10 +1508,12 @@ mod tests {
         // equal bits, not merely close.
         #![allow(clippy::float_cmp)]
         use crate::estimate::Model;
+        use crate::fixed::{CascadeHardware, Hardware};
         use crate::scenario::Scenario;
         use crate::testing::{ideal, scenario};
         use enrich::Days;
         use proptest::prelude::*;
+        use std::sync::Arc;
 
         /// (first unit, goal, curve) of the fixed-cascade model, days.
         fn fixed(s: &Scenario) -> (f64, f64, Vec<f64>) {
@@ -1503,6 +1531,51 @@ mod tests {
                 e.goal_days.map_or(f64::INFINITY, Days::days),
                 e.curve.iter().map(|p| p.days.days()).collect(),
             )
+        }
+
+        /// With no capacity the answer is never, but what the stocks give is still the
+        /// material's, found at a nominal pace: 50 kg U of 60 % hold 30 kg U-235, at most 1.33
+        /// units of 22.5 kg U-235 — not the 40-unit cap of the curve it read before.
+        #[test]
+        fn stocks_give_units_without_capacity() {
+            let s = scenario(&[0.0], &[(50.0, 60.0)], 21.0, 1);
+            let e = Model::FixedCascade
+                .prepare(&s)
+                .unwrap()
+                .estimate(&s.central_values())
+                .unwrap();
+            assert!(e.first_unit_days.is_none());
+            let units = e.stock_limit_units;
+            assert!(units > 0.5 && units <= 30.0 / 22.5, "{units}");
+        }
+
+        /// On a plant so large that every lot is under a tenth of a day's feed, lots that hold
+        /// enough for the goal are worked, not left aside while natural uranium is fed. 50 kg U
+        /// of 60 % through cascades built for each step (quick mode): 2.92 days at Fordow's
+        /// 8,700 kg-SWU/yr, and it took 27–35 days, by the natural route, at 10 to 1,000 times
+        /// that; now more capacity is never slower.
+        #[test]
+        fn a_much_larger_plant_still_works_its_stock() {
+            let days = |cap: f64| {
+                let mut s = scenario(&[cap], &[(50.0, 60.0)], 0.0, 1);
+                let kinds = s.hardware.as_ref().unwrap().kinds().to_vec();
+                let built = kinds
+                    .into_iter()
+                    .map(|h| Hardware {
+                        built_for_each_step: true,
+                        ..h
+                    })
+                    .collect();
+                s.hardware = Some(Arc::new(CascadeHardware::new(built).unwrap()));
+                fixed(&s).0
+            };
+            let mut last = f64::INFINITY;
+            for cap in [8_700.0, 87_000.0, 870_000.0, 8_700_000.0] {
+                let d = days(cap);
+                assert!(d <= last * (1.0 + 1e-9), "{cap}: {d} after {last}");
+                last = d;
+            }
+            assert!(last < 1.0, "{last}");
         }
 
         #[test]

@@ -496,7 +496,12 @@ pub fn by_step(est: &RunEstimate) -> Table {
         t.row(vec![
             g.label.clone(),
             g.passes.to_string(),
-            human(g.days),
+            // A pass that never ends (no capacity ever comes on line) has no duration.
+            if g.days.is_finite() {
+                human(g.days)
+            } else {
+                "never".into()
+            },
             format!(
                 "{}–{}",
                 human(g.first_day),
