@@ -958,8 +958,8 @@ pub const USUAL_CASCADE_MACHINES: u32 = 174;
 /// The hardware of quick mode (`--machines`, `--capacity-swu-per-yr`: no cascade layout given),
 /// for both models. A new plant's cascades are built for the steps they run (issue 11's plant
 /// model): each machine type's machines form cascades of its usual size
-/// ([`USUAL_CASCADE_MACHINES`], or all its machines if fewer), with the stage counts of the
-/// type's bundled profile (else the 15-stage design), designed afresh for each feed
+/// ([`USUAL_CASCADE_MACHINES`]), with the stage counts of the type's bundled profile (else the
+/// 15-stage design), designed afresh for each feed
 /// ([`Hardware::built_for_each_step`]): no re-piping and no set-up. Never a profile of another
 /// type; capacity given in SWU/yr only has no type, and the bundled IR-1 profile's stage counts
 /// stand in, built for each step too. Because the cascade size does not follow the machine
@@ -1002,18 +1002,24 @@ pub fn attach_quick_hardware(
     }
     let mut hardware = Vec::new();
     for (machine, weight, machines) in kinds {
-        let per_cascade = (machines.round() as u32).min(USUAL_CASCADE_MACHINES);
-        if per_cascade < STAGES {
-            // Fewer machines than stages: they count in capacity, the other types' cascades
-            // (or the stand-in) carry the material.
-            continue;
-        }
-        let (cascade, _) = design(library, &machine, per_cascade, None)?;
+        // Always the usual size, so that the transfer function per rated output, and with it
+        // the time per unit of capacity, does not depend on the machine count: fewer machines
+        // than one cascade are taken at a full cascade's efficiency per machine (optimistic for
+        // them: a 15-machine cascade of 15 stages would have one machine a stage).
+        let (cascade, _) = design(library, &machine, USUAL_CASCADE_MACHINES, None)?;
+        let part = if machines < f64::from(USUAL_CASCADE_MACHINES) {
+            format!(
+                "; fewer machines ({}) than one cascade: a full cascade's efficiency per machine",
+                enrich::units::significant(machines, 4)
+            )
+        } else {
+            String::new()
+        };
         hardware.push(Hardware {
             cascade,
             nominal_swu_per_yr: weight,
             label: format!(
-                "{per_cascade}-machine {machine} cascades built for each step (quick mode)"
+                "{USUAL_CASCADE_MACHINES}-machine {machine} cascades built for each step (quick mode{part})"
             ),
             built_for_each_step: true,
         });

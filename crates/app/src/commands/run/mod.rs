@@ -700,6 +700,39 @@ mod tests {
         }
     }
 
+    /// Fewer machines than one cascade are taken at a full cascade's efficiency per machine, so
+    /// the time keeps falling with the count through one cascade's size (it went 312.5 days at
+    /// 14 IR-6 to 509.2 at 15, when 15 machines made a 15-stage cascade of one machine a stage),
+    /// and the assumptions say so.
+    #[test]
+    fn quick_mode_is_monotone_below_one_cascade() {
+        let mut last = f64::INFINITY;
+        for n in ["1", "14", "15", "16", "100", "173", "174", "175"] {
+            let v = run_json(&[
+                "breakout",
+                "run",
+                "--machines",
+                &format!("IR-6={n}"),
+                "--stock",
+                "50@60",
+                "--goal",
+                "wgu",
+            ])
+            .unwrap();
+            let d = v["results"]["first_sq_days"].as_f64().unwrap();
+            assert!(d < last, "{n} IR-6: {d} days after {last}");
+            last = d;
+            let source = v["inputs"]["assumptions"]["cascade_hardware.1"]["source"]
+                .as_str()
+                .unwrap();
+            assert_eq!(
+                n.parse::<u32>().unwrap() < 174,
+                source.contains("fewer machines"),
+                "{source}"
+            );
+        }
+    }
+
     /// A set-up time given in quick mode makes the machines an existing plant of natural-feed
     /// cascades re-piped for each step (the published estimates' plants): slower than cascades
     /// built for each step, even with the re-piping at once, and the assumptions say which.
