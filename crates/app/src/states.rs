@@ -1009,7 +1009,7 @@ pub fn attach_quick_hardware(
         let (cascade, _) = design(library, &machine, USUAL_CASCADE_MACHINES, None)?;
         let part = if machines < f64::from(USUAL_CASCADE_MACHINES) {
             format!(
-                "; fewer machines ({}) than one cascade: a full cascade's efficiency per machine",
+                "; {} machines at one cascade's efficiency",
                 enrich::units::significant(machines, 4)
             )
         } else {

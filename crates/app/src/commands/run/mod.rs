@@ -727,7 +727,7 @@ mod tests {
                 .unwrap();
             assert_eq!(
                 n.parse::<u32>().unwrap() < 174,
-                source.contains("fewer machines"),
+                source.contains("at one cascade's efficiency"),
                 "{source}"
             );
         }
