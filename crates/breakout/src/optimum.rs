@@ -15,30 +15,36 @@
 //!   at or above the goal assay is blended down with natural uranium to exactly the goal assay
 //!   and counts as goal material (mass × (y − x_nat)/(x_goal − x_nat)); tails go to their pool,
 //!   or are discarded below natural.
-//! * **Time.** Buckets over the horizon, with the set-up day and capacity additions as edges
-//!   (up to [`MAX_BUCKETS`]). In a bucket each kind shares its nominal separative capacity
-//!   (the pooled [`CapacitySchedule`] × the kind's weight) among configurations; flows are
-//!   constant within a bucket, so pools shared within the bucket are tandem operation (one
-//!   configuration's product feeding another continuously) and inventories checked at the bucket
-//!   ends are non-negative throughout (they are linear in time within it).
+//! * **Time.** One bucket between consecutive events (the set-up day, capacity additions), no
+//!   others: capacity is constant between events, so a finer split cannot raise the optimum
+//!   (any split schedule, averaged over the bucket, is feasible unsplit). In a bucket each kind
+//!   shares its nominal separative capacity (the pooled [`CapacitySchedule`] × the kind's
+//!   weight) among configurations; flows are constant within a bucket, so pools shared within
+//!   the bucket are tandem operation (one configuration's product feeding another
+//!   continuously) and inventories checked at the bucket ends are non-negative throughout
+//!   (they are linear in time within it).
 //! * **Set-up.** A share `r_k` of each kind is re-piped: it is idle until `setup_days_per_step`
 //!   and then runs re-piped configurations (or as-built ones). With
 //!   [`OptimumOptions::setup_idles_hall`] re-piping idles every cascade of the kind instead
 //!   (`r_k ∈ {0, 1}`, enumerated). Cascades built for the steps they run
 //!   ([`crate::fixed::Hardware::built_for_each_step`], quick mode) need no set-up.
-//! * **Objective.** Goal material by the horizon, maximised. Its optimum is non-decreasing in the
-//!   horizon, so the time to `k` units is found by bracketing and regula falsi on the horizon.
+//! * **Objective.** Goal material by a horizon, maximised; or, for the time to `k` units, the
+//!   earliest horizon itself, minimised: between two events the last bucket's capacity is
+//!   linear in its end, so with the re-piped shares given the earliest time is one linear
+//!   program (the search, `OptimumEstimator::days_to`, says how the interval and the shares are
+//!   found).
 //!
 //! Relaxations: time-sharing instead of integer cascade assignments, switching between
-//! configurations after the set-up at no cost, no hold-up or equilibrium time. Discretisation:
-//! the pool grid (pessimistic) and capacity averaged within a bucket where more events than
-//! [`MAX_BUCKETS`] fall in the horizon.
+//! configurations after the set-up at no cost, no hold-up or equilibrium time; capacity averaged
+//! within a merged bucket where more events fall in the horizon than [`MAX_BUCKETS`] (or the
+//! flow budget) allows. Discretisation: the pool grid (pessimistic).
 
 use enrich::cascade::rating::symmetric_stage_work_per_feed;
 use enrich::units::DAYS_PER_YEAR;
 use enrich::{Assay, Composition, Days, KgU, Stock, Swu};
 use good_lp::{
-    Expression, ProblemVariables, Solution, SolverModel, Variable, constraint, microlp, variable,
+    Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, constraint,
+    microlp, variable,
 };
 
 use crate::capacity::CapacitySchedule;
@@ -53,8 +59,6 @@ use crate::scenario::Scenario;
 
 /// Default number of assay pools (natural and goal included).
 pub const DEFAULT_POOLS: usize = 64;
-/// Default number of uniform time buckets (set-up and capacity events add edges).
-pub const DEFAULT_BUCKETS: usize = 4;
 /// Most assay pools.
 pub const MAX_POOLS: usize = 128;
 /// Most time buckets, events included.
@@ -63,14 +67,23 @@ pub const MAX_BUCKETS: usize = 24;
 pub const MAX_KINDS: usize = 8;
 /// Most kinds of cascade when re-piping idles the whole hall (2^kinds programs per horizon).
 pub const MAX_HALL_KINDS: usize = 4;
+/// Most flow variables (configurations × buckets) in one program: past it, events are merged
+/// into fewer buckets. The simplex's cost grows steeply with size (measured on jcpoa-2016 with
+/// cascades reinstalled: 0.85 s per program at 8 buckets, 12 ms at 2), and at 24 buckets it
+/// can fail on a singular basis.
+const MAX_FLOWS: usize = 3_000;
 /// Most LP variables in one program (checked before building).
 pub const MAX_VARIABLES: usize = 20_000;
 /// Relative tolerance on the horizon found for a goal.
 const DAYS_TOLERANCE: f64 = 1e-4;
 /// Longest horizon searched, days (beyond: never).
 const MAX_HORIZON_DAYS: f64 = 100.0 * DAYS_PER_YEAR;
-/// Most LP solves per time-to-goal search.
+/// Most LP solves per regula-falsi search.
 const MAX_SOLVES: usize = 80;
+/// Most rounds of re-piped shares tried before the regula-falsi search.
+const MAX_SHARE_ROUNDS: usize = 3;
+/// Most intervals between events tried in turn from day 0 before bracketing.
+const MAX_SCANNED: usize = 3;
 /// Product assay from which a configuration counts as HEU production (wt fraction).
 const HEU: f64 = 0.20;
 /// Most production-curve points.
@@ -89,8 +102,6 @@ pub struct OptimumOptions {
     pub heu_efficiency: Vec<(String, f64)>,
     /// Assay pools, natural and goal included (2..=[`MAX_POOLS`]).
     pub pools: usize,
-    /// Uniform time buckets before event edges (1..=[`MAX_BUCKETS`]).
-    pub buckets: usize,
     /// Split each stream (stocks, products, tails) between the two pools around its assay by
     /// the lever rule (mass and U-235 kept: optimistic by O(Δ²), an un-mixing the plant cannot
     /// do) instead of keeping it in the pool at or below (pessimistic by O(Δ), the default).
@@ -104,7 +115,6 @@ impl Default for OptimumOptions {
             setup_idles_hall: false,
             heu_efficiency: Vec::new(),
             pools: DEFAULT_POOLS,
-            buckets: DEFAULT_BUCKETS,
             split_streams: false,
         }
     }
@@ -169,6 +179,33 @@ struct Solved {
     repiped: Vec<f64>,
 }
 
+/// The re-piped share of a kind in one program.
+#[derive(Clone, Copy)]
+enum Share {
+    Fixed(f64),
+    Chosen(Variable),
+}
+
+/// One linear program over the material flows.
+struct Program<'a> {
+    /// Bucket edges from day 0 (at least day 0 itself).
+    edges: &'a [f64],
+    /// Re-piped share of each kind, given (`None`: chosen by the program).
+    shares: Option<&'a [f64]>,
+    /// `(target kg, end)`: minimise the day, after the last edge and at most `end`, by which
+    /// the goal material reaches the target (a last bucket runs to it); `None`: maximise the
+    /// goal material by the last edge.
+    earliest: Option<(f64, f64)>,
+    record: bool,
+}
+
+/// Re-piped shares of an all-or-nothing choice per kind (bit `k` of `mask`: kind `k` re-piped).
+fn hall_shares(mask: usize, kinds: usize) -> Vec<f64> {
+    (0..kinds)
+        .map(|k| f64::from(u8::from(mask >> k & 1 == 1)))
+        .collect()
+}
+
 /// The optimum estimator.
 pub struct OptimumEstimator<'a> {
     scenario: &'a Scenario,
@@ -195,10 +232,10 @@ impl<'a> OptimumEstimator<'a> {
             ));
         };
         let kinds = hardware.kinds();
-        if !(2..=MAX_POOLS).contains(&opts.pools) || !(1..=MAX_BUCKETS).contains(&opts.buckets) {
+        if !(2..=MAX_POOLS).contains(&opts.pools) {
             return Err(BreakoutError::Inconsistent(format!(
-                "optimum model: {} pools and {} buckets (allowed 2..={MAX_POOLS} and 1..={MAX_BUCKETS})",
-                opts.pools, opts.buckets
+                "optimum model: {} pools (allowed 2..={MAX_POOLS})",
+                opts.pools
             )));
         }
         if kinds.is_empty() || kinds.len() > MAX_KINDS {
@@ -346,88 +383,156 @@ impl<'a> OptimumEstimator<'a> {
         }
     }
 
-    /// Bucket edges over `[0, horizon]`: uniform, plus the set-up day and capacity additions.
-    fn edges(&self, inp: &Inputs, horizon: f64) -> Vec<f64> {
-        let b = self.scenario.optimum.buckets;
-        let mut e: Vec<f64> = (0..=b).map(|i| horizon * i as f64 / b as f64).collect();
-        let mut events = vec![inp.setup_days];
-        events.extend(inp.schedule.additions().iter().map(|&(d, _)| d));
-        for d in events {
-            if e.len() > MAX_BUCKETS {
-                break;
-            }
-            if d > 0.0 && d < horizon && !e.iter().any(|&x| (x - d).abs() <= 1e-9 * horizon) {
-                e.push(d);
-            }
-        }
+    /// Days where the capacity or the runnable configurations change (the set-up day, capacity
+    /// additions), sorted, within the searched horizon, and [`MAX_HORIZON_DAYS`] last.
+    fn events(inp: &Inputs) -> Vec<f64> {
+        let mut e: Vec<f64> = inp
+            .schedule
+            .additions()
+            .iter()
+            .map(|&(d, _)| d)
+            .chain(std::iter::once(inp.setup_days))
+            .filter(|&d| d > 0.0 && d < MAX_HORIZON_DAYS)
+            .collect();
         e.sort_by(f64::total_cmp);
+        e.dedup_by(|a, b| (*a - *b).abs() <= 1e-9 * b.max(1.0));
+        e.push(MAX_HORIZON_DAYS);
+        e
+    }
+
+    /// Bucket edges from day 0 to `until`: the events before it, no others. Capacity is constant
+    /// between events, so splitting a bucket further cannot raise the optimum: any split
+    /// schedule, averaged over the bucket, is feasible unsplit with the same totals (inventories
+    /// are linear within a bucket, so non-negative at its ends means throughout). Beyond
+    /// [`MAX_BUCKETS`], or [`MAX_FLOWS`] flow variables, the set-up day and the latest events
+    /// are kept and earlier capacity is averaged over merged buckets (optimistic).
+    fn edges(&self, inp: &Inputs, events: &[f64], until: f64) -> Vec<f64> {
+        let most = (MAX_FLOWS / self.configs.len().max(1)).clamp(2, MAX_BUCKETS);
+        let mut inner: Vec<f64> = events
+            .iter()
+            .copied()
+            .filter(|&d| d < until * (1.0 - 1e-12))
+            .collect();
+        while inner.len() > most - 1 {
+            let drop = inner
+                .iter()
+                .position(|&d| (d - inp.setup_days).abs() > 1e-9 * d.max(1.0))
+                .unwrap_or(0);
+            inner.remove(drop);
+        }
+        let mut e = Vec::with_capacity(inner.len() + 2);
+        e.push(0.0);
+        e.extend(inner);
+        if until > 0.0 {
+            e.push(until);
+        }
         e
     }
 
     /// The most goal material (kg U at the goal assay) by `horizon` days.
-    fn solve(&self, inp: &Inputs, horizon: f64, record: bool) -> Result<Solved, BreakoutError> {
+    fn solve(
+        &self,
+        inp: &Inputs,
+        events: &[f64],
+        horizon: f64,
+        record: bool,
+    ) -> Result<Solved, BreakoutError> {
+        let edges = self.edges(inp, events, horizon);
         let kinds = self.weights.len();
         if self.scenario.optimum.setup_idles_hall {
             let mut best: Option<Solved> = None;
             for mask in 0..(1usize << kinds) {
-                let fixed: Vec<f64> = (0..kinds)
-                    .map(|k| if mask >> k & 1 == 1 { 1.0 } else { 0.0 })
-                    .collect();
-                let s = self.solve_with(inp, horizon, record, Some(&fixed))?;
+                let shares = hall_shares(mask, kinds);
+                let prog = Program {
+                    edges: &edges,
+                    shares: Some(&shares),
+                    earliest: None,
+                    record,
+                };
+                let s = self.build(inp, &prog)?;
                 if best.as_ref().is_none_or(|b| s.goal_kg > b.goal_kg) {
                     best = Some(s);
                 }
             }
             best.ok_or_else(|| BreakoutError::Inconsistent("no kind of cascade".into()))
         } else {
-            self.solve_with(inp, horizon, record, None)
+            let prog = Program {
+                edges: &edges,
+                shares: None,
+                earliest: None,
+                record,
+            };
+            self.build(inp, &prog)
         }
     }
 
-    fn solve_with(
-        &self,
-        inp: &Inputs,
-        horizon: f64,
-        record: bool,
-        hall: Option<&[f64]>,
-    ) -> Result<Solved, BreakoutError> {
-        let edges = self.edges(inp, horizon);
-        let nb = edges.len() - 1;
+    /// Builds and solves one program.
+    fn build(&self, inp: &Inputs, prog: &Program) -> Result<Solved, BreakoutError> {
+        self.try_build(inp, prog).map_err(|e| {
+            BreakoutError::Inconsistent(format!("optimum model: the LP solver failed: {e}"))
+        })
+    }
+
+    /// [`Self::build`], with the solver's own error (an earliest-time program may be infeasible).
+    fn try_build(&self, inp: &Inputs, prog: &Program) -> Result<Solved, ResolutionError> {
+        let edges = prog.edges;
+        let fixed = edges.len() - 1;
+        let nb = fixed + usize::from(prog.earliest.is_some());
         let np = self.pools.len();
         let kinds = self.weights.len();
-        let vars_needed = self.configs.len() * nb + np * nb * 2 + kinds;
+        let vars_needed = self.configs.len() * nb + np * nb * 2 + kinds + 1;
         if vars_needed > MAX_VARIABLES {
-            return Err(BreakoutError::Inconsistent(format!(
-                "optimum model: {vars_needed} LP variables (most {MAX_VARIABLES})"
+            return Err(ResolutionError::Str(format!(
+                "{vars_needed} LP variables (most {MAX_VARIABLES})"
             )));
         }
         let sch = &inp.schedule;
         let setup = inp.setup_days;
-        // Nominal kg-SWU per bucket, before and after the set-up.
-        let cap: Vec<(f64, f64)> = (0..nb)
-            .map(|b| {
-                let (t0, t1) = (edges[b], edges[b + 1]);
-                let before = sch.swu_by(t1.min(setup)) - sch.swu_by(t0.min(setup));
-                let all = sch.swu_by(t1) - sch.swu_by(t0);
+        let mut vars = ProblemVariables::new();
+        // The time found, in the last bucket of an earliest-time program.
+        let (time, last_start, last_rate, last_before) = match prog.earliest {
+            Some((_, end)) => {
+                let s = edges.last().copied().unwrap_or(0.0);
+                (
+                    Some(vars.add(variable().min(s).max(end))),
+                    s,
+                    sch.rate_at(s),
+                    s < setup,
+                )
+            }
+            None => (None, 0.0, 0.0, false),
+        };
+        // Nominal kg-SWU per fixed bucket, before and after the set-up.
+        let fixed_cap: Vec<(f64, f64)> = edges
+            .windows(2)
+            .map(|w| {
+                let before = sch.swu_by(w[1].min(setup)) - sch.swu_by(w[0].min(setup));
+                let all = sch.swu_by(w[1]) - sch.swu_by(w[0]);
                 (before.max(0.0), (all - before).max(0.0))
             })
             .collect();
-        let mut vars = ProblemVariables::new();
-        let r: Vec<Variable> = (0..kinds)
-            .map(|k| match hall {
-                Some(z) => vars.add(variable().min(z[k]).max(z[k])),
-                None => vars.add(variable().min(0.0).max(1.0)),
+        // Which buckets have any capacity before and after the set-up (the last bucket of an
+        // earliest-time program lies wholly on one side: the set-up day is an event).
+        let open: Vec<(bool, bool)> = fixed_cap
+            .iter()
+            .map(|&(before, after)| (before > 0.0, after > 0.0))
+            .chain(time.map(|_| (last_before, !last_before)))
+            .collect();
+        let r: Vec<Share> = (0..kinds)
+            .map(|k| match prog.shares {
+                Some(z) => Share::Fixed(z[k]),
+                None => Share::Chosen(vars.add(variable().min(0.0).max(1.0))),
             })
             .collect();
         let mut flows: Vec<(usize, usize, Variable)> = Vec::new();
         for (c, cfg) in self.configs.iter().enumerate() {
-            for (b, &(before, after)) in cap.iter().enumerate() {
+            for (b, &(before, after)) in open.iter().enumerate() {
                 let usable = if cfg.repiped && !cfg.free {
                     after
                 } else {
-                    before + after
+                    before || after
                 };
-                if usable > 0.0 {
+                if usable {
                     flows.push((c, b, vars.add(variable().min(0.0))));
                 }
             }
@@ -439,7 +544,7 @@ impl<'a> OptimumEstimator<'a> {
         let down: Vec<Vec<Variable>> = (0..np)
             .map(|_| (0..nb).map(|_| vars.add(variable().min(0.0))).collect())
             .collect();
-        let mut objective = Expression::from(0.0);
+        let mut goal = Expression::from(0.0);
         let mut balance: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nb]; np];
         let mut used: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nb]; kinds];
         let mut used_repiped: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nb]; kinds];
@@ -459,7 +564,7 @@ impl<'a> OptimumEstimator<'a> {
                         balance[j + 1][b] += cfg.product_up * cfg.product_per_feed * f;
                     }
                 }
-                Dest::Goal(per_feed) => objective += per_feed * f,
+                Dest::Goal(per_feed) => goal += per_feed * f,
             }
             if let Some(t) = cfg.tails {
                 let tails = 1.0 - cfg.product_per_feed;
@@ -469,7 +574,7 @@ impl<'a> OptimumEstimator<'a> {
                 }
             }
         }
-        let mut model = vars.maximise(objective.clone()).using(microlp);
+        let mut constraints = Vec::new();
         for p in 1..np {
             for b in 0..nb {
                 let mut e = std::mem::take(&mut balance[p][b]);
@@ -482,25 +587,63 @@ impl<'a> OptimumEstimator<'a> {
                 } else {
                     inv[p][b - 1].into()
                 };
-                model = model.with(constraint!(inv[p][b] == prev + e));
+                constraints.push(constraint!(inv[p][b] == prev + e));
             }
         }
-        for k in 0..kinds {
+        for (k, share) in r.iter().enumerate() {
             let w = self.weights[k];
-            for (b, &(before, after)) in cap.iter().enumerate() {
+            for b in 0..nb {
                 let u = std::mem::take(&mut used[k][b]);
-                model = model.with(constraint!(u + w * before * r[k] <= w * (before + after)));
                 let ur = std::mem::take(&mut used_repiped[k][b]);
-                model = model.with(constraint!(ur - w * after * r[k] <= 0.0));
+                let (before, after) = fixed_cap.get(b).copied().unwrap_or((0.0, 0.0));
+                // The re-piped share idles before the set-up and may run anything after it.
+                match (*share, time) {
+                    (Share::Fixed(z), Some(t)) if b == fixed => {
+                        // The last bucket, its capacity linear in the time found.
+                        let span = w * last_rate * (t - last_start);
+                        if last_before {
+                            constraints.push(constraint!(u <= (1.0 - z) * span));
+                            constraints.push(constraint!(ur <= 0.0));
+                        } else {
+                            constraints.push(constraint!(u <= span.clone()));
+                            constraints.push(constraint!(ur <= z * span));
+                        }
+                    }
+                    (Share::Fixed(z), _) => {
+                        constraints.push(constraint!(u <= w * ((1.0 - z) * before + after)));
+                        constraints.push(constraint!(ur <= w * z * after));
+                    }
+                    (Share::Chosen(v), _) => {
+                        constraints.push(constraint!(u + w * before * v <= w * (before + after)));
+                        constraints.push(constraint!(ur - w * after * v <= 0.0));
+                    }
+                }
             }
         }
-        let sol = model.solve().map_err(|e| {
-            BreakoutError::Inconsistent(format!("optimum model: the LP solver failed: {e}"))
-        })?;
-        let goal_kg = sol.eval(&objective).max(0.0);
+        let sol = match (prog.earliest, time) {
+            (Some((target, _)), Some(t)) => {
+                constraints.push(constraint!(goal.clone() >= target));
+                let mut model = vars.minimise(t).using(microlp);
+                for c in constraints {
+                    model = model.with(c);
+                }
+                model.solve()?
+            }
+            _ => {
+                let mut model = vars.maximise(goal.clone()).using(microlp);
+                for c in constraints {
+                    model = model.with(c);
+                }
+                model.solve()?
+            }
+        };
+        let mut edges = edges.to_vec();
+        if let Some(t) = time {
+            edges.push(sol.value(t));
+        }
         Ok(Solved {
-            goal_kg,
-            flows: if record {
+            goal_kg: sol.eval(&goal).max(0.0),
+            flows: if prog.record {
                 flows
                     .iter()
                     .map(|&(c, b, v)| (c, b, sol.value(v).max(0.0)))
@@ -508,12 +651,28 @@ impl<'a> OptimumEstimator<'a> {
             } else {
                 Vec::new()
             },
-            repiped: r.iter().map(|&v| sol.value(v)).collect(),
+            repiped: r
+                .iter()
+                .map(|s| match *s {
+                    Share::Fixed(z) => z,
+                    Share::Chosen(v) => sol.value(v),
+                })
+                .collect(),
             edges,
         })
     }
 
     /// Days to `kg` of goal material (`None`: not within [`MAX_HORIZON_DAYS`]).
+    ///
+    /// Between events capacity is constant, so with the re-piped shares given the earliest
+    /// time within an interval is itself a linear program (the last bucket's capacity is linear
+    /// in its end). Before the set-up no share is worth re-piping (the re-piped idle), and
+    /// without a set-up every share is: there the earliest-time program is exact, and the
+    /// intervals are tried in turn from day 0 (infeasible: the goal lies later). Past them the
+    /// goal is bracketed by doubling the horizon (the optimum value is non-decreasing in it) and
+    /// the events inside the bracket by bisection; after a set-up the shares are taken from the
+    /// best schedule found and the time is proven by a probe just below it, with regula falsi on
+    /// the horizon where that does not settle it.
     fn days_to(&self, inp: &Inputs, kg: f64) -> Result<Option<f64>, BreakoutError> {
         if kg <= 0.0 {
             return Ok(Some(0.0));
@@ -522,30 +681,131 @@ impl<'a> OptimumEstimator<'a> {
             return Ok(None);
         }
         let target = kg * (1.0 - 1e-9);
-        // Bracket: from a guess by the nominal capacity, doubling.
+        let kinds = self.weights.len();
+        let events = Self::events(inp);
+        let earliest = |start: f64, end: f64, shares: &[f64]| -> Option<f64> {
+            let edges = self.edges(inp, &events, start);
+            let prog = Program {
+                edges: &edges,
+                shares: Some(shares),
+                earliest: Some((target, end)),
+                record: false,
+            };
+            // Infeasible: the goal is not reached by `end` with these shares.
+            self.try_build(inp, &prog)
+                .ok()
+                .and_then(|s| s.edges.last().copied())
+                .filter(|t| t.is_finite())
+        };
+        let exact = |start: f64| {
+            if start < inp.setup_days {
+                Some(vec![0.0; kinds])
+            } else if inp.setup_days <= 0.0 {
+                Some(vec![1.0; kinds])
+            } else {
+                None
+            }
+        };
+        // The intervals from day 0 whose shares are known.
+        let mut start = 0.0;
+        for &end in events.iter().take(MAX_SCANNED) {
+            let Some(shares) = exact(start) else { break };
+            if let Some(t) = earliest(start, end, &shares) {
+                return Ok(Some(t));
+            }
+            start = end;
+        }
+        if start >= MAX_HORIZON_DAYS {
+            return Ok(None);
+        }
+        // Bracket: (day, goal by it) short of the target and reaching it.
         let guess = inp
             .schedule
             .days_for(self.planner.separative_work(kg, &[])?)
-            .unwrap_or(30.0)
-            .max(1.0);
-        let (mut lo, mut f_lo) = (0.0, 0.0);
-        let mut hi = guess.min(MAX_HORIZON_DAYS);
-        let mut solves = 0;
-        let mut f_hi = loop {
-            let f = self.solve(inp, hi, false)?.goal_kg;
-            solves += 1;
-            if f >= target {
-                break f;
+            .unwrap_or(30.0);
+        let mut lo = (start, 0.0);
+        let mut h = guess.max(2.0 * start).clamp(1.0, MAX_HORIZON_DAYS);
+        let mut hi = loop {
+            let s = self.solve(inp, &events, h, false)?;
+            if s.goal_kg >= target {
+                break (h, s);
             }
-            if hi >= MAX_HORIZON_DAYS {
+            if h >= MAX_HORIZON_DAYS {
                 return Ok(None);
             }
-            (lo, f_lo) = (hi, f);
-            hi = (hi * 2.0).min(MAX_HORIZON_DAYS);
+            lo = (h, s.goal_kg);
+            h = (2.0 * h).min(MAX_HORIZON_DAYS);
         };
-        // Regula falsi (Illinois) on the non-decreasing optimum value, with bisection steps
-        // where it stalls.
+        // No event inside the bracket: bisect over those that are.
+        loop {
+            let inside: Vec<f64> = events
+                .iter()
+                .copied()
+                .filter(|&d| d > lo.0 && d < hi.0)
+                .collect();
+            let Some(&mid) = inside.get(inside.len() / 2) else {
+                break;
+            };
+            let s = self.solve(inp, &events, mid, false)?;
+            if s.goal_kg >= target {
+                hi = (mid, s);
+            } else {
+                lo = (mid, s.goal_kg);
+            }
+        }
+        let start = events
+            .iter()
+            .copied()
+            .take_while(|&d| d <= lo.0)
+            .last()
+            .unwrap_or(0.0);
+        let (end, at_end) = hi;
+        if let Some(shares) = exact(start) {
+            if let Some(t) = earliest(start, end, &shares) {
+                return Ok(Some(t.max(lo.0)));
+            }
+        } else if self.scenario.optimum.setup_idles_hall {
+            // Every all-or-nothing choice, each exact.
+            let best = (0..(1usize << kinds))
+                .filter_map(|mask| earliest(start, end, &hall_shares(mask, kinds)))
+                .reduce(f64::min);
+            if let Some(t) = best {
+                return Ok(Some(t.max(lo.0)));
+            }
+        } else {
+            let (mut shares, mut hi) = (at_end.repiped, (end, at_end.goal_kg));
+            for _ in 0..MAX_SHARE_ROUNDS {
+                let Some(t) = earliest(start, hi.0, &shares) else {
+                    break;
+                };
+                let probe = t * (1.0 - DAYS_TOLERANCE);
+                if probe <= lo.0 {
+                    return Ok(Some(t.max(lo.0)));
+                }
+                let s = self.solve(inp, &events, probe, false)?;
+                if s.goal_kg < target {
+                    return Ok(Some(t));
+                }
+                (shares, hi) = (s.repiped, (probe, s.goal_kg));
+            }
+            return self.regula_falsi(inp, &events, target, lo, hi);
+        }
+        self.regula_falsi(inp, &events, target, lo, (end, at_end.goal_kg))
+    }
+
+    /// The horizon where the optimum value reaches `target`, between `lo` (short of it) and
+    /// `hi` (reaching it), each with its value: regula falsi (Illinois) with bisection steps
+    /// where it stalls, to a relative tolerance of [`DAYS_TOLERANCE`].
+    fn regula_falsi(
+        &self,
+        inp: &Inputs,
+        events: &[f64],
+        target: f64,
+        (mut lo, mut f_lo): (f64, f64),
+        (mut hi, mut f_hi): (f64, f64),
+    ) -> Result<Option<f64>, BreakoutError> {
         let mut side = 0i8;
+        let mut solves = 0;
         while hi - lo > DAYS_TOLERANCE * hi && solves < MAX_SOLVES {
             let mut t = if f_hi > f_lo {
                 lo + (target - f_lo) * (hi - lo) / (f_hi - f_lo)
@@ -554,7 +814,7 @@ impl<'a> OptimumEstimator<'a> {
             };
             let margin = 0.5 * DAYS_TOLERANCE * hi;
             t = t.clamp(lo + margin, hi - margin);
-            let f = self.solve(inp, t, false)?.goal_kg;
+            let f = self.solve(inp, events, t, false)?.goal_kg;
             solves += 1;
             if f >= target {
                 (hi, f_hi) = (t, f);
@@ -783,7 +1043,7 @@ impl Estimator for OptimumEstimator<'_> {
         };
         let mut goal_swu = 0.0;
         if let Some(h) = goal_days {
-            let sol = self.solve(&inp, h.max(1e-6), true)?;
+            let sol = self.solve(&inp, &Self::events(&inp), h.max(1e-6), true)?;
             goal_swu = sol
                 .flows
                 .iter()
@@ -873,9 +1133,119 @@ mod tests {
         let mut s = scenario(&[8700.0], &[], 0.0, 1);
         s.optimum.pools = MAX_POOLS + 1;
         assert!(Model::Optimum.prepare(&s).is_err());
-        s.optimum.pools = 9;
-        s.optimum.buckets = 0;
+        s.optimum.pools = 1;
         assert!(Model::Optimum.prepare(&s).is_err());
+    }
+
+    /// The estimator's inputs at the central values, with capacity `additions` (day, share of
+    /// the base rate) on top.
+    fn inputs_with(est: &OptimumEstimator, additions: &[(f64, f64)]) -> Inputs {
+        let s = est.scenario;
+        let v = s.central_values();
+        let mut stocks = Vec::new();
+        s.usable_stocks(&v, &mut stocks);
+        let mut schedule = CapacitySchedule::default();
+        s.capacity(&v, &mut schedule);
+        let base = schedule.initial_swu_per_day();
+        for &(day, share) in additions {
+            schedule.add(day, share * base);
+        }
+        est.inputs(&v, &stocks, schedule)
+    }
+
+    #[test]
+    fn the_earliest_time_is_the_first_horizon_that_reaches_the_goal() {
+        // Each search path: before the set-up, without one, after it (shares from the best
+        // schedule), re-piping that idles the hall, capacity coming on line. The time found
+        // reaches the goal, and a horizon shorter by twice the search tolerance does not.
+        // (capacity kg-SWU/yr, stock (kg U, wt-%), set-up days, additions, idles hall)
+        type Case = (f64, Option<(f64, f64)>, f64, &'static [(f64, f64)], bool);
+        let cases: [Case; 7] = [
+            (8700.0, Some((100.0, 60.0)), 21.0, &[], false),
+            (8700.0, Some((100.0, 60.0)), 0.0, &[], false),
+            (8700.0, Some((3000.0, 3.5)), 21.0, &[], false),
+            (3000.0, None, 21.0, &[], false),
+            (3000.0, None, 21.0, &[], true),
+            (
+                3000.0,
+                Some((500.0, 4.5)),
+                21.0,
+                &[(30.0, 0.5), (90.0, 1.0)],
+                false,
+            ),
+            (
+                3000.0,
+                Some((30.0, 20.0)),
+                5.0,
+                &[(2.0, 0.2), (60.0, 2.0)],
+                true,
+            ),
+        ];
+        for (cap, stock, setup, additions, hall) in cases {
+            let stocks: Vec<(f64, f64)> = stock.into_iter().collect();
+            let mut s = scenario(&[cap], &stocks, setup, 1);
+            s.optimum.setup_idles_hall = hall;
+            let est = OptimumEstimator::new(&s).unwrap();
+            let inp = inputs_with(&est, additions);
+            let kg = goal_kg(&s.goal);
+            let t = est.days_to(&inp, kg).unwrap().unwrap();
+            let events = OptimumEstimator::events(&inp);
+            let by = |h: f64| est.solve(&inp, &events, h, false).unwrap().goal_kg;
+            let case = format!("{cap} {stock:?} {setup} {additions:?} {hall}: {t} days");
+            assert!(by(t * (1.0 + 1e-9)) >= kg * (1.0 - 1e-6), "{case}");
+            assert!(by(t * (1.0 - 2.0 * DAYS_TOLERANCE)) < kg, "{case}");
+        }
+    }
+
+    #[test]
+    fn many_capacity_additions_fit_the_bucket_budget() {
+        // Forty additions (a reinstalling plant) are more events than buckets: earlier ones are
+        // merged. The time stays between the plant without them and the plant with all of
+        // them from day 0.
+        let s = scenario(&[2000.0], &[(300.0, 4.5)], 21.0, 1);
+        let est = OptimumEstimator::new(&s).unwrap();
+        let kg = goal_kg(&s.goal);
+        let additions: Vec<(f64, f64)> = (1..=40).map(|i| (7.5 * f64::from(i), 0.05)).collect();
+        let at_once: Vec<(f64, f64)> = vec![(0.0, 2.0)];
+        let days = |a: &[(f64, f64)]| est.days_to(&inputs_with(&est, a), kg).unwrap().unwrap();
+        let (none, many, all) = (days(&[]), days(&additions), days(&at_once));
+        assert!(
+            not_longer(all, many) && not_longer(many, none) && many < none,
+            "{all} {many} {none}"
+        );
+        let inp = inputs_with(&est, &additions);
+        let events = OptimumEstimator::events(&inp);
+        assert!(est.edges(&inp, &events, 400.0).len() <= MAX_BUCKETS + 1);
+    }
+
+    #[test]
+    fn splitting_buckets_between_events_does_not_change_the_optimum() {
+        // Capacity is constant between events, so buckets at the events alone lose nothing:
+        // the same program on four times finer edges makes the same goal material.
+        let s = scenario(&[3000.0], &[(500.0, 4.5), (20.0, 60.0)], 21.0, 1);
+        let est = OptimumEstimator::new(&s).unwrap();
+        let inp = inputs_with(&est, &[(40.0, 1.0)]);
+        let events = OptimumEstimator::events(&inp);
+        for horizon in [10.0, 30.0, 75.0] {
+            let coarse = est.edges(&inp, &events, horizon);
+            let fine: Vec<f64> =
+                std::iter::once(0.0)
+                    .chain(coarse.windows(2).flat_map(|w| {
+                        (1..=4).map(move |i| w[0] + (w[1] - w[0]) * f64::from(i) / 4.0)
+                    }))
+                    .collect();
+            let goal = |edges: &[f64]| {
+                let prog = Program {
+                    edges,
+                    shares: None,
+                    earliest: None,
+                    record: false,
+                };
+                est.build(&inp, &prog).unwrap().goal_kg
+            };
+            let (a, b) = (goal(&coarse), goal(&fine));
+            assert!((a - b).abs() <= 1e-7 * a.max(1.0), "{horizon}: {a} {b}");
+        }
     }
 
     #[test]

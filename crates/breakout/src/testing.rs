@@ -79,7 +79,6 @@ pub(crate) fn scenario(caps: &[f64], stocks: &[(f64, f64)], setup: f64, count: u
     s.hardware = Some(Arc::clone(&HARDWARE));
     // A coarse optimum grid keeps its tests fast; the fixed-cascade model ignores it.
     s.optimum.pools = 9;
-    s.optimum.buckets = 2;
     s
 }
 
