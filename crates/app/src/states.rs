@@ -900,16 +900,28 @@ pub fn attach_hardware(
 }
 
 /// The kinds of cascade of the groups `include` selects (by index): groups of one machine type,
-/// cascade size and design feed are one kind, weighted by rated output at central values.
-/// Groups too small for a cascade, of an unknown type or without output are left out.
+/// cascade size, design feed and handled steps are one kind, weighted by rated output at
+/// central values. Groups too small for a cascade, of an unknown type or without output are
+/// left out.
 fn kinds_of(
     sc: &Scenario,
     library: &MachineLibrary,
     design_feeds: &[Option<f64>],
     include: impl Fn(usize) -> bool,
 ) -> Result<Vec<Hardware>, AppError> {
+    /// Groups that form one kind: what they share, their rated output and their indices.
+    struct Kind {
+        machine: String,
+        per_cascade: u32,
+        /// Assays compared to 1e-6 wt-% (as integer micro-percent).
+        feed: Option<u64>,
+        handles: Vec<u64>,
+        weight: f64,
+        groups: Vec<usize>,
+    }
+    let micro = |x: f64| (x * 1e6).round() as u64;
     let values = sc.central_values();
-    let mut kinds: Vec<(String, u32, Option<u64>, f64)> = Vec::new();
+    let mut kinds: Vec<Kind> = Vec::new();
     for (i, (g, feed)) in sc.groups.iter().zip(design_feeds).enumerate() {
         if !include(i) {
             continue;
@@ -922,30 +934,45 @@ fn kinds_of(
         if per_cascade < STAGES || library.get(&g.machine).is_err() || weight <= 0.0 {
             continue;
         }
-        // Design feeds compared to 1e-6 wt-% (as integer micro-percent).
-        let key = (
-            g.machine.clone(),
-            per_cascade,
-            feed.map(|x| (x * 1e6).round() as u64),
-            weight,
-        );
-        match kinds
-            .iter_mut()
-            .find(|k| k.0 == key.0 && k.1 == key.1 && k.2 == key.2)
-        {
-            Some(k) => k.3 += weight,
-            None => kinds.push(key),
+        let mut handles: Vec<u64> = g.handles_wt_pct.iter().map(|&x| micro(x)).collect();
+        handles.sort_unstable();
+        handles.dedup();
+        let feed = feed.map(micro);
+        match kinds.iter_mut().find(|k| {
+            k.machine == g.machine
+                && k.per_cascade == per_cascade
+                && k.feed == feed
+                && k.handles == handles
+        }) {
+            Some(k) => {
+                k.weight += weight;
+                k.groups.push(i);
+            }
+            None => kinds.push(Kind {
+                machine: g.machine.clone(),
+                per_cascade,
+                feed,
+                handles,
+                weight,
+                groups: vec![i],
+            }),
         }
     }
     let mut hardware = Vec::new();
-    for (machine, per_cascade, feed, weight) in kinds {
-        let (cascade, label) =
-            design(library, &machine, per_cascade, feed.map(|x| x as f64 / 1e6))?;
+    for k in kinds {
+        let (cascade, label) = design(
+            library,
+            &k.machine,
+            k.per_cascade,
+            k.feed.map(|x| x as f64 / 1e6),
+        )?;
         hardware.push(Hardware {
             cascade,
-            nominal_swu_per_yr: weight,
+            nominal_swu_per_yr: k.weight,
             label,
             built_for_each_step: false,
+            handles_wt_pct: k.handles.into_iter().map(|x| x as f64 / 1e6).collect(),
+            groups: k.groups,
         });
     }
     Ok(hardware)
@@ -980,8 +1007,8 @@ pub fn attach_quick_hardware(
         return attach_hardware(sc, library, &vec![None; sc.groups.len()]);
     }
     let values = sc.central_values();
-    let mut kinds: Vec<(String, f64, f64)> = Vec::new();
-    for g in &sc.groups {
+    let mut kinds: Vec<(String, f64, f64, Vec<usize>)> = Vec::new();
+    for (i, g) in sc.groups.iter().enumerate() {
         let weight = values[g.machines]
             * values[g.swu_per_machine_yr]
             * values[g.efficiency]
@@ -996,12 +1023,13 @@ pub fn attach_quick_hardware(
             Some(k) => {
                 k.1 += weight;
                 k.2 += values[g.machines];
+                k.3.push(i);
             }
-            None => kinds.push((m.id.clone(), weight, values[g.machines])),
+            None => kinds.push((m.id.clone(), weight, values[g.machines], vec![i])),
         }
     }
     let mut hardware = Vec::new();
-    for (machine, weight, machines) in kinds {
+    for (machine, weight, machines, groups) in kinds {
         // Always the usual size, so that the transfer function per rated output, and with it
         // the time per unit of capacity, does not depend on the machine count: fewer machines
         // than one cascade are taken at a full cascade's efficiency per machine (optimistic for
@@ -1022,6 +1050,8 @@ pub fn attach_quick_hardware(
                 "{USUAL_CASCADE_MACHINES}-machine {machine} cascades built for each step (quick mode{part})"
             ),
             built_for_each_step: true,
+            handles_wt_pct: Vec::new(),
+            groups,
         });
     }
     if hardware.is_empty() {
@@ -1052,6 +1082,8 @@ fn stand_in(sc: &Scenario, built_for_each_step: bool) -> Result<Hardware, AppErr
             "data/cascades/ir1-164.toml standing in for capacity given without machines (assumption: same 15 stages and α = 1.5 as every bundled profile)".into()
         },
         built_for_each_step,
+        handles_wt_pct: Vec::new(),
+        groups: (0..sc.groups.len()).collect(),
     })
 }
 

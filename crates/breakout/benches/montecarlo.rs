@@ -142,6 +142,8 @@ fn fixed_cascade_samples_2pow14(bencher: divan::Bencher, stock_uncertain: bool) 
             nominal_swu_per_yr: 9744.0,
             label: "bench".into(),
             built_for_each_step: false,
+            handles_wt_pct: Vec::new(),
+            groups: Vec::new(),
         }])
         .unwrap(),
     ));
@@ -220,6 +222,8 @@ fn fixed_cascade_jcpoa_samples_2pow12(bencher: divan::Bencher) {
             nominal_swu_per_yr: 5060.0,
             label: "bench".into(),
             built_for_each_step: false,
+            handles_wt_pct: Vec::new(),
+            groups: Vec::new(),
         }])
         .unwrap(),
     ));

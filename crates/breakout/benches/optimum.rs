@@ -59,6 +59,8 @@ fn scenario() -> Scenario {
             nominal_swu_per_yr: 20_000.0,
             label: machine.into(),
             built_for_each_step: false,
+            handles_wt_pct: Vec::new(),
+            groups: Vec::new(),
         });
     }
     let m = f(&mut s, "m", 408.6);

@@ -59,6 +59,15 @@ impl CapacitySchedule {
         self.base_swu_per_day + self.additions.iter().map(|&(_, r)| r).sum::<f64>()
     }
 
+    /// This schedule with every rate multiplied by `factor` (≥ 0): a share of the capacity.
+    pub fn scaled(&self, factor: f64) -> CapacitySchedule {
+        let f = factor.max(0.0);
+        CapacitySchedule {
+            base_swu_per_day: self.base_swu_per_day * f,
+            additions: self.additions.iter().map(|&(d, r)| (d, r * f)).collect(),
+        }
+    }
+
     /// The additions, (day, kg-SWU/day), in time order.
     pub fn additions(&self) -> &[(f64, f64)] {
         &self.additions

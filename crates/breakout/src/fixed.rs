@@ -118,6 +118,15 @@ pub struct Hardware {
     /// when no layout is given (quick mode): a newly built plant's cascades are piped for what
     /// they will run. `cascade` is then the design for natural feed.
     pub built_for_each_step: bool,
+    /// Assays (wt-%) of the steps these cascades already run besides natural feed and its
+    /// product (their groups' `handles_wt_pct`): the optimum model runs feeds at those levels
+    /// of the chain ([`levels_mask`]) without set-up, on these cascades only.
+    pub handles_wt_pct: Vec<f64>,
+    /// The scenario's groups (indices into [`crate::Scenario::groups`]) these cascades are: the
+    /// optimum model runs each kind on its own groups' capacity. Empty: the kind takes its
+    /// share (`nominal_swu_per_yr`) of the plant's pooled capacity, as in the other models; the
+    /// optimum does so for every kind unless all kinds name their groups.
+    pub groups: Vec<usize>,
 }
 
 impl Hardware {
@@ -1258,6 +1267,8 @@ mod tests {
             nominal_swu_per_yr: 8700.0,
             label: "test".into(),
             built_for_each_step: false,
+            handles_wt_pct: Vec::new(),
+            groups: Vec::new(),
         }]
     }
 
@@ -1275,9 +1286,13 @@ mod tests {
             nominal_swu_per_yr: 8700.0,
             label: "test".into(),
             built_for_each_step: true,
+            handles_wt_pct: Vec::new(),
+            groups: Vec::new(),
         };
         let repiped = Hardware {
             built_for_each_step: false,
+            handles_wt_pct: Vec::new(),
+            groups: Vec::new(),
             ..built.clone()
         };
         let s = natural.separation();
@@ -1392,6 +1407,8 @@ mod tests {
                 nominal_swu_per_yr: 1.0,
                 label: String::new(),
                 built_for_each_step: false,
+                handles_wt_pct: Vec::new(),
+                groups: Vec::new(),
             }];
             let tr = Transfer::new(&hw).unwrap();
             let mut r = run(&stocks, &schedule, 1);
@@ -1563,6 +1580,8 @@ mod tests {
                     .into_iter()
                     .map(|h| Hardware {
                         built_for_each_step: true,
+                        handles_wt_pct: Vec::new(),
+                        groups: Vec::new(),
                         ..h
                     })
                     .collect();

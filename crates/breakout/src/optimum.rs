@@ -18,16 +18,21 @@
 //! * **Time.** One bucket between consecutive events (the set-up day, capacity additions), no
 //!   others: capacity is constant between events, so a finer split cannot raise the optimum
 //!   (any split schedule, averaged over the bucket, is feasible unsplit). In a bucket each kind
-//!   shares its nominal separative capacity (the pooled [`CapacitySchedule`] × the kind's
-//!   weight) among configurations; flows are constant within a bucket, so pools shared within
-//!   the bucket are tandem operation (one configuration's product feeding another
-//!   continuously) and inventories checked at the bucket ends are non-negative throughout
-//!   (they are linear in time within it).
-//! * **Set-up.** A share `r_k` of each kind is re-piped: it is idle until `setup_days_per_step`
-//!   and then runs re-piped configurations (or as-built ones). With
+//!   shares its nominal separative capacity among configurations; flows are constant within a
+//!   bucket, so pools shared within the bucket are tandem operation (one configuration's
+//!   product feeding another continuously) and inventories checked at the bucket ends are
+//!   non-negative throughout (they are linear in time within it).
+//! * **Set-up.** A configuration runs from day 0 only if its feed pool is a step its own kind
+//!   already runs: natural feed and its product, and the chain levels of the kind's
+//!   [`crate::fixed::Hardware::handles_wt_pct`] (as built means its current feed). Others, as
+//!   built or re-piped, need the set-up: a share `r_k` of each kind is re-piped, idle until
+//!   `setup_days_per_step`, and runs any configuration after it. With
 //!   [`OptimumOptions::setup_idles_hall`] re-piping idles every cascade of the kind instead
 //!   (`r_k ∈ {0, 1}`, enumerated). Cascades built for the steps they run
 //!   ([`crate::fixed::Hardware::built_for_each_step`], quick mode) need no set-up.
+//! * **Capacity.** Each kind runs on its own groups' capacity
+//!   ([`crate::fixed::Hardware::groups`]) when every group belongs to a kind, else on its
+//!   rated share of the pooled [`CapacitySchedule`].
 //! * **Objective.** Goal material by a horizon, maximised; or, for the time to `k` units, the
 //!   earliest horizon itself, minimised: between two events the last bucket's capacity is
 //!   linear in its end, so with the re-piped shares given the earliest time is one linear
@@ -140,9 +145,9 @@ enum Dest {
 #[derive(Debug, Clone, PartialEq)]
 struct Config {
     kind: usize,
-    /// Re-piped for its feed (needs the set-up unless free).
+    /// Re-piped for its feed (as opposed to the hardware as built).
     repiped: bool,
-    /// Available from day 0 although re-piped (a level already handled, or designed per step).
+    /// Runs from day 0: a step its kind already runs, or cascades built for each step.
     free: bool,
     feed: usize,
     product: Dest,
@@ -163,7 +168,10 @@ struct Config {
 struct Inputs {
     /// kg U in each pool at day 0 (pool 0, natural, unused).
     stock: Vec<f64>,
+    /// The whole plant's capacity (its events, its final rate).
     schedule: CapacitySchedule,
+    /// Each kind's capacity.
+    kind_schedules: Vec<CapacitySchedule>,
     setup_days: f64,
     /// Capacity factor in HEU configurations (plant-weighted over machine types).
     heu_factor: f64,
@@ -214,6 +222,10 @@ pub struct OptimumEstimator<'a> {
     configs: Vec<Config>,
     /// Weight of each kind (share of the pooled capacity).
     weights: Vec<f64>,
+    /// The scenario's groups of each kind.
+    groups: Vec<Vec<usize>>,
+    /// Every group belongs to a kind: each kind runs on its own groups' capacity.
+    by_group: bool,
     labels: Vec<String>,
     planner: IdealPlanner,
 }
@@ -263,10 +275,25 @@ impl<'a> OptimumEstimator<'a> {
         let pools: Vec<f64> = (0..n)
             .map(|i| from_ratio((lo + (hi - lo) * i as f64 / (n - 1) as f64).exp()))
             .collect();
-        let set_up: Vec<usize> = scenario
-            .handled_wt_pct()
+        // The feed pools each kind runs without set-up: natural feed and its product, and the
+        // levels of the chain its own groups already handle (the fixed-cascade model's levels,
+        // plus the pool of each handled assay itself).
+        let transfer = hardware.transfer();
+        let ready: Vec<Vec<bool>> = kinds
             .iter()
-            .filter_map(|x| pool_below(&pools, x / 100.0))
+            .map(|h| {
+                let handled: Vec<f64> = h.handles_wt_pct.iter().map(|x| x / 100.0).collect();
+                let mask = crate::fixed::levels_mask(transfer, &handled);
+                pools
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &x)| {
+                        let level = (transfer.level(x) as usize).min(crate::fixed::LEVELS - 1);
+                        mask >> level & 1 == 1
+                            || handled.iter().any(|&y| pool_below(&pools, y) == Some(i))
+                    })
+                    .collect()
+            })
             .collect();
         let mut configs = Vec::new();
         for (k, h) in kinds.iter().enumerate() {
@@ -314,7 +341,7 @@ impl<'a> OptimumEstimator<'a> {
                     configs.push(Config {
                         kind: k,
                         repiped: re,
-                        free: re && (h.built_for_each_step || set_up.contains(&i)),
+                        free: h.built_for_each_step || ready[k][i],
                         feed: i,
                         product,
                         product_up,
@@ -339,6 +366,9 @@ impl<'a> OptimumEstimator<'a> {
             pools,
             configs,
             weights: kinds.iter().map(|h| h.nominal_swu_per_yr / total).collect(),
+            groups: kinds.iter().map(|h| h.groups.clone()).collect(),
+            by_group: (0..scenario.groups.len())
+                .all(|i| kinds.iter().any(|h| h.groups.contains(&i))),
             labels: kinds.iter().map(|h| h.label.clone()).collect(),
             planner,
         })
@@ -375,9 +405,24 @@ impl<'a> OptimumEstimator<'a> {
             w += c;
             we += c * f;
         }
+        // Each kind on its own groups' capacity where every group belongs to a kind; otherwise
+        // shares of the pooled capacity by rated output.
+        let kind_schedules = if self.by_group {
+            self.groups
+                .iter()
+                .map(|g| {
+                    let mut c = CapacitySchedule::default();
+                    s.capacity_of(values, |i| g.contains(&i), &mut c);
+                    c
+                })
+                .collect()
+        } else {
+            self.weights.iter().map(|&w| schedule.scaled(w)).collect()
+        };
         Inputs {
             stock,
             schedule,
+            kind_schedules,
             setup_days: values[s.setup_days_per_step].max(0.0),
             heu_factor: if w > 0.0 { we / w } else { 1.0 },
         }
@@ -486,37 +531,49 @@ impl<'a> OptimumEstimator<'a> {
                 "{vars_needed} LP variables (most {MAX_VARIABLES})"
             )));
         }
-        let sch = &inp.schedule;
         let setup = inp.setup_days;
         let mut vars = ProblemVariables::new();
         // The time found, in the last bucket of an earliest-time program.
-        let (time, last_start, last_rate, last_before) = match prog.earliest {
+        let (time, last_start, last_before) = match prog.earliest {
             Some((_, end)) => {
                 let s = edges.last().copied().unwrap_or(0.0);
-                (
-                    Some(vars.add(variable().min(s).max(end))),
-                    s,
-                    sch.rate_at(s),
-                    s < setup,
-                )
+                (Some(vars.add(variable().min(s).max(end))), s, s < setup)
             }
-            None => (None, 0.0, 0.0, false),
+            None => (None, 0.0, false),
         };
-        // Nominal kg-SWU per fixed bucket, before and after the set-up.
-        let fixed_cap: Vec<(f64, f64)> = edges
-            .windows(2)
-            .map(|w| {
-                let before = sch.swu_by(w[1].min(setup)) - sch.swu_by(w[0].min(setup));
-                let all = sch.swu_by(w[1]) - sch.swu_by(w[0]);
-                (before.max(0.0), (all - before).max(0.0))
+        // Each kind's nominal kg-SWU per fixed bucket, before and after the set-up, and its
+        // rate in the last bucket of an earliest-time program.
+        let fixed_cap: Vec<Vec<(f64, f64)>> = inp
+            .kind_schedules
+            .iter()
+            .map(|sch| {
+                edges
+                    .windows(2)
+                    .map(|w| {
+                        let before = sch.swu_by(w[1].min(setup)) - sch.swu_by(w[0].min(setup));
+                        let all = sch.swu_by(w[1]) - sch.swu_by(w[0]);
+                        (before.max(0.0), (all - before).max(0.0))
+                    })
+                    .collect()
             })
             .collect();
-        // Which buckets have any capacity before and after the set-up (the last bucket of an
-        // earliest-time program lies wholly on one side: the set-up day is an event).
-        let open: Vec<(bool, bool)> = fixed_cap
+        let last_rate: Vec<f64> = inp
+            .kind_schedules
             .iter()
-            .map(|&(before, after)| (before > 0.0, after > 0.0))
-            .chain(time.map(|_| (last_before, !last_before)))
+            .map(|sch| sch.rate_at(last_start))
+            .collect();
+        // Which buckets give each kind any capacity before and after the set-up (the last
+        // bucket of an earliest-time program lies wholly on one side: the set-up day is an
+        // event).
+        let open: Vec<Vec<(bool, bool)>> = fixed_cap
+            .iter()
+            .zip(&last_rate)
+            .map(|(caps, &rate)| {
+                caps.iter()
+                    .map(|&(before, after)| (before > 0.0, after > 0.0))
+                    .chain(time.map(|_| (last_before && rate > 0.0, !last_before && rate > 0.0)))
+                    .collect()
+            })
             .collect();
         let r: Vec<Share> = (0..kinds)
             .map(|k| match prog.shares {
@@ -526,12 +583,8 @@ impl<'a> OptimumEstimator<'a> {
             .collect();
         let mut flows: Vec<(usize, usize, Variable)> = Vec::new();
         for (c, cfg) in self.configs.iter().enumerate() {
-            for (b, &(before, after)) in open.iter().enumerate() {
-                let usable = if cfg.repiped && !cfg.free {
-                    after
-                } else {
-                    before || after
-                };
+            for (b, &(before, after)) in open[cfg.kind].iter().enumerate() {
+                let usable = if !cfg.free { after } else { before || after };
                 if usable {
                     flows.push((c, b, vars.add(variable().min(0.0))));
                 }
@@ -553,7 +606,7 @@ impl<'a> OptimumEstimator<'a> {
             let eff = if cfg.heu { inp.heu_factor } else { 1.0 };
             let swu_per_kg = 1.0 / (cfg.kg_per_nominal_swu * eff.max(f64::MIN_POSITIVE));
             used[cfg.kind][b] += swu_per_kg * f;
-            if cfg.repiped && !cfg.free {
+            if !cfg.free {
                 used_repiped[cfg.kind][b] += swu_per_kg * f;
             }
             balance[cfg.feed][b] -= f;
@@ -591,16 +644,15 @@ impl<'a> OptimumEstimator<'a> {
             }
         }
         for (k, share) in r.iter().enumerate() {
-            let w = self.weights[k];
             for b in 0..nb {
                 let u = std::mem::take(&mut used[k][b]);
                 let ur = std::mem::take(&mut used_repiped[k][b]);
-                let (before, after) = fixed_cap.get(b).copied().unwrap_or((0.0, 0.0));
+                let (before, after) = fixed_cap[k].get(b).copied().unwrap_or((0.0, 0.0));
                 // The re-piped share idles before the set-up and may run anything after it.
                 match (*share, time) {
                     (Share::Fixed(z), Some(t)) if b == fixed => {
                         // The last bucket, its capacity linear in the time found.
-                        let span = w * last_rate * (t - last_start);
+                        let span = last_rate[k] * (t - last_start);
                         if last_before {
                             constraints.push(constraint!(u <= (1.0 - z) * span));
                             constraints.push(constraint!(ur <= 0.0));
@@ -610,12 +662,12 @@ impl<'a> OptimumEstimator<'a> {
                         }
                     }
                     (Share::Fixed(z), _) => {
-                        constraints.push(constraint!(u <= w * ((1.0 - z) * before + after)));
-                        constraints.push(constraint!(ur <= w * z * after));
+                        constraints.push(constraint!(u <= (1.0 - z) * before + after));
+                        constraints.push(constraint!(ur <= z * after));
                     }
                     (Share::Chosen(v), _) => {
-                        constraints.push(constraint!(u + w * before * v <= w * (before + after)));
-                        constraints.push(constraint!(ur - w * after * v <= 0.0));
+                        constraints.push(constraint!(u + before * v <= before + after));
+                        constraints.push(constraint!(ur - after * v <= 0.0));
                     }
                 }
             }
@@ -1075,8 +1127,11 @@ impl Estimator for OptimumEstimator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixed::{CascadeHardware, Hardware};
+    use crate::scenario::GroupStatus;
     use crate::testing::{ideal, scenario};
     use proptest::prelude::*;
+    use std::sync::Arc;
 
     fn days(s: &Scenario) -> (f64, f64) {
         let e = Model::Optimum
@@ -1195,6 +1250,56 @@ mod tests {
             assert!(by(t * (1.0 + 1e-9)) >= kg * (1.0 - 1e-6), "{case}");
             assert!(by(t * (1.0 - 2.0 * DAYS_TOLERANCE)) < kg, "{case}");
         }
+    }
+
+    /// [`scenario`] with two groups, each its own kind (the same design) naming its group:
+    /// `ready` gives the assays (wt-%) each already handles.
+    fn two_kinds(caps: [f64; 2], ready: [&[f64]; 2], stock: (f64, f64), setup: f64) -> Scenario {
+        let mut s = scenario(&caps, &[stock], setup, 1);
+        s.optimum.pools = DEFAULT_POOLS;
+        let one = s.hardware.as_ref().unwrap().kinds()[0].clone();
+        let kinds = (0..2)
+            .map(|k| Hardware {
+                nominal_swu_per_yr: caps[k],
+                handles_wt_pct: ready[k].to_vec(),
+                groups: vec![k],
+                ..one.clone()
+            })
+            .collect();
+        for (g, r) in s.groups.iter_mut().zip(ready) {
+            g.handles_wt_pct = r.to_vec();
+        }
+        s.hardware = Some(Arc::new(CascadeHardware::new(kinds).unwrap()));
+        s
+    }
+
+    #[test]
+    fn each_kind_runs_its_own_capacity_and_only_the_steps_it_is_set_up_for() {
+        // 60 % stock, a 21-day set-up. Kind 0 already takes 60 % feed; kind 1, four times its
+        // size, does not: before the set-up it can only enrich natural uranium and its product.
+        let big = two_kinds([2000.0, 8000.0], [&[60.0], &[]], (100.0, 60.0), 21.0);
+        let small = scenario(&[2000.0], &[(100.0, 60.0)], 21.0, 1);
+        let mut alone = two_kinds([2000.0, 8000.0], [&[60.0], &[]], (100.0, 60.0), 21.0);
+        alone.groups[1].status = GroupStatus::Stored;
+        let both_ready = two_kinds([2000.0, 8000.0], [&[60.0], &[60.0]], (100.0, 60.0), 21.0);
+        let (t_big, t_alone, t_ready) = (days(&big).0, days(&alone).0, days(&both_ready).0);
+        // Kind 1's capacity is its own: it neither dilutes kind 0's nor lends it any before
+        // its set-up, and joins after it (kind 0 alone: 29.7 days; with kind 1 from day 21:
+        // 22.5).
+        assert!(t_big > 21.0 && t_big < t_alone, "{t_big} {t_alone}");
+        let t_small = {
+            let mut s = small;
+            s.optimum.pools = DEFAULT_POOLS;
+            s.hardware = alone.hardware.clone();
+            s.groups.truncate(1);
+            days(&s).0
+        };
+        assert!(
+            (t_alone - t_small).abs() <= 1e-6 * t_small,
+            "{t_alone} {t_small}"
+        );
+        // Set up for 60 % feed, kind 1's capacity joins at once (5.9 days).
+        assert!(t_ready < 0.3 * t_big, "{t_ready} {t_big}");
     }
 
     #[test]

@@ -328,15 +328,27 @@ impl Scenario {
     /// Fills `schedule` with capacity over time: operating groups from day 0, building groups
     /// when built, idle then stored cascades one by one at the reinstallation rate.
     pub fn capacity(&self, values: &[f64], schedule: &mut CapacitySchedule) {
+        self.capacity_of(values, |_| true, schedule);
+    }
+
+    /// [`Scenario::capacity`] of the groups `include` selects (by index), each on the same
+    /// timetable as in the whole plant (reinstalled cascades keep their place in the queue).
+    pub fn capacity_of(
+        &self,
+        values: &[f64],
+        include: impl Fn(usize) -> bool,
+        schedule: &mut CapacitySchedule,
+    ) {
         let base: f64 = self
             .groups
             .iter()
-            .filter(|g| g.status == GroupStatus::Operating)
-            .map(|g| self.group_swu_per_day(g, values))
+            .enumerate()
+            .filter(|&(i, g)| include(i) && g.status == GroupStatus::Operating)
+            .map(|(_, g)| self.group_swu_per_day(g, values))
             .sum();
         schedule.reset(base);
-        for g in &self.groups {
-            if let GroupStatus::Building { online_after_days } = g.status {
+        for (i, g) in self.groups.iter().enumerate() {
+            if let (true, GroupStatus::Building { online_after_days }) = (include(i), g.status) {
                 schedule.add(values[online_after_days], self.group_swu_per_day(g, values));
             }
         }
@@ -344,19 +356,21 @@ impl Scenario {
         if rate > 0.0 {
             let interval = DAYS_PER_MONTH / rate;
             let mut k = 0u32;
-            let idle = self
-                .groups
-                .iter()
-                .filter(|g| g.status == GroupStatus::InstalledIdle);
-            let stored = self
-                .groups
-                .iter()
-                .filter(|g| g.status == GroupStatus::Stored);
-            for g in idle.chain(stored) {
+            let queued = |status| {
+                self.groups
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, g)| g.status == status)
+            };
+            let idle = queued(GroupStatus::InstalledIdle);
+            let stored = queued(GroupStatus::Stored);
+            for (i, g) in idle.chain(stored) {
                 let per_cascade = self.group_swu_per_day(g, values) / f64::from(g.cascades.max(1));
                 for _ in 0..g.cascades.max(1) {
                     k += 1;
-                    schedule.add(f64::from(k) * interval, per_cascade);
+                    if include(i) {
+                        schedule.add(f64::from(k) * interval, per_cascade);
+                    }
                 }
             }
         }

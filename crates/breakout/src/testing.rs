@@ -23,6 +23,8 @@ static HARDWARE: LazyLock<Arc<CascadeHardware>> = LazyLock::new(|| {
             nominal_swu_per_yr: 8700.0,
             label: "test".into(),
             built_for_each_step: false,
+            handles_wt_pct: Vec::new(),
+            groups: Vec::new(),
         }])
         .unwrap(),
     )
