@@ -1397,5 +1397,39 @@ mod tests {
             // The ideal bound is a relaxation (tolerance: the rating of off-design runs).
             prop_assert!(ideal(&s) <= first * 1.02, "{} {first}", ideal(&s));
         }
+
+        #[test]
+        fn invariants_with_a_kind_per_group(
+            caps in (500.0..8000.0f64, 500.0..8000.0f64),
+            more in 1.1..3.0f64,
+            kg in 20.0..200.0f64,
+            pct in prop::sample::select(vec![4.5, 20.0, 60.0]),
+            ready in prop::sample::select(vec![0usize, 1, 2]),
+            setup in 1.0..30.0f64,
+        ) {
+            // Two kinds on their own capacity, `ready` of them already set up for the stock's
+            // level: more machines in either kind, more stock, a shorter set-up or one more
+            // kind set up never make it longer; the order of the kinds does not matter.
+            let handles: [&[f64]; 2] = match ready {
+                0 => [&[], &[]],
+                1 => [&[pct], &[]],
+                _ => [&[pct], &[pct]],
+            };
+            // 33 pools: a coarser grid keeps the debug-build cases fast.
+            let t = |c: [f64; 2], h: [&[f64]; 2], kg: f64, setup: f64| {
+                let mut s = two_kinds(c, h, (kg, pct), setup);
+                s.optimum.pools = 33;
+                days(&s).0
+            };
+            let base = t([caps.0, caps.1], handles, kg, setup);
+            prop_assert!(base.is_finite());
+            prop_assert!(not_longer(t([caps.0 * more, caps.1], handles, kg, setup), base));
+            prop_assert!(not_longer(t([caps.0, caps.1 * more], handles, kg, setup), base));
+            prop_assert!(not_longer(t([caps.0, caps.1], handles, kg * more, setup), base));
+            prop_assert!(not_longer(t([caps.0, caps.1], handles, kg, setup * 0.5), base));
+            prop_assert!(not_longer(t([caps.0, caps.1], [&[pct], &[pct]], kg, setup), base));
+            let swapped = t([caps.1, caps.0], [handles[1], handles[0]], kg, setup);
+            prop_assert!((swapped - base).abs() <= 3.0 * DAYS_TOLERANCE * base, "{swapped} {base}");
+        }
     }
 }

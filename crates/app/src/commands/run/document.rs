@@ -349,7 +349,11 @@ pub fn assumption_label(key: &str, label: &str, source: &str) -> String {
 struct Group {
     label: String,
     passes: usize,
+    /// Days on which some pass of the step runs: the union of the passes' spans (the optimum
+    /// model runs passes of one step side by side; the fixed-cascade model one after another).
     days: f64,
+    /// The passes' (start, end) days, ends infinite for passes that never end.
+    spans: Vec<(f64, f64)>,
     first_day: f64,
     last_day: Option<f64>,
     feed_kg_u: f64,
@@ -406,6 +410,7 @@ fn groups(est: &RunEstimate) -> Vec<Group> {
                     label,
                     passes: 0,
                     days: 0.0,
+                    spans: Vec::new(),
                     first_day: s.start_days,
                     last_day: Some(s.start_days),
                     feed_kg_u: 0.0,
@@ -417,7 +422,7 @@ fn groups(est: &RunEstimate) -> Vec<Group> {
             }
         };
         g.passes += 1;
-        g.days += days;
+        g.spans.push((s.start_days, s.start_days + days));
         g.last_day = match (g.last_day, s.end_days) {
             (Some(a), Some(b)) => Some(a.max(b)),
             _ => None,
@@ -426,6 +431,17 @@ fn groups(est: &RunEstimate) -> Vec<Group> {
         g.feed_pct = (g.feed_pct.0.min(lo), g.feed_pct.1.max(hi));
         g.product_kg_u += s.product_kg_u.unwrap_or(0.0);
         g.swu += s.separative_work_swu;
+    }
+    for g in &mut out {
+        g.spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (mut days, mut covered) = (0.0, f64::NEG_INFINITY);
+        for &(from, to) in &g.spans {
+            if to > covered {
+                days += to - from.max(covered);
+                covered = to;
+            }
+        }
+        g.days = days;
     }
     out
 }

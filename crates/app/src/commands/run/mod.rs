@@ -686,6 +686,22 @@ mod tests {
             "{may_2023} {heuristic}"
         );
         assert!(week < may_2023, "{week} {may_2023}");
+        // The optimum runs the passes of a step side by side: a step's days are the days some
+        // pass of it runs, never more than the whole breakout (they were summed: 68.3 days
+        // of 17.1).
+        let args = RunArgs {
+            state: Some("iran-2023-05".into()),
+            model: "optimum".into(),
+            ..RunArgs::default()
+        };
+        let est = estimate(args, &crate::progress::Silent).unwrap();
+        let by_step = document::by_step(&est);
+        for row in by_step.rows() {
+            if let Ok(d) = row[2].parse::<f64>() {
+                // Printed to three significant figures.
+                assert!(d <= may_2023 * 1.005, "{row:?} {may_2023}");
+            }
+        }
     }
 
     /// Issue 11's quick-mode cases, slow and non-monotone while quick mode ran natural-feed
