@@ -308,14 +308,6 @@ impl Scenario {
         v
     }
 
-    /// Every assay (wt-% U-235) some group already handles, in group order.
-    pub fn handled_wt_pct(&self) -> Vec<f64> {
-        self.groups
-            .iter()
-            .flat_map(|g| g.handles_wt_pct.iter().copied())
-            .collect()
-    }
-
     /// A group's capacity in kg-SWU/day for these values.
     pub fn group_swu_per_day(&self, g: &CascadeGroup, values: &[f64]) -> f64 {
         values[g.machines]
