@@ -41,6 +41,7 @@ pub fn floor_options() -> FloorOptions {
         goal: GoalArg::Sq,
         reinstall_cascades_per_month: None,
         weaponization_months: None,
+        model: breakout::HEADLINE.id().into(),
     }
 }
 

@@ -69,7 +69,7 @@ pub const MAX_POOLS: usize = 128;
 /// Most time buckets, events included.
 pub const MAX_BUCKETS: usize = 24;
 /// Most kinds of cascade.
-pub const MAX_KINDS: usize = 8;
+pub const MAX_KINDS: usize = 16;
 /// Most kinds of cascade when re-piping idles the whole hall (2^kinds programs per horizon).
 pub const MAX_HALL_KINDS: usize = 4;
 /// Most flow variables (configurations × buckets) in one program: past it, events are merged

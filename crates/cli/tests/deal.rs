@@ -164,6 +164,14 @@ fn bad_deal_inputs_exit_2() {
         ),
         (vec!["deal", "show", bad], "bad.toml:11:"),
         (vec!["deal", "floor", bad], "needs `max_wt_pct`"),
+        (
+            vec!["deal", "floor", "jcpoa-2015", "--model", "fastest"],
+            "--model = fastest is invalid",
+        ),
+        (
+            vec!["deal", "compare", "--model", "fastest"],
+            "--model = fastest is invalid",
+        ),
     ] {
         let out = breakout(&args);
         let err = String::from_utf8_lossy(&out.stderr);

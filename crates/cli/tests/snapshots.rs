@@ -116,6 +116,7 @@ cases! {
     deal_floor_us_cap: ["deal", "floor", "us-2025-cap-3.67", "--goal", "wgu"];
     deal_floor_zero: ["deal", "floor", "zero-enrichment", "--series", "none"];
     deal_floor_reimposed: ["deal", "floor", "jcpoa-reimposed-2025", "--reinstall-cascades-per-month", "3"];
+    deal_floor_reimposed_optimum: ["deal", "floor", "jcpoa-reimposed-2025", "--series", "none", "--model", "optimum"];
     deal_floor_percentile: ["deal", "floor", "jcpoa-reimposed-2025", "--series", "none", "--percentile", "10", "--samples", "200", "--seed", "3"];
     deal_compare: ["deal", "compare", "--weaponization-months", "6..18"] + csv;
     deal_history: ["deal", "history", "jcpoa-2015"];

@@ -572,6 +572,7 @@ pub struct FloorQuery {
     goal: Option<GoalArg>,
     reinstall_cascades_per_month: Option<f64>,
     weaponization_months: Option<MonthRange>,
+    model: Option<String>,
     percentile: Option<f64>,
     samples: Option<usize>,
     seed: Option<u64>,
@@ -585,11 +586,15 @@ impl FloorQuery {
             goal: self.goal.unwrap_or(FloorOptions::default().goal),
             reinstall_cascades_per_month: self.reinstall_cascades_per_month,
             weaponization_months: self.weaponization_months,
+            model: self
+                .model
+                .clone()
+                .unwrap_or_else(|| FloorOptions::default().model),
         }
     }
 }
 
-/// `GET /api/deals/{id}/floor[?goal=&reinstall_cascades_per_month=&series=&date=&weaponization_months=&percentile=&samples=&seed=]`:
+/// `GET /api/deals/{id}/floor[?goal=&reinstall_cascades_per_month=&series=&date=&weaponization_months=&model=&percentile=&samples=&seed=]`:
 /// as `breakout deal floor ID ...`.
 pub async fn deal_floor(
     Path(id): Path<String>,
@@ -689,7 +694,7 @@ pub async fn deal_design(q: Result<Query<DesignQuery>, QueryRejection>) -> Respo
     }
 }
 
-/// `GET /api/compare[?deals=a,b&goal=&reinstall_cascades_per_month=&weaponization_months=]`: as
+/// `GET /api/compare[?deals=a,b&goal=&reinstall_cascades_per_month=&weaponization_months=&model=]`: as
 /// `breakout deal compare [DEALS] ...` (bundled deals only).
 pub async fn compare(q: Result<Query<FloorQuery>, QueryRejection>) -> Response {
     let q = match query(q) {
@@ -1599,6 +1604,13 @@ mod tests {
                 "",
                 400,
                 "expected a rate",
+            ),
+            (
+                "GET",
+                "/api/deals/jcpoa-2015/floor?series=none&model=fastest",
+                "",
+                400,
+                "--model = fastest is invalid",
             ),
             ("GET", "/api/compare?deals=jcpoa-2015,../x", "", 404, "../x"),
             (

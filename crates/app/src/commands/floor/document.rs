@@ -7,7 +7,7 @@ use crate::Answer;
 use crate::document::{Document, Table, num};
 use crate::error::{AppError, Outcome};
 use crate::verification;
-use breakout::{HEADLINE, Weaponization};
+use breakout::Weaponization;
 use serde_json::json;
 
 pub(super) fn days(d: Option<f64>) -> String {
@@ -34,6 +34,7 @@ pub fn run_floor(
         rate,
         result: res,
     } = floor_estimate(deal_arg, date.as_deref(), series, o, pct)?;
+    let model = o.model()?;
     let date = f.date;
     let mut r = Document::new(
         "deal floor",
@@ -53,7 +54,7 @@ pub fn run_floor(
             json!(f.broken.goal.describe()),
             f.broken.goal.describe(),
         )
-        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe())
+        .input_value("model", "Model", json!(model.id()), model.describe())
         .input(
             "reinstall_cascades_per_month",
             "Reinstallation if broken",
@@ -171,7 +172,10 @@ pub fn run_floor(
     }
     r.result_json("changes", json!(res.changes)).table(t);
     let mut steps = Table::new(
-        "Timeline if broken (fixed-cascade model; `breakout run` shows the cascades)",
+        format!(
+            "Timeline if broken ({} model; `breakout run` shows the cascades)",
+            model.id()
+        ),
         &["from day", "to day", "step"],
     );
     for s in f.broken.steps.iter().take(30) {
@@ -214,13 +218,14 @@ pub fn run_compare(deals: &[String], o: &FloorOptions, progress: &dyn crate::Pro
         .map_err(|e| AppError::Usage(e.to_string()))?;
     let res = compare(deals, o, progress);
     progress.finish();
+    let model = o.model()?;
     let res = res?;
     let mut r = Document::new(
         "deal compare",
         "Deals side by side: breakout floor and breakout if broken",
     );
     r.input_value("deals", "Deals", json!(deals), deals.join(", "))
-        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe());
+        .input_value("model", "Model", json!(model.id()), model.describe());
     let mut t = Table::new(
         "Time to the goal (days; months in brackets)",
         &[

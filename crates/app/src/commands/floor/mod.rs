@@ -24,7 +24,7 @@ pub use result::{
 
 use breakout::date::Date;
 use breakout::deal::{ClauseKind, Deal, MachineScope, Sites, StockLimit};
-use breakout::{Estimate, HEADLINE, MachineStatus, montecarlo};
+use breakout::{Estimate, HEADLINE, MachineStatus, Model, montecarlo};
 use clap::{Args, ValueEnum};
 use enrich::{Assay, ChemicalForm, Composition, CompoundMass};
 
@@ -55,17 +55,35 @@ pub struct FloorOptions {
     /// Weaponization after the fissile material, months, e.g. 6..18 (reported separately).
     #[arg(long, value_name = "LO..HI", value_parser = MonthRange::from_str)]
     pub weaponization_months: Option<MonthRange>,
+    /// Production model of both times: fixed-cascade (the headline's) or optimum (the operator's
+    /// best schedule, as `run --model optimum`; slower: seconds per floor where cascades are
+    /// reinstalled), or ideal (the least-SWU lower bound).
+    #[arg(long, default_value = HEADLINE.id())]
+    pub model: String,
 }
 
 /// No deal-floor flags: clap's defaults (one significant quantity, the 2024 reinstallation pace,
-/// no weaponization time).
+/// no weaponization time, the headline model).
 impl Default for FloorOptions {
     fn default() -> Self {
         FloorOptions {
             goal: GoalArg::Sq,
             reinstall_cascades_per_month: None,
             weaponization_months: None,
+            model: HEADLINE.id().into(),
         }
+    }
+}
+
+impl FloorOptions {
+    /// The production model `--model` names.
+    ///
+    /// # Errors
+    /// [`AppError::Usage`] for a name that is not a model.
+    pub fn model(&self) -> Result<Model, AppError> {
+        self.model
+            .parse()
+            .map_err(|e: breakout::BreakoutError| AppError::Usage(e.to_string()))
     }
 }
 
@@ -536,6 +554,7 @@ pub fn floor_at(
         data: permitted,
     };
     let engine = AppError::from;
+    let model = o.model()?;
     // The central estimate, and with `mc` the percentile of the draws and how many never arrive.
     type AtPercentile = Option<(Option<f64>, usize)>;
     let estimate = |rate: Option<f64>| -> Result<(Estimate, AtPercentile), AppError> {
@@ -543,7 +562,7 @@ pub fn floor_at(
         a.reinstall_cascades_per_month = rate;
         let opts = run::options(&a)?;
         let sc = states::scenario(&state, &lib, &opts)?;
-        let est = HEADLINE.prepare(&sc).map_err(engine)?;
+        let est = model.prepare(&sc).map_err(engine)?;
         let central = est.estimate(&sc.central_values()).map_err(engine)?;
         let Some(mc) = mc else {
             return Ok((central, None));
@@ -615,12 +634,13 @@ mod tests {
                 "goal": "sq",
                 "reinstall_cascades_per_month": null,
                 "weaponization_months": null,
+                "model": "fixed-cascade",
             }}}})
         );
         let d = serde_json::to_value(FloorOptions::default()).unwrap();
         assert_eq!(
             d,
-            serde_json::json!({"goal": "sq", "reinstall_cascades_per_month": null, "weaponization_months": null})
+            serde_json::json!({"goal": "sq", "reinstall_cascades_per_month": null, "weaponization_months": null, "model": "fixed-cascade"})
         );
         let back: crate::Request =
             serde_json::from_str(r#"{"deal": {"command": {"compare": {}}}}"#).unwrap();
@@ -717,6 +737,38 @@ mod tests {
         )
         .unwrap();
         assert!(kept.broken.first_unit_days < f.broken.first_unit_days);
+    }
+
+    /// Deal floors under the optimum: the reimposed JCPOA's floor on the May 2025 plant has 10
+    /// kinds of cascade (the optimum took at most 8 before), breaking the deal is never slower
+    /// than keeping it (reinstalled cascades only add capacity), and the model is the one asked
+    /// for; a name that is not a model is a usage error.
+    #[test]
+    fn deal_floors_under_the_optimum() {
+        let deal = load("jcpoa-reimposed-2025").unwrap();
+        let base = base_state(&deal).unwrap();
+        let date = start_date(&deal, base_date(&base).unwrap());
+        let o = FloorOptions {
+            model: "optimum".into(),
+            ..FloorOptions::default()
+        };
+        let f = floor(&deal, &base, date, &o).unwrap();
+        assert_eq!(f.broken.model, Model::Optimum);
+        let days = |e: &Estimate| e.first_unit_days.map(|d| d.days()).unwrap();
+        let (held, broken) = (days(&f.permitted), days(&f.broken));
+        assert!(broken <= held * (1.0 + 1e-4), "{broken} {held}");
+        // The fixed-cascade floor of the same deal, for scale: both within a factor of two.
+        let fixed = floor(&deal, &base, date, &FloorOptions::default()).unwrap();
+        let ratio = broken / days(&fixed.broken);
+        assert!((0.5..2.0).contains(&ratio), "{broken} {ratio}");
+        let bad = FloorOptions {
+            model: "fastest".into(),
+            ..FloorOptions::default()
+        };
+        assert!(matches!(
+            floor(&deal, &base, date, &bad),
+            Err(AppError::Usage(m)) if m.contains("fastest")
+        ));
     }
 
     #[test]

@@ -11,8 +11,8 @@ use crate::document::num;
 use crate::error::AppError;
 use crate::states;
 use crate::verification::{self, VerificationResult};
+use breakout::Weaponization;
 use breakout::deal::{ClauseKind, Deal};
-use breakout::{HEADLINE, Weaponization};
 use enrich::Days;
 
 /// The `results` of `deal floor`: breakout while the deal holds and if it is broken that day.
@@ -214,6 +214,7 @@ pub fn compare(
     progress: &dyn crate::Progress,
 ) -> Result<CompareResult, AppError> {
     let lib = bundled_machines()?;
+    let model = o.model()?;
     let mut positions = Vec::new();
     // The deals, then the two reference states.
     let total = deals.len() as u64 + 2;
@@ -261,7 +262,7 @@ pub fn compare(
         let st = states::load(state)?;
         let opts = run::options(&args)?;
         let sc = states::scenario(&st, &lib, &opts)?;
-        let e = HEADLINE
+        let e = model
             .prepare(&sc)
             .and_then(|m| m.estimate(&sc.central_values()))
             .map_err(AppError::from)?;
