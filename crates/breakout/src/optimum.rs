@@ -213,7 +213,8 @@ struct Solved {
     edges: Vec<f64>,
     /// (config, bucket, kg feed).
     flows: Vec<(usize, usize, f64)>,
-    /// kg moved down from each pool to the one below, per bucket (recorded with the flows).
+    /// kg moved down from each pool to the one below, per bucket (recorded with the flows, of a
+    /// program where every configuration may run).
     down: Vec<Vec<f64>>,
     /// Share re-piped per kind.
     repiped: Vec<f64>,
@@ -237,6 +238,8 @@ struct Program<'a> {
     /// goal material by the last edge.
     earliest: Option<(f64, f64)>,
     record: bool,
+    /// Only these configurations may run (`None`: all).
+    only: Option<&'a [bool]>,
 }
 
 /// Re-piped shares of an all-or-nothing choice per kind (bit `k` of `mask`: kind `k` re-piped).
@@ -580,6 +583,37 @@ impl<'a> OptimumEstimator<'a> {
         Ok(())
     }
 
+    /// Whether the configurations `sol` runs reach `kg` of goal material by `day` on the
+    /// unmerged timetable (a bucket between every pair of events): a schedule the plant can
+    /// run, so `day` is then exact. `false` where that program would exceed [`MAX_VARIABLES`]
+    /// or the solver fails.
+    fn reaches_unmerged(
+        &self,
+        inp: &Inputs,
+        events: &[f64],
+        sol: &Solved,
+        day: f64,
+        kg: f64,
+    ) -> bool {
+        let mut only = vec![false; self.configs.len()];
+        for &(c, _, flow) in &sol.flows {
+            only[c] |= flow > 0.0;
+        }
+        let edges: Vec<f64> = std::iter::once(0.0)
+            .chain(events.iter().copied().filter(|&d| d < day * (1.0 - 1e-12)))
+            .chain(std::iter::once(day))
+            .collect();
+        let prog = Program {
+            edges: &edges,
+            shares: None,
+            earliest: None,
+            record: false,
+            only: Some(&only),
+        };
+        self.try_build(inp, &prog)
+            .is_ok_and(|s| s.goal_kg >= kg * (1.0 - DAYS_TOLERANCE))
+    }
+
     /// The most goal material (kg U at the goal assay) by `horizon` days.
     fn solve(
         &self,
@@ -599,6 +633,7 @@ impl<'a> OptimumEstimator<'a> {
                     shares: Some(&shares),
                     earliest: None,
                     record,
+                    only: None,
                 };
                 let s = self.build(inp, &prog)?;
                 if best.as_ref().is_none_or(|b| s.goal_kg > b.goal_kg) {
@@ -612,6 +647,7 @@ impl<'a> OptimumEstimator<'a> {
                 shares: None,
                 earliest: None,
                 record,
+                only: None,
             };
             self.build(inp, &prog)
         }
@@ -631,7 +667,27 @@ impl<'a> OptimumEstimator<'a> {
         let nb = fixed + usize::from(prog.earliest.is_some());
         let np = self.pools.len();
         let kinds = self.weights.len();
-        let vars_needed = self.configs.len() * nb + np * nb * 2 + kinds + 1;
+        let allowed = prog
+            .only
+            .map_or(self.configs.len(), |o| o.iter().filter(|&&x| x).count());
+        // Pools with an inventory: all, or with only some configurations those they touch and
+        // those holding stock (material moved down passes the others unchanged).
+        let kept: Vec<bool> = match prog.only {
+            None => vec![true; np],
+            Some(o) => {
+                let mut k: Vec<bool> = inp.stock.iter().map(|&kg| kg > 0.0).collect();
+                for (c, cfg) in self.configs.iter().enumerate() {
+                    if o[c] {
+                        for (pool, _) in cfg.moves() {
+                            k[pool] = true;
+                        }
+                    }
+                }
+                k
+            }
+        };
+        let pools_kept = kept.iter().filter(|&&k| k).count();
+        let vars_needed = allowed * nb + pools_kept * nb * 2 + kinds + 1;
         if vars_needed > MAX_VARIABLES {
             return Err(ResolutionError::Str(format!(
                 "{vars_needed} LP variables (most {MAX_VARIABLES})"
@@ -704,6 +760,9 @@ impl<'a> OptimumEstimator<'a> {
             .collect();
         let mut flows: Vec<(usize, usize, Variable)> = Vec::new();
         for (c, cfg) in self.configs.iter().enumerate() {
+            if prog.only.is_some_and(|o| !o[c]) {
+                continue;
+            }
             for (b, &(before, after)) in open[cfg.kind].iter().enumerate() {
                 let usable = if !cfg.free { after } else { before || after };
                 if usable {
@@ -711,13 +770,17 @@ impl<'a> OptimumEstimator<'a> {
                 }
             }
         }
-        // Inventories of pools 1.. at each bucket end, and moves down a pool.
-        let inv: Vec<Vec<Variable>> = (0..np)
-            .map(|_| (0..nb).map(|_| vars.add(variable().min(0.0))).collect())
-            .collect();
-        let down: Vec<Vec<Variable>> = (0..np)
-            .map(|_| (0..nb).map(|_| vars.add(variable().min(0.0))).collect())
-            .collect();
+        // Inventories of the kept pools at each bucket end, and moves down to the next kept pool
+        // below (pool 0, natural uranium, is unlimited: material moved there is discarded).
+        let mut per_bucket = |keep: bool| -> Vec<Variable> {
+            if keep {
+                (0..nb).map(|_| vars.add(variable().min(0.0))).collect()
+            } else {
+                Vec::new()
+            }
+        };
+        let inv: Vec<Vec<Variable>> = kept.iter().map(|&k| per_bucket(k)).collect();
+        let down: Vec<Vec<Variable>> = kept.iter().map(|&k| per_bucket(k)).collect();
         let mut goal = Expression::from(0.0);
         let mut balance: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nb]; np];
         let mut used: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nb]; kinds];
@@ -738,12 +801,13 @@ impl<'a> OptimumEstimator<'a> {
             }
         }
         let mut constraints = Vec::new();
-        for p in 1..np {
+        for p in (1..np).filter(|&p| kept[p]) {
+            let above = (p + 1..np).find(|&q| kept[q]);
             for b in 0..nb {
                 let mut e = std::mem::take(&mut balance[p][b]);
-                e += down
-                    .get(p + 1)
-                    .map_or(Expression::from(0.0), |d| d[b].into());
+                if let Some(q) = above {
+                    e += down[q][b];
+                }
                 e -= down[p][b];
                 let prev = if b == 0 {
                     Expression::from(inp.stock[p])
@@ -859,6 +923,7 @@ impl<'a> OptimumEstimator<'a> {
                 shares: Some(shares),
                 earliest: Some((target, end)),
                 record: false,
+                only: None,
             };
             // Infeasible: the goal is not reached by `end` with these shares.
             self.try_build(inp, &prog)
@@ -1232,6 +1297,10 @@ impl Estimator for OptimumEstimator<'_> {
                     Ok(()) => format!(
                         "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the schedule found also runs between every pair of additions (each kind's flows following its own capacity, no pool ever short)"
                     ),
+                    Err(_) if self.reaches_unmerged(&inp, &events, &sol, first, unit) => format!(
+                        "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the configurations of the schedule found reach the first {} by the same day with a bucket between every pair of additions",
+                        goal.unit_name()
+                    ),
                     Err((pool, day, kg)) => {
                         let lowest = Inputs {
                             lowest_in_bucket: true,
@@ -1239,7 +1308,7 @@ impl Estimator for OptimumEstimator<'_> {
                         };
                         let bound = self.days_to(&lowest, unit)?;
                         format!(
-                            "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: optimistic here (run between every pair of additions, the schedule found would leave the {} wt-% pool {} kg U short on day {}); with each kind on its lowest share of the plant's capacity in each bucket, a schedule the plant can run, the first {} takes {} (the bound of the merge)",
+                            "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: optimistic here (run between every pair of additions, the schedule found would leave the {} wt-% pool {} kg U short on day {}, and its configurations alone do not reach the goal by then); with each kind on its lowest share of the plant's capacity in each bucket, a schedule the plant can run, the first {} takes {} (the bound of the merge)",
                             enrich::units::significant(self.pools[pool] * 100.0, 4),
                             enrich::units::significant(kg, 3),
                             enrich::units::significant(day, 4),
@@ -1506,6 +1575,7 @@ mod tests {
                     shares: None,
                     earliest: None,
                     record: false,
+                    only: None,
                 };
                 est.build(&inp, &prog).unwrap().goal_kg
             };
@@ -1563,6 +1633,7 @@ mod tests {
                     shares: None,
                     earliest: None,
                     record: false,
+                    only: None,
                 };
                 est.build(inp, &prog).unwrap().goal_kg
             };
@@ -1579,6 +1650,16 @@ mod tests {
             let found = est.solve(&inp, &events, horizon, true).unwrap();
             let check = est.unmerged_shortfall(&inp, &found);
             assert_eq!(check.is_ok(), exact_at_pace, "{label}: {check:?}");
+            // The configurations it runs, each free to run when it likes between every pair
+            // of additions, reach what the merged program makes where that is exact (both
+            // here), and never more than the unmerged program.
+            let reaches = |kg: f64| est.reaches_unmerged(&inp, &events, &found, horizon, kg);
+            assert_eq!(
+                reaches(averaged * (1.0 - 1e-6)),
+                same(averaged, exact),
+                "{label}"
+            );
+            assert!(!reaches(exact * 1.001), "{label}");
             // Unmerged, the bound is the program itself.
             assert!(same(goal(&lowest, &every), exact), "{label}");
             assert!(
