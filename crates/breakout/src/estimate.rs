@@ -194,6 +194,32 @@ pub struct Step {
     pub on_hand: Vec<(KgU, Assay)>,
 }
 
+impl Step {
+    /// A step that moves no material: capacity coming on line, a set-up, a note on how the
+    /// answer was found.
+    pub(crate) fn event(
+        kind: StepKind,
+        what: String,
+        cascades: String,
+        (start_days, end_days): (Days, Days),
+        capacity_swu_per_yr: f64,
+    ) -> Step {
+        Step {
+            kind,
+            what,
+            cascades,
+            start_days: Some(start_days),
+            end_days: Some(end_days),
+            capacity_swu_per_yr,
+            feeds: Vec::new(),
+            product: None,
+            tails: None,
+            separative_work_swu: Swu::default(),
+            on_hand: Vec::new(),
+        }
+    }
+}
+
 /// The result of an estimator.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
@@ -486,36 +512,24 @@ pub(crate) fn capacity_steps(
         .iter()
         .filter(|g| g.status == GroupStatus::Operating)
     {
-        steps.push(Step {
-            kind: StepKind::Capacity,
-            what: "operating cascades enrich from day 0".into(),
-            cascades: describe(g),
-            start_days: Some(Days::default()),
-            end_days: Some(Days::default()),
-            capacity_swu_per_yr: s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
-            feeds: Vec::new(),
-            product: None,
-            tails: None,
-            separative_work_swu: Swu::default(),
-            on_hand: Vec::new(),
-        });
+        steps.push(Step::event(
+            StepKind::Capacity,
+            "operating cascades enrich from day 0".into(),
+            describe(g),
+            (Days::default(), Days::default()),
+            s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
+        ));
     }
     for g in &s.groups {
         if let GroupStatus::Building { online_after_days } = g.status {
             let d = values[online_after_days];
-            steps.push(Step {
-                kind: StepKind::Capacity,
-                what: "cascades under construction come on line".into(),
-                cascades: describe(g),
-                start_days: Some(Days::default()),
-                end_days: Some(Days::new(d)?),
-                capacity_swu_per_yr: s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
-                feeds: Vec::new(),
-                product: None,
-                tails: None,
-                separative_work_swu: Swu::default(),
-                on_hand: Vec::new(),
-            });
+            steps.push(Step::event(
+                StepKind::Capacity,
+                "cascades under construction come on line".into(),
+                describe(g),
+                (Days::default(), Days::new(d)?),
+                s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
+            ));
         }
     }
     // Reinstallation: the schedule holds one addition per cascade; report each group's span.
@@ -532,9 +546,9 @@ pub(crate) fn capacity_steps(
             let n = g.cascades.max(1);
             let first = f64::from(k + 1) * interval;
             k += n;
-            steps.push(Step {
-                kind: StepKind::Capacity,
-                what: format!(
+            steps.push(Step::event(
+                StepKind::Capacity,
+                format!(
                     "reinstall {} cascade{} ({}) at {} cascades/month",
                     n,
                     if n == 1 { "" } else { "s" },
@@ -545,16 +559,10 @@ pub(crate) fn capacity_steps(
                     },
                     enrich::units::significant(rate, 4)
                 ),
-                cascades: describe(g),
-                start_days: Some(Days::new(first)?),
-                end_days: Some(Days::new(f64::from(k) * interval)?),
-                capacity_swu_per_yr: s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
-                feeds: Vec::new(),
-                product: None,
-                tails: None,
-                separative_work_swu: Swu::default(),
-                on_hand: Vec::new(),
-            });
+                describe(g),
+                (Days::new(first)?, Days::new(f64::from(k) * interval)?),
+                s.group_swu_per_day(g, values) * DAYS_PER_YEAR,
+            ));
         }
     }
     debug_assert!(schedule.final_swu_per_day() >= schedule.initial_swu_per_day());

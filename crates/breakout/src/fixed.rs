@@ -862,22 +862,16 @@ pub fn steps(
         .set_ups
         .iter()
         .map(|u| {
-            Ok(Step {
-                kind: StepKind::SetUp,
-                what: format!(
+            Ok(Step::event(
+                StepKind::SetUp,
+                format!(
                     "set-up for the {} wt-% step: feed and withdrawal points moved, stage cuts reset",
                     pct(u.feed)
                 ),
-                cascades: who(u.level, false),
-                start_days: Some(Days::new(u.start_days)?),
-                end_days: Some(Days::new(u.end_days)?),
-                capacity_swu_per_yr: 0.0,
-                feeds: Vec::new(),
-                product: None,
-                tails: None,
-                separative_work_swu: Swu::default(),
-                on_hand: Vec::new(),
-            })
+                who(u.level, false),
+                (Days::new(u.start_days)?, Days::new(u.end_days)?),
+                0.0,
+            ))
         })
         .collect::<Result<Vec<Step>, BreakoutError>>()?;
     out.extend(passes(sim, cascades, who, goal_assay)?);

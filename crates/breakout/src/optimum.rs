@@ -1085,9 +1085,9 @@ impl<'a> OptimumEstimator<'a> {
         let largest = totals.iter().map(|t| t.0).fold(0.0, f64::max);
         for (k, &share) in sol.repiped.iter().enumerate() {
             if share > 1e-6 && self.configs.iter().any(|c| c.kind == k && !c.free) {
-                steps.push(Step {
-                    kind: StepKind::Enrichment,
-                    what: format!(
+                steps.push(Step::event(
+                    StepKind::Enrichment,
+                    format!(
                         "re-pipe {} % of these cascades for new steps ({} idle for the set-up, {} days)",
                         enrich::units::significant(share * 100.0, 3),
                         if self.scenario.optimum.setup_idles_hall {
@@ -1097,16 +1097,10 @@ impl<'a> OptimumEstimator<'a> {
                         },
                         enrich::units::significant(inp.setup_days, 3)
                     ),
-                    cascades: self.labels[k].clone(),
-                    start_days: Some(Days::default()),
-                    end_days: Some(Days::new(inp.setup_days)?),
-                    capacity_swu_per_yr: 0.0,
-                    feeds: Vec::new(),
-                    product: None,
-                    tails: None,
-                    separative_work_swu: Swu::default(),
-                    on_hand: Vec::new(),
-                });
+                    self.labels[k].clone(),
+                    (Days::default(), Days::new(inp.setup_days)?),
+                    0.0,
+                ));
             }
         }
         let mut order: Vec<usize> = (0..self.configs.len())
@@ -1199,19 +1193,13 @@ fn lowest_share(kind: &CapacitySchedule, plant: &CapacitySchedule, a: f64, b: f6
 
 /// A line of the timeline that says how the answer was found (no material moves).
 fn note(what: String) -> Step {
-    Step {
-        kind: StepKind::Enrichment,
+    Step::event(
+        StepKind::Enrichment,
         what,
-        cascades: "-".into(),
-        start_days: Some(Days::default()),
-        end_days: Some(Days::default()),
-        capacity_swu_per_yr: 0.0,
-        feeds: Vec::new(),
-        product: None,
-        tails: None,
-        separative_work_swu: Swu::default(),
-        on_hand: Vec::new(),
-    }
+        "-".into(),
+        (Days::default(), Days::default()),
+        0.0,
+    )
 }
 
 /// The highest pool at or below `x` (`None` below natural).
@@ -1553,6 +1541,18 @@ mod tests {
         assert!(est.edges(&inp, &events, 400.0).len() <= MAX_BUCKETS + 1);
     }
 
+    /// The most goal material by the last of `edges`, every configuration free to run.
+    fn goal_by(est: &OptimumEstimator, inp: &Inputs, edges: &[f64]) -> f64 {
+        let prog = Program {
+            edges,
+            shares: None,
+            earliest: None,
+            record: false,
+            only: None,
+        };
+        est.build(inp, &prog).unwrap().goal_kg
+    }
+
     #[test]
     fn splitting_buckets_between_events_does_not_change_the_optimum() {
         // Capacity is constant between events, so buckets at the events alone lose nothing:
@@ -1569,16 +1569,7 @@ mod tests {
                         (1..=4).map(move |i| w[0] + (w[1] - w[0]) * f64::from(i) / 4.0)
                     }))
                     .collect();
-            let goal = |edges: &[f64]| {
-                let prog = Program {
-                    edges,
-                    shares: None,
-                    earliest: None,
-                    record: false,
-                    only: None,
-                };
-                est.build(&inp, &prog).unwrap().goal_kg
-            };
+            let goal = |edges: &[f64]| goal_by(&est, &inp, edges);
             let (a, b) = (goal(&coarse), goal(&fine));
             assert!((a - b).abs() <= 1e-7 * a.max(1.0), "{horizon}: {a} {b}");
         }
@@ -1627,16 +1618,7 @@ mod tests {
                 .chain(std::iter::once(horizon))
                 .collect();
             assert!(every.len() > merged.len(), "{label}: {every:?} {merged:?}");
-            let goal = |inp: &Inputs, edges: &[f64]| {
-                let prog = Program {
-                    edges,
-                    shares: None,
-                    earliest: None,
-                    record: false,
-                    only: None,
-                };
-                est.build(inp, &prog).unwrap().goal_kg
-            };
+            let goal = |inp: &Inputs, edges: &[f64]| goal_by(&est, inp, edges);
             let (averaged, exact, low) = (
                 goal(&inp, &merged),
                 goal(&inp, &every),
