@@ -1277,43 +1277,50 @@ impl Estimator for OptimumEstimator<'_> {
         // schedule found also runs on the unmerged timetable (checked), else optimistic, and
         // then the same search with each kind on its lowest share of the plant in each
         // bucket, a schedule the plant can run, bounds the first unit from above.
-        if let Some(first) = unit_days.first().copied() {
-            let events = Self::events(&inp);
-            if let Some(buckets) = self.merged_buckets(&events, first) {
-                let sol = self.solve(&inp, &events, first.max(1e-6), true)?;
-                let what = match self.unmerged_shortfall(&inp, &sol) {
-                    Ok(()) => format!(
-                        "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the schedule found also runs between every pair of additions (each kind's flows following its own capacity, no pool ever short)"
-                    ),
-                    Err(_) if self.reaches_unmerged(&inp, &events, &sol, first, unit) => format!(
-                        "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the configurations of the schedule found reach the first {} by the same day with a bucket between every pair of additions",
-                        goal.unit_name()
-                    ),
-                    Err((pool, day, kg)) => {
-                        let lowest = Inputs {
-                            lowest_in_bucket: true,
-                            ..self.inputs(values, &stocks, schedule.clone())
-                        };
-                        let bound = self.days_to(&lowest, unit)?;
-                        format!(
-                            "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: optimistic here (run between every pair of additions, the schedule found would leave the {} wt-% pool {} kg U short on day {}, and its configurations alone do not reach the goal by then); with each kind on its lowest share of the plant's capacity in each bucket, a schedule the plant can run, the first {} takes {} (the bound of the merge)",
-                            enrich::units::significant(self.pools[pool] * 100.0, 4),
-                            enrich::units::significant(kg, 3),
-                            enrich::units::significant(day, 4),
-                            goal.unit_name(),
-                            bound.map_or_else(
-                                || "longer than the horizon searched".to_string(),
-                                |d| format!("{} days", enrich::units::significant(d, 4))
-                            ),
-                        )
-                    }
-                };
-                steps.push(note(what));
-            }
+        let events = Self::events(&inp);
+        // The schedule recorded for the check, at the first unit's day: the timeline's too
+        // when the goal is one unit.
+        let mut recorded: Option<Solved> = None;
+        if let Some(first) = unit_days.first().copied()
+            && let Some(buckets) = self.merged_buckets(&events, first)
+        {
+            let sol = self.solve(&inp, &events, first.max(1e-6), true)?;
+            let what = match self.unmerged_shortfall(&inp, &sol) {
+                Ok(()) => format!(
+                    "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the schedule found also runs between every pair of additions (each kind's flows following its own capacity, no pool ever short)"
+                ),
+                Err(_) if self.reaches_unmerged(&inp, &events, &sol, first, unit) => format!(
+                    "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the configurations of the schedule found reach the first {} by the same day with a bucket between every pair of additions",
+                    goal.unit_name()
+                ),
+                Err((pool, day, kg)) => {
+                    let lowest = Inputs {
+                        lowest_in_bucket: true,
+                        ..self.inputs(values, &stocks, schedule.clone())
+                    };
+                    let bound = self.days_to(&lowest, unit)?;
+                    format!(
+                        "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: optimistic here (run between every pair of additions, the schedule found would leave the {} wt-% pool {} kg U short on day {}, and its configurations alone do not reach the goal by then); with each kind on its lowest share of the plant's capacity in each bucket, a schedule the plant can run, the first {} takes {} (the bound of the merge)",
+                        enrich::units::significant(self.pools[pool] * 100.0, 4),
+                        enrich::units::significant(kg, 3),
+                        enrich::units::significant(day, 4),
+                        goal.unit_name(),
+                        bound.map_or_else(
+                            || "longer than the horizon searched".to_string(),
+                            |d| format!("{} days", enrich::units::significant(d, 4))
+                        ),
+                    )
+                }
+            };
+            steps.push(note(what));
+            recorded = Some(sol);
         }
         let mut goal_swu = 0.0;
         if let Some(h) = goal_days {
-            let sol = self.solve(&inp, &Self::events(&inp), h.max(1e-6), true)?;
+            let sol = match recorded.filter(|_| goal.count == 1) {
+                Some(sol) => sol,
+                None => self.solve(&inp, &events, h.max(1e-6), true)?,
+            };
             goal_swu = sol
                 .flows
                 .iter()
