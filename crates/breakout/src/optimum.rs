@@ -60,7 +60,7 @@ use crate::estimate::{
     CurvePoint, Estimate, Estimator, FeedDraw, Model, Scratch, Step, StepKind, capacity_steps,
     goal_kg, opt_days,
 };
-use crate::fixed::Transfer;
+use crate::fixed::{Hardware, Transfer};
 use crate::ideal::{IdealPlanner, NATURAL_WT_PCT};
 use crate::scenario::Scenario;
 
@@ -133,6 +133,41 @@ fn ratio(x: f64) -> f64 {
 
 fn from_ratio(r: f64) -> f64 {
     r / (1.0 + r)
+}
+
+/// What one cascade of a kind delivers fed at one pool's assay, in one configuration.
+struct Response {
+    /// Product and tails assays, weight fractions.
+    product: f64,
+    tails: f64,
+    product_per_feed: f64,
+    max_feed_kg_u_per_yr: f64,
+    repiped: bool,
+}
+
+impl Response {
+    /// The configurations of `h` at `feed`: as built and re-piped, or, for cascades built for
+    /// each step, the one they are built as.
+    fn of(h: &Hardware, feed: Assay) -> Result<Vec<Response>, BreakoutError> {
+        let runs = if h.built_for_each_step {
+            vec![(h.run_at(feed)?, true)]
+        } else {
+            vec![
+                (h.cascade.run(&Composition::binary(feed))?, false),
+                (Transfer::retuned(&h.cascade, feed)?, true),
+            ]
+        };
+        Ok(runs
+            .into_iter()
+            .map(|(run, repiped)| Response {
+                product: run.product.assay().wt_fraction(),
+                tails: run.tails.assay().wt_fraction(),
+                product_per_feed: run.product_per_feed,
+                max_feed_kg_u_per_yr: run.max_feed_kg_u_per_yr,
+                repiped,
+            })
+            .collect())
+    }
 }
 
 /// Where a configuration's product goes.
@@ -330,25 +365,32 @@ impl<'a> OptimumEstimator<'a> {
                     .collect()
             })
             .collect();
+        // Kinds of the same hardware (the same machines per stage at two sites, or one site's
+        // groups that run different steps) respond alike: each distinct hardware is solved once.
+        let mut responses: Vec<(usize, Vec<Vec<Response>>)> = Vec::new();
         let mut configs = Vec::new();
         for (k, h) in kinds.iter().enumerate() {
             let phi = symmetric_stage_work_per_feed(Assay::NATURAL, h.cascade.separation())?;
             let rated =
                 h.cascade.total_machines() as f64 * h.cascade.machine_feed().kg_u_per_yr() * phi;
-            for (i, &x) in pools.iter().enumerate().take(n - 1) {
-                let feed = Assay::from_wt_fraction(x)?;
-                // Cascades built for each step have one configuration per feed: their own.
-                let runs = if h.built_for_each_step {
-                    vec![(h.run_at(feed)?, true)]
-                } else {
-                    vec![
-                        (h.cascade.run(&Composition::binary(feed))?, false),
-                        (Transfer::retuned(&h.cascade, feed)?, true),
-                    ]
-                };
-                for (run, re) in runs {
-                    let y = run.product.assay().wt_fraction();
-                    let z = run.tails.assay().wt_fraction();
+            let same = |(j, _): &(usize, Vec<Vec<Response>>)| {
+                let o = &kinds[*j];
+                o.cascade == h.cascade && o.built_for_each_step == h.built_for_each_step
+            };
+            let at_pools = match responses.iter().position(same) {
+                Some(r) => r,
+                None => {
+                    let solved = pools[..n - 1]
+                        .iter()
+                        .map(|&x| Response::of(h, Assay::from_wt_fraction(x)?))
+                        .collect::<Result<Vec<_>, BreakoutError>>()?;
+                    responses.push((k, solved));
+                    responses.len() - 1
+                }
+            };
+            for (i, runs) in responses[at_pools].1.iter().enumerate() {
+                for run in runs {
+                    let (y, z, re) = (run.product, run.tails, run.repiped);
                     let product = if y >= g {
                         Dest::Goal(run.product_per_feed * (y - nat) / (g - nat))
                     } else {
@@ -407,6 +449,31 @@ impl<'a> OptimumEstimator<'a> {
             labels: kinds.iter().map(|h| h.label.clone()).collect(),
             planner,
         })
+    }
+
+    /// A kind of cascade named by its machines and sites ("the IR-1 cascades at fep"), so that
+    /// a timeline read without its cascades column (a deal floor's) still says which; a kind
+    /// without groups (quick mode) by its label's first clause.
+    fn kind_name(&self, k: usize) -> String {
+        let mut machines: Vec<&str> = Vec::new();
+        let mut sites: Vec<&str> = Vec::new();
+        for &g in &self.groups[k] {
+            let group = &self.scenario.groups[g];
+            for (list, x) in [(&mut machines, &group.machine), (&mut sites, &group.site)] {
+                if !list.contains(&x.as_str()) {
+                    list.push(x);
+                }
+            }
+        }
+        if machines.is_empty() {
+            let label = &self.labels[k];
+            return label.split(':').next().unwrap_or(label).to_string();
+        }
+        format!(
+            "the {} cascades at {}",
+            machines.join(" and "),
+            sites.join(" and ")
+        )
     }
 
     fn inputs(&self, values: &[f64], stocks: &[Stock], schedule: CapacitySchedule) -> Inputs {
@@ -1088,8 +1155,9 @@ impl<'a> OptimumEstimator<'a> {
                 steps.push(Step::event(
                     StepKind::Enrichment,
                     format!(
-                        "re-pipe {} % of these cascades for new steps ({} idle for the set-up, {} days)",
+                        "re-pipe {} % of {} for new steps ({} idle for the set-up, {} days)",
                         enrich::units::significant(share * 100.0, 3),
+                        self.kind_name(k),
                         if self.scenario.optimum.setup_idles_hall {
                             "the whole hall"
                         } else {

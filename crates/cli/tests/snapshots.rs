@@ -88,6 +88,7 @@ cases! {
     run_jcpoa_2016: ["run", "jcpoa-2016"];
     run_regime_override: ["run", "iran-2025-05", "--regime", "jcpoa"];
     run_jcpoa_2016_ideal: ["run", "jcpoa-2016", "--model", "ideal"];
+    run_optimum: ["run", "iran-2023-05", "--model", "optimum"];
     run_jcpoa_2016_reinstall: ["run", "jcpoa-2016", "--reinstall-cascades-per-month", "6.3"];
     run_2020_02_wgu: ["run", "iran-2020-02", "--goal", "wgu"];
     run_2021_05: ["run", "iran-2021-05"];

@@ -704,6 +704,41 @@ mod tests {
         }
     }
 
+    /// Beside the optimum, what the hardware alone allows: the same program without set-up
+    /// (and without the operating constraints a user switched on), never above the optimum
+    /// and never below the ideal bound. In May 2023 the set-up of the FEP's cascades is most
+    /// of the time (17.1 days against a few without it).
+    #[test]
+    fn optimum_reports_what_the_hardware_alone_allows() {
+        for args in [
+            &["iran-2023-05"][..],
+            &["iran-2025-05"],
+            &["iran-2025-05", "--setup-days-per-step", "0"],
+            &["jcpoa-2016", "--setup-idles-hall"],
+        ] {
+            let mut all = vec!["breakout", "run", "--model", "optimum"];
+            all.extend_from_slice(args);
+            let v = run_json(&all).unwrap();
+            let r = &v["results"];
+            let day = |k: &str| r[k].as_f64().unwrap_or_else(|| panic!("{k}: {r}"));
+            let (ideal, fastest, first) = (
+                day("ideal_first_sq_days"),
+                day("fastest_first_sq_days"),
+                day("first_sq_days"),
+            );
+            assert!(
+                ideal <= fastest * 1.02 && fastest <= first,
+                "{args:?}: {ideal} {fastest} {first}"
+            );
+            if args == ["iran-2023-05"] {
+                assert!(fastest < 0.5 * first, "{fastest} {first}");
+            }
+            if args.contains(&"0") {
+                assert!((fastest - first).abs() <= 1e-9 * first, "{fastest} {first}");
+            }
+        }
+    }
+
     /// Issue 11's quick-mode cases, slow and non-monotone while quick mode ran natural-feed
     /// cascades off design (400 IR-6 with 100 kg of 60 %: 21.69 days, 500: 21.76; 2,000: 5.44,
     /// ideal 2.05), are monotone in both models now that the cascades are built for each step:

@@ -254,10 +254,11 @@ pub struct RunResult {
     pub first_sq_days: Option<f64>,
     /// The same, as text with weeks and months.
     pub first_sq: String,
-    /// Days to the first unit with the headline model's operating constraints relaxed (no
-    /// set-up: every cascade takes every step at once) — what the hardware alone allows; the
-    /// smaller of that run and the headline, since the batch heuristic is not exactly monotone
-    /// in set-up. Only for the fixed-cascade model (the ideal model has no such constraint).
+    /// Days to the first unit with the model's operating constraints relaxed (no set-up: every
+    /// cascade takes every step at once; for the optimum also no hall idled by re-piping and
+    /// no HEU efficiency) — what the hardware alone allows; the smaller of that run and the
+    /// model's own, since the batch heuristic is not exactly monotone in set-up (the optimum
+    /// is, to its search tolerance). Not for the ideal model, which has no such constraint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fastest_first_sq_days: Option<f64>,
     /// The same, as text.
@@ -521,16 +522,28 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
             .map_err(engine)?
             .first_unit_days
     };
-    let fastest = if model == Model::FixedCascade {
-        let relaxed = est.estimate(&sc.relaxed(&values)).map_err(engine)?;
+    let fastest = if model == Model::Ideal {
+        None
+    } else {
+        // The optimum's operating constraints are options of the scenario, not values: a free
+        // copy without them is prepared again (only when the user set one).
+        let mut free = sc.clone();
+        free.optimum.setup_idles_hall = false;
+        free.optimum.heu_efficiency.clear();
+        let relaxed = if free.optimum == sc.optimum {
+            est.estimate(&sc.relaxed(&values))
+        } else {
+            model
+                .prepare(&free)
+                .and_then(|e| e.estimate(&free.relaxed(&values)))
+        }
+        .map_err(engine)?;
         Some(
             opt_days(relaxed.first_unit_days)
                 .into_iter()
                 .chain(opt_days(e.first_unit_days))
                 .reduce(f64::min),
         )
-    } else {
-        None
     };
     let goal = sc.goal;
     let unit = goal.unit_name();
