@@ -281,27 +281,29 @@ impl Transfer {
         feed: Assay,
     ) -> Result<CascadeRun, BreakoutError> {
         let n = cascade.stages();
-        let mut best: Option<CascadeRun> = None;
+        // With the ideal cuts for a feed point, two-isotope feed at its assay flows through the
+        // hardware exactly as through the ideal design, so each feed point's separative work
+        // comes from the design; only the best is solved.
+        let mut best: Option<(f64, usize, IdealCascade)> = None;
         for k in 1..=n {
-            let cuts = IdealCascade::with_stages(feed, n - k + 1, k - 1, cascade.separation())?
-                .stages
-                .iter()
-                .map(|s| s.cut)
-                .collect();
-            let run = FixedCascade::new(
-                cascade.machines().to_vec(),
-                cuts,
-                k,
-                cascade.separation(),
-                cascade.machine_feed(),
-            )?
-            .run(&Composition::binary(feed))?;
-            let work = |r: &CascadeRun| r.separative_work_per_feed * r.max_feed_kg_u_per_yr;
-            if best.as_ref().is_none_or(|b| work(&run) > work(b)) {
-                best = Some(run);
+            let ideal = IdealCascade::with_stages(feed, n - k + 1, k - 1, cascade.separation())?;
+            let work = ideal.separative_work_per_feed()
+                * ideal.max_feed_kg_u_per_yr(cascade.machines(), cascade.machine_feed())?;
+            if best.as_ref().is_none_or(|b| work > b.0) {
+                best = Some((work, k, ideal));
             }
         }
-        best.ok_or_else(|| BreakoutError::Inconsistent("a cascade needs at least one stage".into()))
+        let (_, k, ideal) = best.ok_or_else(|| {
+            BreakoutError::Inconsistent("a cascade needs at least one stage".into())
+        })?;
+        Ok(FixedCascade::new(
+            cascade.machines().to_vec(),
+            ideal.stages.iter().map(|s| s.cut).collect(),
+            k,
+            cascade.separation(),
+            cascade.machine_feed(),
+        )?
+        .run(&Composition::binary(feed))?)
     }
 
     /// The hardware's response to a feed of weight fraction `x` (interpolated).
@@ -1358,6 +1360,64 @@ mod tests {
             direct.product.assay().wt_fraction()
         );
         assert!((i.product_per_feed - direct.product_per_feed).abs() < 1e-4);
+    }
+
+    /// The re-piped feed point found from the ideal designs is the one a solve at every feed
+    /// point finds (the search before), with the same run, for cascades of the bundled
+    /// families off their design feed from depleted to HEU.
+    #[test]
+    fn repiped_feed_point_is_the_best_of_every_solve() {
+        let exhaustive = |c: &FixedCascade, feed: Assay| {
+            let n = c.stages();
+            (1..=n)
+                .map(|k| {
+                    let cuts = IdealCascade::with_stages(feed, n - k + 1, k - 1, c.separation())
+                        .unwrap()
+                        .stages
+                        .iter()
+                        .map(|s| s.cut)
+                        .collect();
+                    FixedCascade::new(
+                        c.machines().to_vec(),
+                        cuts,
+                        k,
+                        c.separation(),
+                        c.machine_feed(),
+                    )
+                    .unwrap()
+                    .run(&Composition::binary(feed))
+                    .unwrap()
+                })
+                .fold(None::<CascadeRun>, |best, run| {
+                    let work = |r: &CascadeRun| r.separative_work_per_feed * r.max_feed_kg_u_per_yr;
+                    match best {
+                        Some(b) if work(&run) <= work(&b) => Some(b),
+                        _ => Some(run),
+                    }
+                })
+                .unwrap()
+        };
+        for (alpha, enriching, stripping, machines) in [
+            (1.5, 10, 5, 174),
+            (1.3, 12, 3, 164),
+            (1.8, 8, 6, 140),
+            (1.05, 30, 10, 400),
+        ] {
+            let s = StageSeparation::new(alpha).unwrap();
+            let c = IdealCascade::with_stages(Assay::NATURAL, enriching, stripping, s)
+                .unwrap()
+                .fitted_to_machines(machines, machine_feed_from_rating(5.0, s).unwrap())
+                .unwrap()
+                .cascade;
+            for pct in [0.3, 0.711, 2.0, 3.67, 5.0, 19.75, 20.0, 45.0, 60.0, 75.0] {
+                let feed = Assay::from_wt_pct(pct).unwrap();
+                let (Ok(found), reference) = (Transfer::retuned(&c, feed), exhaustive(&c, feed))
+                else {
+                    panic!("α {alpha}, {pct} %: no re-piped run");
+                };
+                assert_eq!(found, reference, "α {alpha}, {pct} %");
+            }
+        }
     }
 
     /// Every pass closes its mass and U-235 balance, and U-235 is conserved across the lots:

@@ -125,6 +125,54 @@ fn ideal_designs_run_at_design_feed_reproduce_design_assays() {
         );
         check_balances(&run);
         check_monotone(&run);
+        // The design's own throughput and separative work are the solver's, unsolved.
+        let machines = sized.cascade.machines();
+        assert_relative_eq!(
+            d.max_feed_kg_u_per_yr(machines, limit()).unwrap(),
+            run.max_feed_kg_u_per_yr,
+            max_relative = 1e-9
+        );
+        assert_relative_eq!(
+            d.separative_work_per_feed(),
+            run.separative_work_per_feed,
+            max_relative = 1e-9
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any machines per stage with an ideal design's cuts, fed two-isotope uranium at the
+    /// design's feed assay, run at the design's flows: the solver's maximum feed and separative
+    /// work are the design's closed forms (what the re-piped feed-point search relies on).
+    #[test]
+    fn ideal_cuts_on_any_machines_run_at_the_design_flows(
+        alpha in 1.05..2.0f64,
+        enriching in 1usize..30,
+        stripping in 0usize..15,
+        feed_pct in 0.3..80.0f64,
+        machines in proptest::collection::vec(1u32..400, 45),
+    ) {
+        let Ok(d) = IdealCascade::with_stages(wt(feed_pct), enriching, stripping, sep(alpha)) else {
+            // Product or tails beyond the representable assays: no design to compare.
+            return Ok(());
+        };
+        let n = enriching + stripping;
+        let machines = &machines[..n];
+        let cuts = d.stages.iter().map(|s| s.cut).collect();
+        let run = FixedCascade::new(machines.to_vec(), cuts, stripping + 1, sep(alpha), limit())
+            .unwrap()
+            .run(&Composition::binary(wt(feed_pct)))
+            .unwrap();
+        let max_feed = d.max_feed_kg_u_per_yr(machines, limit()).unwrap();
+        prop_assert!((max_feed / run.max_feed_kg_u_per_yr - 1.0).abs() < 1e-9, "{max_feed} {run:?}");
+        let work = d.separative_work_per_feed();
+        prop_assert!(
+            (work - run.separative_work_per_feed).abs() <= 1e-9 * run.separative_work_per_feed.abs().max(1e-6),
+            "{work} {}", run.separative_work_per_feed
+        );
+        prop_assert!(d.max_feed_kg_u_per_yr(&machines[1..], limit()).is_err());
     }
 }
 

@@ -12,6 +12,7 @@
 //! Centrifuge" (1973).
 
 use super::fixed::{FixedCascade, MachineFeed};
+use super::multivalue::multicomponent_value;
 use super::separation::StageSeparation;
 use crate::EnrichError;
 use crate::assay::Assay;
@@ -209,6 +210,49 @@ impl IdealCascade {
     pub fn product_per_feed(&self) -> f64 {
         self.product_per_feed_mol * Composition::binary(self.product).molar_mass()
             / Composition::binary(self.feed).molar_mass()
+    }
+
+    /// kg U of tails per kg U of feed.
+    fn tails_per_feed(&self) -> f64 {
+        (1.0 - self.product_per_feed_mol) * Composition::binary(self.tails).molar_mass()
+            / Composition::binary(self.feed).molar_mass()
+    }
+
+    /// kg-SWU per kg U of feed: the value function of the product and tails less the feed's,
+    /// weighted by mass (as [`FixedCascade::run`] reports it).
+    pub fn separative_work_per_feed(&self) -> f64 {
+        let value = |a: Assay| multicomponent_value(&Composition::binary(a));
+        self.product_per_feed() * value(self.product) + self.tails_per_feed() * value(self.tails)
+            - value(self.feed)
+    }
+
+    /// The largest feed, kg U/yr, that hardware with `machines` per stage (tails end first)
+    /// takes with this design's cuts before a stage exceeds `machine_feed`. Fed two-isotope
+    /// uranium at the design's feed assay, that hardware's flows are the design's, so this is
+    /// what [`FixedCascade::run`] reports, without the solve.
+    ///
+    /// # Errors
+    /// [`EnrichError::Inconsistent`] unless there is one machine count per stage.
+    pub fn max_feed_kg_u_per_yr(
+        &self,
+        machines: &[u32],
+        machine_feed: MachineFeed,
+    ) -> Result<f64, EnrichError> {
+        if machines.len() != self.stages.len() {
+            return Err(EnrichError::Inconsistent(format!(
+                "{} machine counts for {} stages",
+                machines.len(),
+                self.stages.len()
+            )));
+        }
+        let lm = machine_feed.mol_per_yr();
+        let f_mol = self
+            .stages
+            .iter()
+            .zip(machines)
+            .map(|(st, &m)| f64::from(m) * lm / st.flow_per_feed)
+            .fold(f64::INFINITY, f64::min);
+        Ok(f_mol * self.feed_kg_per_mol())
     }
 
     fn sized(
