@@ -64,6 +64,7 @@ pub fn headlines() -> Result<Headlines, AppError> {
         Series::Yearly,
         &floor_options(),
         &floor::PercentileOptions::default(),
+        &breakout_app::progress::Silent,
     )?;
     // A violated clause is a finding (exit 1 on the command line), not an error.
     let check = check::check_deal(DEAL, STATE, None)?;

@@ -56,6 +56,7 @@ fn floor_of(text: &str, name: &str, a: &DesignArgs) -> (Option<f64>, Option<f64>
         Series::None,
         &a.floor_options(),
         &a.percentile_options(),
+        &breakout_app::progress::Silent,
     )
     .unwrap()
     .result;

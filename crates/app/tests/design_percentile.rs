@@ -84,6 +84,7 @@ fn frontier_points_are_reproduced_by_deal_floor() {
                 Series::None,
                 &a.floor_options(),
                 &a.percentile_options(),
+                &breakout_app::progress::Silent,
             )
             .unwrap()
             .result;

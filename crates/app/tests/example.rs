@@ -123,6 +123,7 @@ fn deal_results_are_the_json_results() {
             series,
             &options(weapon),
             &floor::PercentileOptions::default(),
+            &breakout_app::progress::Silent,
         )
         .unwrap();
         assert_eq!(

@@ -410,7 +410,7 @@ pub fn run(args: DealArgs, progress: &dyn crate::Progress) -> Answer {
             options,
             percentile,
         } => {
-            return super::floor::run_floor(&deal, date, series, &options, &percentile);
+            return super::floor::run_floor(&deal, date, series, &options, &percentile, progress);
         }
         DealCommand::Compare { deals, options } => {
             let deals = if deals.is_empty() {

@@ -27,13 +27,16 @@ pub fn run_floor(
     series: Series,
     o: &FloorOptions,
     pct: &PercentileOptions,
+    progress: &dyn crate::Progress,
 ) -> Answer {
+    let estimate = floor_estimate(deal_arg, date.as_deref(), series, o, pct, progress);
+    progress.finish();
     let FloorEstimate {
         deal,
         floor: f,
         rate,
         result: res,
-    } = floor_estimate(deal_arg, date.as_deref(), series, o, pct)?;
+    } = estimate?;
     let model = o.model()?;
     let date = f.date;
     let mut r = Document::new(

@@ -771,6 +771,34 @@ mod tests {
         ));
     }
 
+    /// A yearly series says how far it has got, one floor at a time, ending with all of them:
+    /// under the optimum each reinstalling floor takes seconds (jcpoa-2015's 17 took three
+    /// minutes with nothing on the terminal).
+    #[test]
+    fn a_yearly_series_reports_each_floor() {
+        struct Recorded(std::sync::Mutex<Vec<(u64, u64)>>);
+        impl crate::Progress for Recorded {
+            fn update(&self, what: &str, done: u64, total: u64) {
+                assert_eq!(what, "floors");
+                self.0.lock().unwrap().push((done, total));
+            }
+        }
+        let seen = Recorded(std::sync::Mutex::new(Vec::new()));
+        let est = floor_estimate(
+            "jcpoa-2015",
+            None,
+            Series::Yearly,
+            &FloorOptions::default(),
+            &PercentileOptions::default(),
+            &seen,
+        )
+        .unwrap();
+        let points = est.result.series.unwrap().len() as u64;
+        let seen = seen.0.into_inner().unwrap();
+        let expected: Vec<(u64, u64)> = (0..=points + 1).map(|d| (d, points + 1)).collect();
+        assert_eq!(seen, expected, "{points} yearly points");
+    }
+
     #[test]
     fn zero_enrichment_leaves_nothing_running_and_no_enriched_stock() {
         let deal = load("zero-enrichment").unwrap();

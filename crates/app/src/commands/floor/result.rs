@@ -93,6 +93,7 @@ pub fn floor_estimate(
     series: Series,
     o: &FloorOptions,
     pct: &PercentileOptions,
+    progress: &dyn crate::Progress,
 ) -> Result<FloorEstimate, AppError> {
     let mc = pct.resolve()?;
     let deal = load(deal_arg)?;
@@ -106,7 +107,16 @@ pub fn floor_estimate(
         .map(|MonthRange { lo, hi }| Weaponization::new(lo, hi))
         .transpose()
         .map_err(|e| AppError::Usage(e.to_string()))?;
+    // The yearly points of the deal's life, each a floor as costly as the first (seconds each
+    // under the optimum, whose reinstalling floors are checked): counted for the progress.
+    let yearly = match (series, end_date(&deal)) {
+        (Series::Yearly, Some(end)) if end >= date => end.days_since(date) / 365 + 1,
+        _ => 0,
+    };
+    let total = 1 + u64::try_from(yearly).unwrap_or(0);
+    progress.update("floors", 0, total);
     let f = floor_at(&deal, &base, date, o, mc.as_ref())?;
+    progress.update("floors", 1, total);
     let rate = o
         .reinstall_cascades_per_month
         .unwrap_or(DEFAULT_REINSTALL_CASCADES_PER_MONTH);
@@ -129,6 +139,7 @@ pub fn floor_estimate(
             while d <= end {
                 crate::cancel::checkpoint()?;
                 let fl = floor(&deal, &base, d, o)?;
+                progress.update("floors", (2 + points.len() as u64).min(total), total);
                 points.push(FloorPoint {
                     date: d.to_string(),
                     permitted_first_sq_days: fl.permitted.first_unit_days.map(Days::days),
