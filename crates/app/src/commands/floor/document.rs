@@ -181,7 +181,9 @@ pub fn run_floor(
         ),
         &["from day", "to day", "step"],
     );
-    for s in f.broken.steps.iter().take(30) {
+    // Every step: the timeline is the evidence for the floor, and the floor's state (the base
+    // state with the deal's changes) is not one `breakout run` can show.
+    for s in &f.broken.steps {
         steps.row(vec![
             s.start_days.map_or("never".into(), |d| num(d.days())),
             s.end_days.map_or("never".into(), |d| num(d.days())),
