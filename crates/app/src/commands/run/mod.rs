@@ -710,11 +710,14 @@ mod tests {
     /// of the time (17.1 days against a few without it).
     #[test]
     fn optimum_reports_what_the_hardware_alone_allows() {
+        let mut free_jcpoa = None;
         for args in [
             &["iran-2023-05"][..],
             &["iran-2025-05"],
             &["iran-2025-05", "--setup-days-per-step", "0"],
             &["jcpoa-2016", "--setup-idles-hall"],
+            &["jcpoa-2016", "--heu-efficiency", "IR-1=0.73"],
+            &["jcpoa-2016"],
         ] {
             let mut all = vec!["breakout", "run", "--model", "optimum"];
             all.extend_from_slice(args);
@@ -735,6 +738,15 @@ mod tests {
             }
             if args.contains(&"0") {
                 assert!((fastest - first).abs() <= 1e-9 * first, "{fastest} {first}");
+            }
+            // The HEU efficiency still binds without set-up: dropped, the hardware alone.
+            if args.contains(&"--heu-efficiency") {
+                assert!(fastest < first * 0.97, "{fastest} {first}");
+                free_jcpoa = Some(fastest);
+            }
+            if args == ["jcpoa-2016"] {
+                let free = free_jcpoa.expect("the constrained case runs first");
+                assert!((fastest - free).abs() <= 1e-9 * free, "{fastest} {free}");
             }
         }
     }

@@ -525,17 +525,19 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
     let fastest = if model == Model::Ideal {
         None
     } else {
-        // The optimum's operating constraints are options of the scenario, not values: a free
-        // copy without them is prepared again (only when the user set one).
-        let mut free = sc.clone();
-        free.optimum.setup_idles_hall = false;
-        free.optimum.heu_efficiency.clear();
-        let relaxed = if free.optimum == sc.optimum {
-            est.estimate(&sc.relaxed(&values))
-        } else {
+        // The optimum's operating constraints are options of the scenario, not values: where
+        // the user set one, a copy without them is prepared again.
+        let constrained = model == Model::Optimum
+            && (sc.optimum.setup_idles_hall || !sc.optimum.heu_efficiency.is_empty());
+        let relaxed = if constrained {
+            let mut free = sc.clone();
+            free.optimum.setup_idles_hall = false;
+            free.optimum.heu_efficiency.clear();
             model
                 .prepare(&free)
                 .and_then(|e| e.estimate(&free.relaxed(&values)))
+        } else {
+            est.estimate(&sc.relaxed(&values))
         }
         .map_err(engine)?;
         Some(
