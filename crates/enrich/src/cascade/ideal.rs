@@ -375,11 +375,9 @@ impl IdealCascade {
             counts[bottleneck] += 1;
             left -= 1;
         }
-        let f_mol = (0..n)
-            .map(|s| f64::from(counts[s]) * lm / self.stages[s].flow_per_feed)
-            .fold(f64::INFINITY, f64::min);
+        let feed_kg = self.max_feed_kg_u_per_yr(&counts, machine_feed)?;
         let cuts = self.stages.iter().map(|s| s.cut).collect();
-        self.sized(counts, cuts, f_mol * self.feed_kg_per_mol(), machine_feed)
+        self.sized(counts, cuts, feed_kg, machine_feed)
     }
 }
 
