@@ -49,9 +49,11 @@
 use enrich::cascade::rating::symmetric_stage_work_per_feed;
 use enrich::units::DAYS_PER_YEAR;
 use enrich::{Assay, Composition, Days, KgU, Stock, Swu};
+use good_lp::solvers::clarabel::ClarabelSolution;
+use good_lp::solvers::microlp::MicroLpSolution;
 use good_lp::{
-    Expression, ProblemVariables, ResolutionError, Solution, SolverModel, Variable, constraint,
-    microlp, variable,
+    Constraint, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
+    SolverModel, Variable, clarabel, constraint, microlp, variable,
 };
 
 use crate::capacity::CapacitySchedule;
@@ -79,6 +81,10 @@ pub const MAX_HALL_KINDS: usize = 4;
 /// cascades reinstalled: 0.85 s per program at 8 buckets, 12 ms at 2), and at 24 buckets it
 /// can fail on a singular basis.
 const MAX_FLOWS: usize = 3_000;
+/// Rows from which a program whose value alone is wanted goes to the interior-point solver.
+/// Measured (docs/benchmarks.md): the simplex is as fast at 150 rows, 3–4× slower at 355 and
+/// 5–15× slower at 2,500–3,800 (the merged-bucket check of a reinstalling deal floor).
+const INTERIOR_POINT_ROWS: usize = 300;
 /// Most LP variables in one program (checked before building).
 pub const MAX_VARIABLES: usize = 20_000;
 /// Relative tolerance on the horizon found for a goal.
@@ -260,6 +266,77 @@ struct Solved {
 enum Share {
     Fixed(f64),
     Chosen(Variable),
+}
+
+/// Which solver takes a program.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Method {
+    /// The simplex where the schedule is recorded (a vertex runs few configurations, which the
+    /// timeline can name) or the program has fewer than [`INTERIOR_POINT_ROWS`] rows; else the
+    /// interior-point method, whose value agrees to its tolerance (10⁻⁸ relative) and costs
+    /// a fraction on large programs.
+    Chosen,
+    /// The simplex (microlp).
+    Simplex,
+    /// The interior-point method (clarabel).
+    InteriorPoint,
+}
+
+/// A solution from either solver.
+enum LpSolution {
+    Simplex(MicroLpSolution),
+    InteriorPoint(ClarabelSolution),
+}
+
+impl Solution for LpSolution {
+    fn status(&self) -> SolutionStatus {
+        match self {
+            LpSolution::Simplex(s) => s.status(),
+            LpSolution::InteriorPoint(s) => s.status(),
+        }
+    }
+
+    fn value(&self, variable: Variable) -> f64 {
+        match self {
+            LpSolution::Simplex(s) => s.value(variable),
+            LpSolution::InteriorPoint(s) => s.value(variable),
+        }
+    }
+}
+
+/// Minimises (or maximises) `objective` over `vars` under `constraints` by `method`. An
+/// interior-point solve that fails other than by infeasibility (numerical trouble) is handed to
+/// the simplex.
+fn solve_lp(
+    vars: ProblemVariables,
+    objective: Expression,
+    minimise: bool,
+    constraints: Vec<Constraint>,
+    method: Method,
+) -> Result<LpSolution, ResolutionError> {
+    let problem = |v: ProblemVariables| {
+        if minimise {
+            v.minimise(objective.clone())
+        } else {
+            v.maximise(objective.clone())
+        }
+    };
+    if method == Method::InteriorPoint {
+        match problem(vars.clone())
+            .using(clarabel)
+            .with_all(constraints.clone())
+            .solve()
+        {
+            Ok(s) => return Ok(LpSolution::InteriorPoint(s)),
+            Err(ResolutionError::Infeasible) => return Err(ResolutionError::Infeasible),
+            Err(_) => {}
+        }
+    }
+    problem(vars)
+        .using(microlp)
+        .with_all(constraints)
+        .solve()
+        .map(LpSolution::Simplex)
 }
 
 /// One linear program over the material flows.
@@ -729,6 +806,16 @@ impl<'a> OptimumEstimator<'a> {
 
     /// [`Self::build`], with the solver's own error (an earliest-time program may be infeasible).
     fn try_build(&self, inp: &Inputs, prog: &Program) -> Result<Solved, ResolutionError> {
+        self.solve_by(inp, prog, Method::Chosen)
+    }
+
+    /// [`Self::try_build`] by the given method.
+    fn solve_by(
+        &self,
+        inp: &Inputs,
+        prog: &Program,
+        method: Method,
+    ) -> Result<Solved, ResolutionError> {
         let edges = prog.edges;
         let fixed = edges.len() - 1;
         let nb = fixed + usize::from(prog.earliest.is_some());
@@ -913,23 +1000,21 @@ impl<'a> OptimumEstimator<'a> {
                 }
             }
         }
-        let sol = match (prog.earliest, time) {
+        let objective = match (prog.earliest, time) {
             (Some((target, _)), Some(t)) => {
                 constraints.push(constraint!(goal.clone() >= target));
-                let mut model = vars.minimise(t).using(microlp);
-                for c in constraints {
-                    model = model.with(c);
-                }
-                model.solve()?
+                Expression::from(t)
             }
-            _ => {
-                let mut model = vars.maximise(goal.clone()).using(microlp);
-                for c in constraints {
-                    model = model.with(c);
-                }
-                model.solve()?
-            }
+            _ => goal.clone(),
         };
+        let method = match method {
+            Method::Chosen if !prog.record && constraints.len() >= INTERIOR_POINT_ROWS => {
+                Method::InteriorPoint
+            }
+            Method::Chosen => Method::Simplex,
+            m => m,
+        };
+        let sol = solve_lp(vars, objective, time.is_some(), constraints, method)?;
         let mut edges = edges.to_vec();
         if let Some(t) = time {
             edges.push(sol.value(t));
@@ -1626,6 +1711,76 @@ mod tests {
             only: None,
         };
         est.build(inp, &prog).unwrap().goal_kg
+    }
+
+    #[test]
+    fn both_solvers_find_the_same_optimum() {
+        // Programs whose value alone is wanted go to the interior-point method from
+        // INTERIOR_POINT_ROWS rows on. On small and large programs, maximising the goal material
+        // and minimising the time, with the re-piped share chosen or given, both solvers agree.
+        let s = scenario(&[2000.0], &[(300.0, 4.5), (20.0, 60.0)], 21.0, 1);
+        let est = OptimumEstimator::new(&s).unwrap();
+        let ramp: Vec<(f64, f64)> = (1..=30).map(|i| (7.5 * f64::from(i), 0.05)).collect();
+        let inp = inputs_with(&est, &ramp);
+        let events = OptimumEstimator::events(&inp);
+        let unmerged = |until: f64| -> Vec<f64> {
+            std::iter::once(0.0)
+                .chain(events.iter().copied().filter(|&d| d < until))
+                .chain(std::iter::once(until))
+                .collect()
+        };
+        // An earliest-time program's last bucket lies between two events (here days 21 and
+        // 22.5): its target lies between the most goal material by each.
+        let target =
+            0.5 * (goal_by(&est, &inp, &unmerged(21.0)) + goal_by(&est, &inp, &unmerged(22.5)));
+        let repiped = [1.0];
+        for (label, until, shares, earliest) in [
+            ("a few buckets", 30.0, None, None),
+            (
+                "a bucket between every pair of additions",
+                200.0,
+                None,
+                None,
+            ),
+            ("the re-piped share given", 200.0, Some(&repiped[..]), None),
+            (
+                "the earliest time after the set-up",
+                21.0,
+                Some(&repiped[..]),
+                Some((target, 22.5)),
+            ),
+        ] {
+            let edges = unmerged(until);
+            let prog = Program {
+                edges: &edges,
+                shares,
+                earliest,
+                record: false,
+                only: None,
+            };
+            let by = |m| {
+                est.solve_by(&inp, &prog, m)
+                    .unwrap_or_else(|e| panic!("{label} {m:?}: {e}"))
+            };
+            let (simplex, interior) = (by(Method::Simplex), by(Method::InteriorPoint));
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(1.0);
+            assert!(
+                close(simplex.goal_kg, interior.goal_kg),
+                "{label}: {} {}",
+                simplex.goal_kg,
+                interior.goal_kg
+            );
+            let end = |x: &Solved| x.edges.last().copied().unwrap();
+            assert!(close(end(&simplex), end(&interior)), "{label}");
+            if earliest.is_some() {
+                let t = end(&simplex);
+                assert!(t > 21.0 && t < 22.5, "{label}: {t}");
+            }
+            assert!(
+                simplex.goal_kg > 0.0,
+                "{label}: the program makes goal material"
+            );
+        }
     }
 
     #[test]
