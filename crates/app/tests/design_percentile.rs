@@ -2,14 +2,15 @@
 //!
 //! Checked on small sub-spaces around the JCPOA's limits (a few candidates, each a `deal
 //! floor` with 200 draws):
-//! - every frontier point's percentile floor is what `deal floor FILE --percentile P --samples N
-//!   --seed S` gives for its deal file, and meets the target there;
+//! - every frontier point's percentile floor is what `deal floor FILE --model fixed-cascade
+//!   --percentile P --samples N --seed S` gives for its deal file (the designer sweeps with
+//!   `SCREENING`, the fixed-cascade model), and meets the target there;
 //! - the percentile is `breakout run`'s Monte Carlo on the deal's permitted state: the same
 //!   draws summarised by run's own code give the same P25 and P50, and the nearest-rank
 //!   reading holds by counting (at least 90 % of the draws at or above P10);
 //! - P50 lies near the central value, and a higher percentile never gives a shorter floor.
 
-use breakout::HEADLINE;
+use breakout::SCREENING;
 use breakout::montecarlo::{sample_goal_days, summarize};
 use breakout_app::commands::NumList;
 use breakout_app::commands::design::{DesignArgs, design};
@@ -143,10 +144,14 @@ fn percentile_is_runs_monte_carlo_on_the_permitted_state() {
             .filter(|c| c.status == breakout::MachineStatus::Operating)
             .all(|c| c.machine == "IR-1")
     );
-    let est = HEADLINE.prepare(&sc).unwrap();
+    let est = SCREENING.prepare(&sc).unwrap();
     let draws = sample_goal_days(est.as_ref(), &sc, SAMPLES, SEED, &|_| {}).unwrap();
     let summary = summarize(draws.clone(), 20);
-    let o = FloorOptions::default();
+    // The designer's model (`SCREENING`), as its floors are computed.
+    let o = FloorOptions {
+        model: SCREENING.id().into(),
+        ..FloorOptions::default()
+    };
     for (i, p) in [(1, 25.0), (2, 50.0)] {
         let f = floor_at(&deal, &base, date, &o, pct(p).resolve().unwrap().as_ref()).unwrap();
         assert!((summary.percentiles[i].0 - p).abs() < 1e-12);
@@ -185,7 +190,11 @@ fn percentile_is_runs_monte_carlo_on_the_permitted_state() {
 fn median_near_central_and_percentiles_monotone() {
     let (deal, base) = one_deal();
     let date = base_date(&base).unwrap();
-    let o = FloorOptions::default();
+    // The designer's model (`SCREENING`), as its floors are computed.
+    let o = FloorOptions {
+        model: SCREENING.id().into(),
+        ..FloorOptions::default()
+    };
     let at = |p: f64| {
         floor_at(&deal, &base, date, &o, pct(p).resolve().unwrap().as_ref())
             .unwrap()

@@ -30,8 +30,14 @@ pub enum Model {
     Optimum,
 }
 
-/// The model behind the headline figure (`results.first_sq_days`).
-pub const HEADLINE: Model = Model::FixedCascade;
+/// The model behind the headline figure (`results.first_sq_days`): the operator's best schedule.
+pub const HEADLINE: Model = Model::Optimum;
+
+/// The model `deal design` screens its candidates with. A design evaluates a thousand floors or
+/// more (1,375 on the bundled space), and a floor under the optimum takes 0.1–2 s where the
+/// fixed-cascade heuristic's takes milliseconds, so the design sweeps with the fixed-cascade heuristic, says so
+/// in its output, and `deal floor --model fixed-cascade` reproduces each point.
+pub const SCREENING: Model = Model::FixedCascade;
 
 impl Model {
     /// Every model, in the order reports list them.
@@ -55,7 +61,7 @@ impl Model {
                  uranium; no set-up or reconfiguration time (a lower bound on time)"
             }
             Model::FixedCascade => {
-                "fixed-cascade: batch recycling through the cascade hardware (a state's cascades \
+                "fixed-cascade (a heuristic, not the headline): batch recycling through the cascade hardware (a state's cascades \
                  run off-design; in quick mode, cascades built for each step), which sets each \
                  pass's product and tails assays; products re-fed, tails \
                  richer than natural uranium recycled, goal-grade product blended down with natural \
@@ -63,7 +69,7 @@ impl Model {
                  handling that step run it; capacity otherwise pooled as in the ideal model"
             }
             Model::Optimum => {
-                "optimum (experimental, not the headline): the operator's best schedule through \
+                "optimum: the operator's best schedule through \
                  the state's cascade hardware, a linear program over flows between assay pools in \
                  time buckets; known bias: the assay-pool grid rounds streams down, so it errs \
                  slow on long chains from natural or low-enriched uranium (--pool-split gives the \
@@ -247,6 +253,9 @@ pub struct Estimate {
     pub stock_limit_days: Option<Days>,
     /// Stock cascade tails floor (split assay below which natural uranium is cheaper).
     pub stock_tails_floor: Assay,
+    /// What the model did that bounds its answer (the optimum's pool grid, merged time
+    /// buckets), each with its size, for the reader.
+    pub notes: Vec<String>,
 }
 
 /// Most points of the production curve beyond the goal count.
@@ -445,6 +454,7 @@ impl Estimator for IdealEstimator<'_> {
             stock_limit_units,
             stock_limit_days: opt_days(stock_limit_days)?,
             stock_tails_floor: self.planner.stock_floor(),
+            notes: Vec::new(),
         })
     }
 }

@@ -1237,6 +1237,7 @@ impl Estimator for FixedCascadeEstimator<'_> {
             stock_limit_units: stock_units,
             stock_limit_days: opt_days(reach.stocks_exhausted.map(|(d, _)| d))?,
             stock_tails_floor: Assay::from_wt_fraction(nat_t)?,
+            notes: Vec::new(),
         })
     }
 }

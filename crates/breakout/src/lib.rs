@@ -33,7 +33,7 @@ pub mod weaponization;
 pub use capacity::CapacitySchedule;
 pub use error::BreakoutError;
 pub use estimate::{
-    CurvePoint, Estimate, Estimator, FeedDraw, HEADLINE, Model, Scratch, Step, StepKind,
+    CurvePoint, Estimate, Estimator, FeedDraw, HEADLINE, Model, SCREENING, Scratch, Step, StepKind,
 };
 pub use goal::{Goal, GoalUnit};
 pub use ideal::{IdealPlanner, Production, TailsPolicy};

@@ -304,9 +304,10 @@ impl Solution for LpSolution {
     }
 }
 
-/// Minimises (or maximises) `objective` over `vars` under `constraints` by `method`. An
-/// interior-point solve that fails other than by infeasibility (numerical trouble) is handed to
-/// the simplex.
+/// Minimises (or maximises) `objective` over `vars` under `constraints` by `method`. A solve
+/// that fails other than by infeasibility (numerical trouble: a singular basis in the simplex,
+/// a stalled interior point) is handed to the other solver, so an answer is lost only if both
+/// fail.
 fn solve_lp(
     vars: ProblemVariables,
     objective: Expression,
@@ -321,22 +322,32 @@ fn solve_lp(
             v.maximise(objective.clone())
         }
     };
-    if method == Method::InteriorPoint {
-        match problem(vars.clone())
+    let interior = |v: ProblemVariables, c: Vec<Constraint>| {
+        problem(v)
             .using(clarabel)
-            .with_all(constraints.clone())
+            .with_all(c)
             .solve()
-        {
-            Ok(s) => return Ok(LpSolution::InteriorPoint(s)),
-            Err(ResolutionError::Infeasible) => return Err(ResolutionError::Infeasible),
-            Err(_) => {}
-        }
+            .map(LpSolution::InteriorPoint)
+    };
+    let simplex = |v: ProblemVariables, c: Vec<Constraint>| {
+        problem(v)
+            .using(microlp)
+            .with_all(c)
+            .solve()
+            .map(LpSolution::Simplex)
+    };
+    type Solve<'s> =
+        &'s dyn Fn(ProblemVariables, Vec<Constraint>) -> Result<LpSolution, ResolutionError>;
+    let (first, second): (Solve, Solve) = if method == Method::InteriorPoint {
+        (&interior, &simplex)
+    } else {
+        (&simplex, &interior)
+    };
+    match first(vars.clone(), constraints.clone()) {
+        Err(ResolutionError::Infeasible) => Err(ResolutionError::Infeasible),
+        Err(first_error) => second(vars, constraints).map_err(|_| first_error),
+        ok => ok,
     }
-    problem(vars)
-        .using(microlp)
-        .with_all(constraints)
-        .solve()
-        .map(LpSolution::Simplex)
 }
 
 /// One linear program over the material flows.
@@ -1345,16 +1356,6 @@ fn lowest_share(kind: &CapacitySchedule, plant: &CapacitySchedule, a: f64, b: f6
 }
 
 /// A line of the timeline that says how the answer was found (no material moves).
-fn note(what: String) -> Step {
-    Step::event(
-        StepKind::Enrichment,
-        what,
-        "-".into(),
-        (Days::default(), Days::default()),
-        0.0,
-    )
-}
-
 /// The highest pool at or below `x` (`None` below natural).
 fn pool_below(pools: &[f64], x: f64) -> Option<usize> {
     // A relative margin so that an assay on a pool lands in it despite rounding.
@@ -1385,20 +1386,21 @@ impl Estimator for OptimumEstimator<'_> {
         s.capacity(values, &mut schedule);
         let inp = self.inputs(values, &stocks, schedule.clone());
         let mut steps = capacity_steps(s, values, &schedule)?;
+        let mut notes = Vec::new();
         let (lost, all) = self.pooling_loss(&stocks);
         if all > 0.0 && s.optimum.split_streams {
-            steps.push(note(format!(
-                    "stocks and streams split between the two pools around their assay ({} pools, lever rule: mass and U-235 kept; the optimistic bound)",
-                    self.pools.len()
-                )));
+            notes.push(format!(
+                "Stocks and streams split between the two pools around their assay ({} pools, lever rule: mass and U-235 kept; the optimistic bound).",
+                self.pools.len()
+            ));
         } else if all > 0.0 {
-            steps.push(note(format!(
-                    "stocks kept in the pool at or below their assay ({} pools from natural to the goal): {} kg U-235 of {} given up ({} %; bound of the pool discretisation)",
-                    self.pools.len(),
-                    enrich::units::significant(lost, 3),
-                    enrich::units::significant(all, 4),
-                    enrich::units::significant(100.0 * lost / all, 3)
-                )));
+            notes.push(format!(
+                "Stocks kept in the pool at or below their assay ({} pools from natural to the goal): {} kg U-235 of {} given up ({} %; the bound of the pool discretisation).",
+                self.pools.len(),
+                enrich::units::significant(lost, 3),
+                enrich::units::significant(all, 4),
+                enrich::units::significant(100.0 * lost / all, 3)
+            ));
         }
         // Production curve: each unit to the goal count; the first unit does not depend on it.
         let until = goal.count.clamp(1, MAX_CURVE_UNITS);
@@ -1424,8 +1426,19 @@ impl Estimator for OptimumEstimator<'_> {
         let goal_days = if goal.count <= until {
             unit_days.get(goal.count as usize - 1).copied()
         } else {
-            self.days_to(&inp, goal_kg(&goal))?
+            // Never before the last unit on the curve (equal within the search tolerance).
+            self.days_to(&inp, goal_kg(&goal))?.map(|d| d.max(last))
         };
+        // A goal beyond the curve's points ends the curve, so the curve always reaches the goal.
+        if goal.count > until
+            && unit_days.len() == until as usize
+            && let Some(d) = goal_days
+        {
+            curve.push(CurvePoint {
+                days: Days::new(d)?,
+                units: f64::from(goal.count),
+            });
+        }
         // Capacity additions merged into fewer buckets are averaged over each: exact if the
         // schedule found also runs on the unmerged timetable (checked), else optimistic, and
         // then the same search with each kind on its lowest share of the plant in each
@@ -1440,10 +1453,10 @@ impl Estimator for OptimumEstimator<'_> {
             let sol = self.solve(&inp, &events, first.max(1e-6), true)?;
             let what = match self.unmerged_shortfall(&inp, &sol) {
                 Ok(()) => format!(
-                    "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the schedule found also runs between every pair of additions (each kind's flows following its own capacity, no pool ever short)"
+                    "Capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the schedule found also runs between every pair of additions (each kind's flows following its own capacity, no pool ever short)."
                 ),
                 Err(_) if self.reaches_unmerged(&inp, &events, &sol, first, unit) => format!(
-                    "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the configurations of the schedule found reach the first {} by the same day with a bucket between every pair of additions",
+                    "Capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: exact here, since the configurations of the schedule found reach the first {} by the same day with a bucket between every pair of additions.",
                     goal.unit_name()
                 ),
                 Err((pool, day, kg)) => {
@@ -1453,7 +1466,7 @@ impl Estimator for OptimumEstimator<'_> {
                     };
                     let bound = self.days_to(&lowest, unit)?;
                     format!(
-                        "capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: optimistic here (run between every pair of additions, the schedule found would leave the {} wt-% pool {} kg U short on day {}, and its configurations alone do not reach the goal by then); with each kind on its lowest share of the plant's capacity in each bucket, a schedule the plant can run, the first {} takes {} (the bound of the merge)",
+                        "Capacity additions merged into {buckets} time buckets (flow budget), each kind on its average capacity in each: optimistic here (run between every pair of additions, the schedule found would leave the {} wt-% pool {} kg U short on day {}, and its configurations alone do not reach the goal by then); with each kind on its lowest share of the plant's capacity in each bucket, a schedule the plant can run, the first {} takes {} (the bound of the merge).",
                         enrich::units::significant(self.pools[pool] * 100.0, 4),
                         enrich::units::significant(kg, 3),
                         enrich::units::significant(day, 4),
@@ -1465,7 +1478,7 @@ impl Estimator for OptimumEstimator<'_> {
                     )
                 }
             };
-            steps.push(note(what));
+            notes.push(what);
             recorded = Some(sol);
         }
         let mut goal_swu = 0.0;
@@ -1498,6 +1511,7 @@ impl Estimator for OptimumEstimator<'_> {
             stock_limit_units: self.planner.stock_limit_kg(&stocks) / unit,
             stock_limit_days: None,
             stock_tails_floor: self.planner.stock_floor(),
+            notes,
         })
     }
 }

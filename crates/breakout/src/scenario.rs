@@ -244,14 +244,14 @@ impl Scenario {
         });
         s.inputs.push(Input {
             key: "setup_days_per_step".into(),
-            label: "Set-up time per new enrichment step (fixed-cascade model)".into(),
+            label: "Set-up time per new enrichment step".into(),
             unit: "days".into(),
             param: Param::Fixed(DEFAULT_SETUP_DAYS_PER_STEP),
             domain: Domain::NON_NEGATIVE,
             source: "assumption (three weeks) within a sourced range: re-piping cascades for a new feed \
                      and product assay 'could add several weeks or months up front' (Wood, Glaser & Kemp, \
                      Physics Today 61(9):40, 2008, Box 3 [B20]); paid once per step the cascades do not \
-                     already handle (docs/models.md, 'Fixed-cascade model')"
+                     already handle (docs/models.md, 'Which need a set-up')"
                 .into(),
         });
         s

@@ -1026,7 +1026,7 @@ async function loadHistory() {
       y: { distr: 3, range: [lo / 3, hi * 3] } },
     axes: [{ label: "date of the facility state" }, { label: "days to the first SQ (log scale)" }],
     series: [{ label: "date" },
-      { label: "headline (fixed-cascade), days", stroke: "#0b5cad", width: 2, points: { size: 8 } },
+      { label: "headline (optimum), days", stroke: "#0b5cad", width: 2, points: { size: 8 } },
       { label: "ideal lower bound, days", stroke: "#8250df", width: 1, dash: [4, 3], points: { size: 6 } }],
     hooks: { draw: [(u) => {
       const ctx = u.ctx, dpr = devicePixelRatio;
@@ -1057,9 +1057,11 @@ async function loadHistory() {
         const d = pos(s.goal_days);
         if (d === null) return;
         const x = u.valToPos(xs[i], "x", true), y = u.valToPos(d, "y", true);
+        // Near the top of the plot the label runs down to the right, so it is never cut off.
+        const up = y - u.bbox.top > 110 * dpr;
         ctx.save();
-        ctx.translate(x + 4 * dpr, y - 6 * dpr);
-        ctx.rotate(-Math.PI / 4);
+        ctx.translate(x + 4 * dpr, up ? y - 6 * dpr : y + 6 * dpr);
+        ctx.rotate(up ? -Math.PI / 4 : Math.PI / 4);
         ctx.textAlign = "left";
         ctx.textBaseline = "middle";
         ctx.fillText(narrow ? s.state.replace(/^iran-/, "") : `${s.state}: ${dur(s.goal_days).replace(/ \(.*\)$/, "")}`, 0, 0);

@@ -11,7 +11,7 @@ use crate::design::StockForm;
 use crate::document::{Document, Table, num};
 use crate::error::Outcome;
 use crate::records::{Records, Values};
-use breakout::HEADLINE;
+use breakout::SCREENING;
 use enrich::units::DAYS_PER_MONTH;
 
 fn months(d: Option<f64>) -> String {
@@ -148,7 +148,12 @@ pub fn document(a: &DesignArgs, res: &DesignResult) -> Document {
             json!(a.goal),
             format!("{:?}", a.goal).to_lowercase(),
         )
-        .input_value("model", "Model", json!(HEADLINE.id()), HEADLINE.describe())
+        .input_value(
+            "model",
+            "Model",
+            json!(SCREENING.id()),
+            SCREENING.describe(),
+        )
         .input(
             "reinstall_cascades_per_month",
             "Reinstallation if broken",
@@ -269,13 +274,15 @@ pub fn document(a: &DesignArgs, res: &DesignResult) -> Document {
     r.records(records(&res.points));
     r.note("less restrictive = a higher enrichment cap, more enriched stock, more machines allowed to enrich, or the rest stored rather than destroyed; a frontier deal has no less restrictive deal in the space that meets the target");
     r.note("stock in kg of the space's form (UF6 or the equivalent for the bundled space); under a 0 wt-% cap (\"none\") the stock and machine levers have no effect (—)");
-    r.note("each row's deal file is `results.frontier[i].deal_toml` in --json; `breakout deal floor FILE` reproduces its floor");
+    r.note(format!("each row's deal file is `results.frontier[i].deal_toml` in --json; `breakout deal floor FILE --model {}` reproduces its floor (the design screens with that model, not the headline optimum)", SCREENING.id()));
     if let (Some(mc), Some(l)) = (&res.monte_carlo, &p_label) {
         r.note(format!(
-            "target at {l}: a candidate meets it when at least {} % of its {} draws (seed {}; the draws of `breakout run --samples` on the deal's permitted state) take the target or longer; draws that never reach the goal count as longer than any target; `breakout deal floor FILE --percentile {} --samples {} --seed {}` reproduces a point; holds/broken are the central values",
+            "target at {l}: a candidate meets it when at least {} % of its {} draws (seed {}; the draws of `breakout run --model {} --samples` on the deal's permitted state) take the target or longer; draws that never reach the goal count as longer than any target; `breakout deal floor FILE --model {} --percentile {} --samples {} --seed {}` reproduces a point; holds/broken are the central values",
             num(100.0 - mc.percentile),
             mc.samples,
             mc.seed,
+            SCREENING.id(),
+            SCREENING.id(),
             num(mc.percentile),
             mc.samples,
             mc.seed

@@ -109,9 +109,8 @@ impl DesignArgs {
             goal: self.goal,
             reinstall_cascades_per_month: self.reinstall_cascades_per_month,
             weaponization_months: None,
-            // The headline's: a design evaluates a thousand floors or more, each a second or
-            // more under the optimum where cascades are reinstalled.
-            model: breakout::HEADLINE.id().into(),
+            // Not the headline: see `breakout::SCREENING`.
+            model: breakout::SCREENING.id().into(),
         }
     }
 

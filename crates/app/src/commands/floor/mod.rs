@@ -634,13 +634,13 @@ mod tests {
                 "goal": "sq",
                 "reinstall_cascades_per_month": null,
                 "weaponization_months": null,
-                "model": "fixed-cascade",
+                "model": "optimum",
             }}}})
         );
         let d = serde_json::to_value(FloorOptions::default()).unwrap();
         assert_eq!(
             d,
-            serde_json::json!({"goal": "sq", "reinstall_cascades_per_month": null, "weaponization_months": null, "model": "fixed-cascade"})
+            serde_json::json!({"goal": "sq", "reinstall_cascades_per_month": null, "weaponization_months": null, "model": "optimum"})
         );
         let back: crate::Request =
             serde_json::from_str(r#"{"deal": {"command": {"compare": {}}}}"#).unwrap();

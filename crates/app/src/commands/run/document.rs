@@ -2,7 +2,7 @@
 //! [`RunEstimate`]: the inputs with their defaults marked, the results, the timeline, production
 //! curve, assumption and Monte Carlo tables, and the notes.
 
-use breakout::TailsPolicy;
+use breakout::{Model, TailsPolicy};
 use enrich::units::{DAYS_PER_MONTH, significant};
 use safeguards::verification::Pathway;
 use serde_json::{Value, json};
@@ -135,6 +135,7 @@ pub fn document(est: &RunEstimate) -> Document {
     r.result_json("steps", json!(res.steps));
     r.result_json("schedule", json!(res.schedule));
     r.result_json("production_curve", json!(res.production_curve));
+    r.result_json("model_notes", json!(res.model_notes));
     r.result_json("sq_unit", json!(res.sq_unit));
     if let Some(v) = &res.verification {
         r.result_json("verification", json!(v));
@@ -142,9 +143,16 @@ pub fn document(est: &RunEstimate) -> Document {
 
     r.table(by_step(est));
     r.table(timeline(est));
+    // The optimum solves one program per unit, so its curve stops at the goal: say how to
+    // ask for more.
+    let more = if model == Model::Optimum && res.production_curve.len() <= 2 {
+        format!("; --count N for the first N {unit}")
+    } else {
+        String::new()
+    };
     let mut curve = Table::new(
         format!(
-            "Production curve ({unit} vs days; after {} {unit} the stocks are used up and natural uranium is the limit)",
+            "Production curve ({unit} vs days; after {} {unit} the stocks are used up and natural uranium is the limit{more})",
             significant(res.stock_limit_sq, 3)
         ),
         &[unit, "days", "weeks", "months"],
@@ -178,6 +186,9 @@ pub fn document(est: &RunEstimate) -> Document {
         ));
     }
     r.note(format!("Model: {}.", model.describe()));
+    for n in &res.model_notes {
+        r.note(n.clone());
+    }
     r.note("Stocks are pooled: any stock in scope may feed any cascade in scope (as in ISIS's Fordow-only cases, which assume the stocks are moved there). --site limits capacity, not stocks.");
     r.note("Breakout time is the time to fissile material (UF6 product); conversion to metal and weaponization are not included unless --weaponization-months is given, and then only in the separate 'time to a weapon'.");
     r.note("results.production_curve counts goal units in the `sq` field; results.sq_unit says which unit.");

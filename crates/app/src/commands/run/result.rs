@@ -298,6 +298,9 @@ pub struct RunResult {
     pub schedule: Vec<ScheduleEntry>,
     /// Goal units produced against days.
     pub production_curve: Vec<CurvePoint>,
+    /// What the model did that bounds its answer (the optimum's pool grid, merged time
+    /// buckets), each with its size.
+    pub model_notes: Vec<String>,
     /// The Monte Carlo (with `--samples`); its fields sit beside the others in the JSON.
     #[serde(flatten)]
     pub monte_carlo: Option<MonteCarloResult>,
@@ -624,6 +627,7 @@ pub fn estimate(a: RunArgs, progress: &dyn Progress) -> Result<RunEstimate, AppE
         }),
         steps: steps(&e),
         schedule: schedule(&e),
+        model_notes: e.notes.clone(),
         production_curve: e
             .curve
             .iter()
