@@ -35,8 +35,8 @@ pub const HEADLINE: Model = Model::Optimum;
 
 /// The model `deal design` screens its candidates with. A design evaluates a thousand floors or
 /// more (1,375 on the bundled space), and a floor under the optimum takes 0.1–2 s where the
-/// fixed-cascade heuristic's takes milliseconds, so the design sweeps with the fixed-cascade heuristic, says so
-/// in its output, and `deal floor --model fixed-cascade` reproduces each point.
+/// fixed-cascade heuristic's takes milliseconds, so the design sweeps with the heuristic, says
+/// so in its output, and `deal floor --model fixed-cascade` reproduces each point.
 pub const SCREENING: Model = Model::FixedCascade;
 
 impl Model {
@@ -61,8 +61,9 @@ impl Model {
                  uranium; no set-up or reconfiguration time (a lower bound on time)"
             }
             Model::FixedCascade => {
-                "fixed-cascade (a heuristic, not the headline): batch recycling through the cascade hardware (a state's cascades \
-                 run off-design; in quick mode, cascades built for each step), which sets each \
+                "fixed-cascade (a heuristic, not the headline): batch recycling through the \
+                 cascade hardware (a state's cascades run off-design; in quick mode, cascades \
+                 built for each step), which sets each \
                  pass's product and tails assays; products re-fed, tails \
                  richer than natural uranium recycled, goal-grade product blended down with natural \
                  uranium; a set-up time per new step, during which only the cascades already \

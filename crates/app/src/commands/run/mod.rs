@@ -577,8 +577,8 @@ mod tests {
         run(*a, &crate::progress::Silent).map(|(r, _)| r.to_json())
     }
 
-    /// The fixed-cascade schedule says who does what, pass by pass: in May 2023 the cascades already making 60 % (Fordow's
-    /// IR-6 pair, the PFEP's IR-6) enrich from day 0 while the FEP is set up for 21 days; and
+    /// The fixed-cascade schedule says who does what, pass by pass: in May 2023 the cascades
+    /// already making 60 % (Fordow's IR-6 pair, the PFEP's IR-6) enrich from day 0 while the FEP is set up for 21 days; and
     /// what is on hand after each pass closes the balance of the pass: the lots before, less
     /// the feed, plus the product and the recycled tails (natural-uranium feed comes from
     /// outside; tails at or below natural uranium are discarded).
