@@ -1022,7 +1022,8 @@ async function loadHistory() {
   const narrow = window.innerWidth < 700;
   plot("chart-history", {
     height: narrow ? 320 : 380,
-    scales: { x: { time: true, range: [xs[0] - 200 * 86400, xs[xs.length - 1] + 200 * 86400] },
+    // Room on the right for the last states' labels (up to ~30 characters at 45°).
+    scales: { x: { time: true, range: [xs[0] - 200 * 86400, xs[xs.length - 1] + 650 * 86400] },
       y: { distr: 3, range: [lo / 3, hi * 3] } },
     axes: [{ label: "date of the facility state" }, { label: "days to the first SQ (log scale)" }],
     series: [{ label: "date" },
@@ -1057,14 +1058,16 @@ async function loadHistory() {
         const d = pos(s.goal_days);
         if (d === null) return;
         const x = u.valToPos(xs[i], "x", true), y = u.valToPos(d, "y", true);
-        // Near the top of the plot the label runs down to the right, so it is never cut off.
-        const up = y - u.bbox.top > 110 * dpr;
+        // A label the top of the canvas would cut off runs down to the right instead (the x
+        // range leaves room on the right for the last labels).
+        const text = narrow ? s.state.replace(/^iran-/, "") : `${s.state}: ${dur(s.goal_days).replace(/ \(.*\)$/, "")}`;
+        const up = y - 6 * dpr - ctx.measureText(text).width * Math.SQRT1_2 >= 0;
         ctx.save();
         ctx.translate(x + 4 * dpr, up ? y - 6 * dpr : y + 6 * dpr);
         ctx.rotate(up ? -Math.PI / 4 : Math.PI / 4);
         ctx.textAlign = "left";
         ctx.textBaseline = "middle";
-        ctx.fillText(narrow ? s.state.replace(/^iran-/, "") : `${s.state}: ${dur(s.goal_days).replace(/ \(.*\)$/, "")}`, 0, 0);
+        ctx.fillText(text, 0, 0);
         ctx.restore();
       });
       ctx.restore();
