@@ -118,6 +118,8 @@ impl FromStr for Model {
 pub struct Scratch {
     pub(crate) stocks: Vec<Stock>,
     pub(crate) schedule: CapacitySchedule,
+    /// The optimum model's last optimal bases, to warm-start the next draw's programs.
+    pub(crate) warm: crate::lp::WarmStarts,
 }
 
 /// What every production model provides.

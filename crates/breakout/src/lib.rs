@@ -22,10 +22,12 @@ pub mod estimate;
 pub mod fixed;
 pub mod goal;
 pub mod ideal;
+mod lp;
 pub mod montecarlo;
 pub mod optimum;
 pub mod param;
 pub mod scenario;
+mod simplex;
 #[cfg(test)]
 mod testing;
 pub mod weaponization;

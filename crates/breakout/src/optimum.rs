@@ -49,12 +49,9 @@
 use enrich::cascade::rating::symmetric_stage_work_per_feed;
 use enrich::units::DAYS_PER_YEAR;
 use enrich::{Assay, Composition, Days, KgU, Stock, Swu};
-use good_lp::solvers::clarabel::ClarabelSolution;
-use good_lp::solvers::microlp::MicroLpSolution;
-use good_lp::{
-    Constraint, Expression, ProblemVariables, ResolutionError, Solution, SolutionStatus,
-    SolverModel, Variable, clarabel, constraint, microlp, variable,
-};
+use std::cell::RefCell;
+
+use good_lp::ResolutionError;
 
 use crate::capacity::CapacitySchedule;
 use crate::error::BreakoutError;
@@ -64,6 +61,7 @@ use crate::estimate::{
 };
 use crate::fixed::{Hardware, Transfer};
 use crate::ideal::{IdealPlanner, NATURAL_WT_PCT};
+use crate::lp::{Lp, Method, Sense, WarmStarts};
 use crate::scenario::Scenario;
 
 /// Default number of assay pools (natural and goal included).
@@ -246,6 +244,8 @@ struct Inputs {
     /// kind grows at the plant's pace; where kinds grow at different paces inside a merged
     /// bucket, a schedule the plant can run, so the time it gives bounds the merge from above.
     lowest_in_bucket: bool,
+    /// Optimal bases of the programs solved so far, to warm-start the next of each shape.
+    warm: RefCell<WarmStarts>,
 }
 
 /// A solved program.
@@ -265,89 +265,8 @@ struct Solved {
 #[derive(Clone, Copy)]
 enum Share {
     Fixed(f64),
-    Chosen(Variable),
-}
-
-/// Which solver takes a program.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Method {
-    /// The simplex where the schedule is recorded (a vertex runs few configurations, which the
-    /// timeline can name) or the program has fewer than [`INTERIOR_POINT_ROWS`] rows; else the
-    /// interior-point method, whose value agrees to its tolerance (10⁻⁸ relative) and costs
-    /// a fraction on large programs.
-    Chosen,
-    /// The simplex (microlp).
-    Simplex,
-    /// The interior-point method (clarabel).
-    InteriorPoint,
-}
-
-/// A solution from either solver.
-enum LpSolution {
-    Simplex(MicroLpSolution),
-    InteriorPoint(ClarabelSolution),
-}
-
-impl Solution for LpSolution {
-    fn status(&self) -> SolutionStatus {
-        match self {
-            LpSolution::Simplex(s) => s.status(),
-            LpSolution::InteriorPoint(s) => s.status(),
-        }
-    }
-
-    fn value(&self, variable: Variable) -> f64 {
-        match self {
-            LpSolution::Simplex(s) => s.value(variable),
-            LpSolution::InteriorPoint(s) => s.value(variable),
-        }
-    }
-}
-
-/// Minimises (or maximises) `objective` over `vars` under `constraints` by `method`. A solve
-/// that fails other than by infeasibility (numerical trouble: a singular basis in the simplex,
-/// a stalled interior point) is handed to the other solver, so an answer is lost only if both
-/// fail.
-fn solve_lp(
-    vars: ProblemVariables,
-    objective: Expression,
-    minimise: bool,
-    constraints: Vec<Constraint>,
-    method: Method,
-) -> Result<LpSolution, ResolutionError> {
-    let problem = |v: ProblemVariables| {
-        if minimise {
-            v.minimise(objective.clone())
-        } else {
-            v.maximise(objective.clone())
-        }
-    };
-    let interior = |v: ProblemVariables, c: Vec<Constraint>| {
-        problem(v)
-            .using(clarabel)
-            .with_all(c)
-            .solve()
-            .map(LpSolution::InteriorPoint)
-    };
-    let simplex = |v: ProblemVariables, c: Vec<Constraint>| {
-        problem(v)
-            .using(microlp)
-            .with_all(c)
-            .solve()
-            .map(LpSolution::Simplex)
-    };
-    type Solve<'s> =
-        &'s dyn Fn(ProblemVariables, Vec<Constraint>) -> Result<LpSolution, ResolutionError>;
-    let (first, second): (Solve, Solve) = if method == Method::InteriorPoint {
-        (&interior, &simplex)
-    } else {
-        (&simplex, &interior)
-    };
-    match first(vars.clone(), constraints.clone()) {
-        Err(ResolutionError::Infeasible) => Err(ResolutionError::Infeasible),
-        Err(first_error) => second(vars, constraints).map_err(|_| first_error),
-        ok => ok,
-    }
+    /// Chosen by the program: this variable.
+    Chosen(usize),
 }
 
 /// One linear program over the material flows.
@@ -616,6 +535,7 @@ impl<'a> OptimumEstimator<'a> {
             setup_days: values[s.setup_days_per_step].max(0.0),
             heu_factor: if w > 0.0 { we / w } else { 1.0 },
             lowest_in_bucket: false,
+            warm: RefCell::default(),
         }
     }
 
@@ -817,15 +737,19 @@ impl<'a> OptimumEstimator<'a> {
 
     /// [`Self::build`], with the solver's own error (an earliest-time program may be infeasible).
     fn try_build(&self, inp: &Inputs, prog: &Program) -> Result<Solved, ResolutionError> {
-        self.solve_by(inp, prog, Method::Chosen)
+        self.solve_by(inp, prog, None)
     }
 
-    /// [`Self::try_build`] by the given method.
+    /// [`Self::try_build`] by the given method (`None`: the dense simplex, warm-started, where
+    /// the value alone is wanted; else the library simplex where the schedule is recorded (a
+    /// vertex runs few configurations, which the timeline can name) or the program has fewer
+    /// than [`INTERIOR_POINT_ROWS`] rows; else the interior-point method, whose value agrees to
+    /// its tolerance (10⁻⁸ relative) and costs a fraction on large programs).
     fn solve_by(
         &self,
         inp: &Inputs,
         prog: &Program,
-        method: Method,
+        method: Option<Method>,
     ) -> Result<Solved, ResolutionError> {
         let edges = prog.edges;
         let fixed = edges.len() - 1;
@@ -859,12 +783,12 @@ impl<'a> OptimumEstimator<'a> {
             )));
         }
         let setup = inp.setup_days;
-        let mut vars = ProblemVariables::new();
+        let mut lp = Lp::default();
         // The time found, in the last bucket of an earliest-time program.
         let (time, last_start, last_before) = match prog.earliest {
             Some((_, end)) => {
                 let s = edges.last().copied().unwrap_or(0.0);
-                (Some(vars.add(variable().min(s).max(end))), s, s < setup)
+                (Some(lp.var(s, end)), s, s < setup)
             }
             None => (None, 0.0, false),
         };
@@ -920,10 +844,10 @@ impl<'a> OptimumEstimator<'a> {
         let r: Vec<Share> = (0..kinds)
             .map(|k| match prog.shares {
                 Some(z) => Share::Fixed(z[k]),
-                None => Share::Chosen(vars.add(variable().min(0.0).max(1.0))),
+                None => Share::Chosen(lp.var(0.0, 1.0)),
             })
             .collect();
-        let mut flows: Vec<(usize, usize, Variable)> = Vec::new();
+        let mut flows: Vec<(usize, usize, usize)> = Vec::new();
         for (c, cfg) in self.configs.iter().enumerate() {
             if prog.only.is_some_and(|o| !o[c]) {
                 continue;
@@ -931,118 +855,128 @@ impl<'a> OptimumEstimator<'a> {
             for (b, &(before, after)) in open[cfg.kind].iter().enumerate() {
                 let usable = if !cfg.free { after } else { before || after };
                 if usable {
-                    flows.push((c, b, vars.add(variable().min(0.0))));
+                    flows.push((c, b, lp.var(0.0, f64::INFINITY)));
                 }
             }
         }
         // Inventories of the kept pools at each bucket end, and moves down to the next kept pool
         // below (pool 0, natural uranium, is unlimited: material moved there is discarded).
-        let mut per_bucket = |keep: bool| -> Vec<Variable> {
+        let mut per_bucket = |keep: bool| -> Vec<usize> {
             if keep {
-                (0..nb).map(|_| vars.add(variable().min(0.0))).collect()
+                (0..nb).map(|_| lp.var(0.0, f64::INFINITY)).collect()
             } else {
                 Vec::new()
             }
         };
-        let inv: Vec<Vec<Variable>> = kept.iter().map(|&k| per_bucket(k)).collect();
-        let down: Vec<Vec<Variable>> = kept.iter().map(|&k| per_bucket(k)).collect();
-        let mut goal = Expression::from(0.0);
-        let mut balance: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nb]; np];
-        let mut used: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nb]; kinds];
-        let mut used_repiped: Vec<Vec<Expression>> = vec![vec![Expression::from(0.0); nb]; kinds];
+        let inv: Vec<Vec<usize>> = kept.iter().map(|&k| per_bucket(k)).collect();
+        let down: Vec<Vec<usize>> = kept.iter().map(|&k| per_bucket(k)).collect();
+        let mut goal: Vec<(usize, f64)> = Vec::new();
+        let mut balance: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); nb]; np];
+        let mut used: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); nb]; kinds];
+        let mut used_repiped: Vec<Vec<Vec<(usize, f64)>>> = vec![vec![Vec::new(); nb]; kinds];
         for &(c, b, f) in &flows {
             let cfg = &self.configs[c];
             let eff = if cfg.heu { inp.heu_factor } else { 1.0 };
             let swu_per_kg = 1.0 / (cfg.kg_per_nominal_swu * eff.max(f64::MIN_POSITIVE));
-            used[cfg.kind][b] += swu_per_kg * f;
+            used[cfg.kind][b].push((f, swu_per_kg));
             if !cfg.free {
-                used_repiped[cfg.kind][b] += swu_per_kg * f;
+                used_repiped[cfg.kind][b].push((f, swu_per_kg));
             }
             for (pool, per_feed) in cfg.moves() {
-                balance[pool][b] += per_feed * f;
+                // What a flow takes from or adds to a pool leaves or enters its inventory.
+                balance[pool][b].push((f, -per_feed));
             }
             if let Dest::Goal(per_feed) = cfg.product {
-                goal += per_feed * f;
+                goal.push((f, per_feed));
             }
         }
-        let mut constraints = Vec::new();
+        // inventory − previous inventory − flows in + flows out − moved down from above +
+        // moved down from here = the stock at day 0 (the inventory first: it starts the
+        // dense simplex's basis).
         for p in (1..np).filter(|&p| kept[p]) {
             let above = (p + 1..np).find(|&q| kept[q]);
             for b in 0..nb {
-                let mut e = std::mem::take(&mut balance[p][b]);
-                if let Some(q) = above {
-                    e += down[q][b];
+                let mut row = vec![(inv[p][b], 1.0)];
+                if b > 0 {
+                    row.push((inv[p][b - 1], -1.0));
                 }
-                e -= down[p][b];
-                let prev = if b == 0 {
-                    Expression::from(inp.stock[p])
-                } else {
-                    inv[p][b - 1].into()
-                };
-                constraints.push(constraint!(inv[p][b] == prev + e));
+                row.append(&mut balance[p][b]);
+                if let Some(q) = above {
+                    row.push((down[q][b], -1.0));
+                }
+                row.push((down[p][b], 1.0));
+                let stock = if b == 0 { inp.stock[p] } else { 0.0 };
+                lp.constrain(row, Sense::Equal, stock);
             }
         }
         for (k, share) in r.iter().enumerate() {
             for b in 0..nb {
-                let u = std::mem::take(&mut used[k][b]);
-                let ur = std::mem::take(&mut used_repiped[k][b]);
+                let mut u = std::mem::take(&mut used[k][b]);
+                let mut ur = std::mem::take(&mut used_repiped[k][b]);
                 let (before, after) = fixed_cap[k].get(b).copied().unwrap_or((0.0, 0.0));
                 // The re-piped share idles before the set-up and may run anything after it.
                 match (*share, time) {
                     (Share::Fixed(z), Some(t)) if b == fixed => {
-                        // The last bucket, its capacity linear in the time found.
-                        let span = last_rate[k] * (t - last_start);
-                        if last_before {
-                            constraints.push(constraint!(u <= (1.0 - z) * span));
-                            constraints.push(constraint!(ur <= 0.0));
+                        // The last bucket, its capacity linear in the time found:
+                        // rate × (t − start) × share.
+                        let rate = last_rate[k];
+                        let (whole, repiped) = if last_before {
+                            (1.0 - z, 0.0)
                         } else {
-                            constraints.push(constraint!(u <= span.clone()));
-                            constraints.push(constraint!(ur <= z * span));
+                            (1.0, z)
+                        };
+                        u.push((t, -whole * rate));
+                        lp.constrain(u, Sense::AtMost, -whole * rate * last_start);
+                        if repiped > 0.0 {
+                            ur.push((t, -repiped * rate));
                         }
+                        lp.constrain(ur, Sense::AtMost, -repiped * rate * last_start);
                     }
                     (Share::Fixed(z), _) => {
-                        constraints.push(constraint!(u <= (1.0 - z) * before + after));
-                        constraints.push(constraint!(ur <= z * after));
+                        lp.constrain(u, Sense::AtMost, (1.0 - z) * before + after);
+                        lp.constrain(ur, Sense::AtMost, z * after);
                     }
                     (Share::Chosen(v), _) => {
-                        constraints.push(constraint!(u + before * v <= before + after));
-                        constraints.push(constraint!(ur - after * v <= 0.0));
+                        u.push((v, before));
+                        lp.constrain(u, Sense::AtMost, before + after);
+                        ur.push((v, -after));
+                        lp.constrain(ur, Sense::AtMost, 0.0);
                     }
                 }
             }
         }
-        let objective = match (prog.earliest, time) {
+        match (prog.earliest, time) {
             (Some((target, _)), Some(t)) => {
-                constraints.push(constraint!(goal.clone() >= target));
-                Expression::from(t)
+                lp.constrain(goal.clone(), Sense::AtLeast, target);
+                lp.objective(vec![(t, 1.0)], false);
             }
-            _ => goal.clone(),
-        };
-        let method = match method {
-            Method::Chosen if !prog.record && constraints.len() >= INTERIOR_POINT_ROWS => {
-                Method::InteriorPoint
-            }
-            Method::Chosen => Method::Simplex,
-            m => m,
-        };
-        let sol = solve_lp(vars, objective, time.is_some(), constraints, method)?;
+            _ => lp.objective(goal.clone(), true),
+        }
+        let method = method.unwrap_or(if !prog.record && lp.rows() < INTERIOR_POINT_ROWS {
+            Method::Dense
+        } else if prog.record || lp.rows() < INTERIOR_POINT_ROWS {
+            Method::Simplex
+        } else {
+            Method::InteriorPoint
+        });
+        let x = lp.solve(method, &mut inp.warm.borrow_mut())?;
         let mut edges = edges.to_vec();
         if let Some(t) = time {
-            edges.push(sol.value(t));
+            edges.push(x[t]);
         }
         Ok(Solved {
-            goal_kg: sol.eval(&goal).max(0.0),
+            goal_kg: goal.iter().map(|&(f, a)| a * x[f]).sum::<f64>().max(0.0),
             flows: if prog.record {
                 flows
                     .iter()
-                    .map(|&(c, b, v)| (c, b, sol.value(v).max(0.0)))
+                    .map(|&(c, b, v)| (c, b, x[v].max(0.0)))
                     .collect()
             } else {
                 Vec::new()
             },
             down: if prog.record {
                 down.iter()
-                    .map(|d| d.iter().map(|&v| sol.value(v).max(0.0)).collect())
+                    .map(|d| d.iter().map(|&v| x[v].max(0.0)).collect())
                     .collect()
             } else {
                 Vec::new()
@@ -1051,7 +985,7 @@ impl<'a> OptimumEstimator<'a> {
                 .iter()
                 .map(|s| match *s {
                     Share::Fixed(z) => z,
-                    Share::Chosen(v) => sol.value(v),
+                    Share::Chosen(v) => x[v],
                 })
                 .collect(),
             edges,
@@ -1370,10 +1304,13 @@ impl Estimator for OptimumEstimator<'_> {
     fn goal_days(&self, values: &[f64], scratch: &mut Scratch) -> Result<f64, BreakoutError> {
         self.scenario.usable_stocks(values, &mut scratch.stocks);
         self.scenario.capacity(values, &mut scratch.schedule);
-        let inp = self.inputs(values, &scratch.stocks, scratch.schedule.clone());
-        Ok(self
-            .days_to(&inp, goal_kg(&self.scenario.goal))?
-            .unwrap_or(f64::INFINITY))
+        let inp = Inputs {
+            warm: RefCell::new(std::mem::take(&mut scratch.warm)),
+            ..self.inputs(values, &scratch.stocks, scratch.schedule.clone())
+        };
+        let days = self.days_to(&inp, goal_kg(&self.scenario.goal));
+        scratch.warm = inp.warm.into_inner();
+        Ok(days?.unwrap_or(f64::INFINITY))
     }
 
     fn estimate(&self, values: &[f64]) -> Result<Estimate, BreakoutError> {
@@ -1729,10 +1666,11 @@ mod tests {
     }
 
     #[test]
-    fn both_solvers_find_the_same_optimum() {
-        // Programs whose value alone is wanted go to the interior-point method from
-        // INTERIOR_POINT_ROWS rows on. On small and large programs, maximising the goal material
-        // and minimising the time, with the re-piped share chosen or given, both solvers agree.
+    fn every_solver_finds_the_same_optimum() {
+        // Programs whose value alone is wanted go to the dense simplex below
+        // INTERIOR_POINT_ROWS rows and to the interior-point method from there on. On small and
+        // large programs, maximising the goal material and minimising the time, with the
+        // re-piped share chosen or given, every solver agrees with microlp.
         let s = scenario(&[2000.0], &[(300.0, 4.5), (20.0, 60.0)], 21.0, 1);
         let est = OptimumEstimator::new(&s).unwrap();
         let ramp: Vec<(f64, f64)> = (1..=30).map(|i| (7.5 * f64::from(i), 0.05)).collect();
@@ -1749,6 +1687,7 @@ mod tests {
         let target =
             0.5 * (goal_by(&est, &inp, &unmerged(21.0)) + goal_by(&est, &inp, &unmerged(22.5)));
         let repiped = [1.0];
+        let mut densely = Vec::new();
         for (label, until, shares, earliest) in [
             ("a few buckets", 30.0, None, None),
             (
@@ -1777,16 +1716,23 @@ mod tests {
                 est.solve_by(&inp, &prog, m)
                     .unwrap_or_else(|e| panic!("{label} {m:?}: {e}"))
             };
-            let (simplex, interior) = (by(Method::Simplex), by(Method::InteriorPoint));
+            let simplex = by(Some(Method::Simplex));
             let close = |a: f64, b: f64| (a - b).abs() <= 1e-6 * a.abs().max(1.0);
-            assert!(
-                close(simplex.goal_kg, interior.goal_kg),
-                "{label}: {} {}",
-                simplex.goal_kg,
-                interior.goal_kg
-            );
             let end = |x: &Solved| x.edges.last().copied().unwrap();
-            assert!(close(end(&simplex), end(&interior)), "{label}");
+            for other in [Method::InteriorPoint, Method::Dense] {
+                let answered = inp.warm.borrow().answered;
+                let o = by(Some(other));
+                if other == Method::Dense && inp.warm.borrow().answered > answered {
+                    densely.push(label);
+                }
+                assert!(
+                    close(simplex.goal_kg, o.goal_kg),
+                    "{label} {other:?}: {} {}",
+                    simplex.goal_kg,
+                    o.goal_kg
+                );
+                assert!(close(end(&simplex), end(&o)), "{label} {other:?}");
+            }
             if earliest.is_some() {
                 let t = end(&simplex);
                 assert!(t > 21.0 && t < 22.5, "{label}: {t}");
@@ -1796,6 +1742,44 @@ mod tests {
                 "{label}: the program makes goal material"
             );
         }
+        // The dense simplex answered every one itself (all are under 300 rows), not by handing
+        // it to microlp.
+        assert_eq!(densely.len(), 4, "{densely:?}");
+    }
+
+    #[test]
+    fn warm_started_draws_find_the_cold_answers() {
+        // A Monte Carlo chunk's draws share one scratch: each draw's programs start from the
+        // previous draw's optimal bases. Over draws that change capacities, stocks and the
+        // set-up (which moves the events, so the programs' shapes too), the warm-started days
+        // equal a cold start's (each from its slack basis) to the search's tolerance, and the
+        // dense simplex answered every program itself.
+        let mut s = scenario(&[2000.0, 1500.0], &[(300.0, 4.5), (150.0, 60.0)], 21.0, 1);
+        s.optimum.pools = DEFAULT_POOLS;
+        let est = OptimumEstimator::new(&s).unwrap();
+        let index = |key: &str| s.inputs.iter().position(|i| i.key == key).unwrap();
+        let (caps, stocks, setup) = (
+            [index("cap0"), index("cap1")],
+            [index("m0"), index("m1")],
+            index("setup"),
+        );
+        let mut warm = Scratch::default();
+        for draw in 0..16 {
+            let f = |k: usize| 0.6 + 0.8 * f64::from((draw * 7 + 3 * k as u32) % 16) / 15.0;
+            let mut v = s.central_values();
+            for (k, &i) in caps.iter().chain(&stocks).enumerate() {
+                v[i] *= f(k);
+            }
+            v[setup] = if draw % 4 == 0 { 0.0 } else { 7.0 * f(5) };
+            let warmed = est.goal_days(&v, &mut warm).unwrap();
+            let cold = est.goal_days(&v, &mut Scratch::default()).unwrap();
+            assert!(
+                (warmed - cold).abs() <= DAYS_TOLERANCE * cold,
+                "draw {draw}: {warmed} {cold}"
+            );
+        }
+        assert!(warm.warm.answered > 16, "{}", warm.warm.answered);
+        assert_eq!(warm.warm.declined, 0);
     }
 
     #[test]
