@@ -181,6 +181,7 @@ impl Lp {
             cost: vec![0.0; n],
             rhs: Vec::with_capacity(m),
             slack_basis: Vec::with_capacity(m),
+            by_rows: std::cell::OnceCell::new(),
         };
         for &(j, c) in &self.objective {
             p.cost[j] += sign * c;

@@ -193,9 +193,28 @@ pub struct TornadoRow {
 }
 
 impl TornadoRow {
-    /// |days_at_high − days_at_low| (infinite if either end never reaches the goal).
+    /// [`swing`] between the two ends.
     pub fn swing_days(&self) -> f64 {
-        (self.days_at_high - self.days_at_low).abs()
+        swing(self.days_at_low, self.days_at_high)
+    }
+}
+
+/// Relative difference below which two estimates are one answer: the solvers' rounding (the
+/// optimum's programs agree across solvers to ~10⁻¹¹), not a sensitivity to report.
+pub const SAME_ANSWER: f64 = 1e-9;
+
+/// |high − low| days; 0 where they differ by less than [`SAME_ANSWER`] of the larger (an input
+/// the answer does not depend on printed 5.5 × 10⁻¹⁴ days of rounding as its swing);
+/// infinite if either end never reaches the goal.
+pub fn swing(low: f64, high: f64) -> f64 {
+    if !(low.is_finite() && high.is_finite()) {
+        return f64::INFINITY;
+    }
+    let d = (high - low).abs();
+    if d <= SAME_ANSWER * low.abs().max(high.abs()) {
+        0.0
+    } else {
+        d
     }
 }
 
@@ -240,6 +259,30 @@ pub fn tornado(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_swing_within_rounding_is_none() {
+        // (low, high, swing): rounding-sized differences are no swing, real ones are kept,
+        // however small, and a never is infinite.
+        for (low, high, want) in [
+            (3.188, 3.188 + 5.46e-14, 0.0),
+            (48.9, 48.9 - 7.11e-15, 0.0),
+            (1000.0, 1000.0 + 1e-7, 0.0),
+            (1000.0, 1000.001, 0.001),
+            (3.19, 3.18, 0.01),
+            (3.19, 3.19 + 1.21e-3, 1.21e-3),
+            (f64::INFINITY, 3.0, f64::INFINITY),
+            (3.0, f64::INFINITY, f64::INFINITY),
+        ] {
+            let got = swing(low, high);
+            let same = if want.is_infinite() {
+                got.is_infinite()
+            } else {
+                (got - want).abs() <= 1e-12
+            };
+            assert!(same, "{low} {high}: {got} (want {want})");
+        }
+    }
 
     #[test]
     fn percentiles_and_histogram_by_hand() {

@@ -49,6 +49,23 @@ pub struct Standard {
     /// A basis to start from cold, one column per row (slack or surplus variables, and a
     /// column of each equality row that carries no cost).
     pub slack_basis: Vec<usize>,
+    /// A by rows, built at the first pivot: a row of B⁻¹A is then summed over the rows where
+    /// that row of B⁻¹ is non-zero instead of over every column.
+    pub by_rows: std::cell::OnceCell<Vec<Vec<(usize, f64)>>>,
+}
+
+impl Standard {
+    fn rows(&self) -> &[Vec<(usize, f64)>] {
+        self.by_rows.get_or_init(|| {
+            let mut rows = vec![Vec::new(); self.rhs.len()];
+            for (j, col) in self.columns.iter().enumerate() {
+                for &(i, a) in col {
+                    rows[i].push((j, a));
+                }
+            }
+            rows
+        })
+    }
 }
 
 /// How a solve ended.
@@ -362,22 +379,19 @@ impl Tableau {
 
     /// Row r of B⁻¹A over every column (zero for basic ones).
     fn row(&self, p: &Standard, r: usize) -> Vec<f64> {
-        let rho: Vec<f64> = self
-            .inverse
-            .chunks_exact(self.m)
-            .map(|col| col[r])
-            .collect();
-        p.columns
-            .iter()
-            .enumerate()
-            .map(|(j, col)| {
-                if self.position[j] == usize::MAX {
-                    col.iter().map(|&(i, a)| rho[i] * a).sum()
-                } else {
-                    0.0
+        let mut alpha = vec![0.0; p.columns.len()];
+        for (col, row) in self.inverse.chunks_exact(self.m).zip(p.rows()) {
+            let rho = col[r];
+            if rho != 0.0 {
+                for &(j, a) in row {
+                    alpha[j] += rho * a;
                 }
-            })
-            .collect()
+            }
+        }
+        for &j in &self.basis {
+            alpha[j] = 0.0;
+        }
+        alpha
     }
 
     /// Column `q` enters the basis at position `r`: updates values, reduced costs and B⁻¹.
@@ -567,6 +581,7 @@ mod tests {
             cost: cost.to_vec(),
             rhs: Vec::new(),
             slack_basis: Vec::new(),
+            by_rows: std::cell::OnceCell::new(),
         };
         for (i, &(coeffs, sense, rhs)) in rows.iter().enumerate() {
             for (j, &a) in coeffs.iter().enumerate() {

@@ -217,9 +217,13 @@ pub struct TornadoRow {
 }
 
 impl TornadoRow {
-    /// How far the goal moves between the two values, days (`None` if either never reaches it).
+    /// How far the goal moves between the two values, days (`None` if either never reaches it;
+    /// 0 within rounding: [`breakout::montecarlo::swing`]).
     pub fn swing_days(&self) -> Option<f64> {
-        Some((self.days_at_high? - self.days_at_low?).abs())
+        Some(breakout::montecarlo::swing(
+            self.days_at_low?,
+            self.days_at_high?,
+        ))
     }
 }
 
