@@ -106,18 +106,21 @@ pub fn solve(p: &Standard, warm: Option<&Warm>) -> Outcome {
     let Some(mut t) = start.or_else(|| Tableau::new(p, p.slack_basis.clone())) else {
         return Outcome::Failed("singular slack basis");
     };
-    // Whether the inverse is freshly factorised (no product-form update since).
-    let mut fresh = true;
+    // Whether the values and reduced costs lag behind the pivots (then recomputed from the
+    // inverse).
+    let mut stale = false;
     let mut pivots = 0;
     for _ in 0..MAX_PIVOTS {
         if t.updates >= REFACTOR_EVERY {
             match Tableau::new(p, std::mem::take(&mut t.basis)) {
-                Some(refactored) => (t, fresh) = (refactored, true),
+                Some(refactored) => t = refactored,
                 None => return Outcome::Failed("singular basis"),
             }
-        } else if !fresh {
+        } else if stale {
             t.refresh(p);
         }
+        // A freshly factorised inverse (a resumed one has had updates).
+        let fresh = t.updates == 0;
         let (primal, dual) = (t.primal_feasible(), t.dual_feasible());
         let phase = if primal && dual {
             match t.certified(p) {
@@ -133,7 +136,7 @@ pub fn solve(p: &Standard, warm: Option<&Warm>) -> Outcome {
             // Drift left the warm start neither: begin again from the slack basis.
             cold = true;
             match Tableau::new(p, p.slack_basis.clone()) {
-                Some(slack) => (t, fresh) = (slack, true),
+                Some(slack) => (t, stale) = (slack, false),
                 None => return Outcome::Failed("singular slack basis"),
             }
             continue;
@@ -144,9 +147,9 @@ pub fn solve(p: &Standard, warm: Option<&Warm>) -> Outcome {
             return Outcome::Failed("too many pivots");
         }
         match phase {
-            Phase::Done => fresh = false,
+            Phase::Done => stale = true,
             Phase::Refactor => match Tableau::new(p, std::mem::take(&mut t.basis)) {
-                Some(refactored) => (t, fresh) = (refactored, true),
+                Some(refactored) => (t, stale) = (refactored, false),
                 None => return Outcome::Failed("singular basis"),
             },
             Phase::Infeasible => return Outcome::Infeasible,
