@@ -194,13 +194,6 @@ impl Tableau {
     /// Factorises `basis` (None if singular) and computes its values and reduced costs.
     fn new(p: &Standard, basis: Vec<usize>) -> Option<Tableau> {
         let m = basis.len();
-        let mut position = vec![usize::MAX; p.columns.len()];
-        for (k, &j) in basis.iter().enumerate() {
-            if position[j] != usize::MAX {
-                return None;
-            }
-            position[j] = k;
-        }
         let mut dense = vec![0.0; m * m];
         for (k, &j) in basis.iter().enumerate() {
             for &(i, a) in &p.columns[j] {
@@ -214,20 +207,7 @@ impl Tableau {
                 inverse[i * m + k] = by_rows[k * m + i];
             }
         }
-        let scale = |v: &[f64]| v.iter().fold(1.0_f64, |s, x| s.max(x.abs()));
-        let mut t = Tableau {
-            m,
-            basis,
-            position,
-            inverse,
-            x: vec![0.0; m],
-            d: vec![0.0; p.columns.len()],
-            primal_tol: PIVOT_TOLERANCE * scale(&p.rhs),
-            dual_tol: PIVOT_TOLERANCE * scale(&p.cost),
-            updates: 0,
-        };
-        t.refresh(p);
-        t.x.iter().chain(&t.d).all(|v| v.is_finite()).then_some(t)
+        Tableau::with_inverse(p, basis, inverse, 0)?.refreshed(p)
     }
 
     /// The kept basis on `p`: its inverse, with each basic column that differs in `p`
@@ -235,8 +215,7 @@ impl Tableau {
     /// the last one are many); `None` if it is not a basis of `p`.
     fn resume(p: &Standard, warm: &Warm) -> Option<Tableau> {
         let m = p.rhs.len();
-        let n = p.columns.len();
-        if warm.basis.len() != m || warm.basis.iter().any(|&j| j >= n) {
+        if warm.basis.len() != m || warm.basis.iter().any(|&j| j >= p.columns.len()) {
             return None;
         }
         let changed: Vec<usize> = (0..m)
@@ -245,24 +224,8 @@ impl Tableau {
         if warm.updates + changed.len() > REFACTOR_EVERY || changed.len() > m / 4 {
             return Tableau::new(p, warm.basis.clone());
         }
-        let mut position = vec![usize::MAX; n];
-        for (k, &j) in warm.basis.iter().enumerate() {
-            if position[j] != usize::MAX {
-                return None;
-            }
-            position[j] = k;
-        }
-        let mut t = Tableau {
-            m,
-            basis: warm.basis.clone(),
-            position,
-            inverse: warm.inverse.clone(),
-            x: vec![0.0; m],
-            d: vec![0.0; n],
-            primal_tol: PIVOT_TOLERANCE * p.rhs.iter().fold(1.0_f64, |s, x| s.max(x.abs())),
-            dual_tol: PIVOT_TOLERANCE * p.cost.iter().fold(1.0_f64, |s, x| s.max(x.abs())),
-            updates: warm.updates,
-        };
+        let mut t =
+            Tableau::with_inverse(p, warm.basis.clone(), warm.inverse.clone(), warm.updates)?;
         for k in changed {
             // B⁻¹ of the basis with column k replaced: the new column in the current basis's
             // terms, pivoted on its own row (nearly zero there: the new basis is singular).
@@ -273,8 +236,47 @@ impl Tableau {
             }
             t.update_inverse(k, &w);
         }
-        t.refresh(p);
-        t.x.iter().chain(&t.d).all(|v| v.is_finite()).then_some(t)
+        t.refreshed(p)
+    }
+
+    /// `basis` with its inverse (by columns), values and reduced costs not yet computed;
+    /// `None` if a column repeats.
+    fn with_inverse(
+        p: &Standard,
+        basis: Vec<usize>,
+        inverse: Vec<f64>,
+        updates: usize,
+    ) -> Option<Tableau> {
+        let (m, n) = (basis.len(), p.columns.len());
+        let mut position = vec![usize::MAX; n];
+        for (k, &j) in basis.iter().enumerate() {
+            if position[j] != usize::MAX {
+                return None;
+            }
+            position[j] = k;
+        }
+        let scale = |v: &[f64]| v.iter().fold(1.0_f64, |s, x| s.max(x.abs()));
+        Some(Tableau {
+            m,
+            basis,
+            position,
+            inverse,
+            x: vec![0.0; m],
+            d: vec![0.0; n],
+            primal_tol: PIVOT_TOLERANCE * scale(&p.rhs),
+            dual_tol: PIVOT_TOLERANCE * scale(&p.cost),
+            updates,
+        })
+    }
+
+    /// With its values and reduced costs computed; `None` if any is not finite.
+    fn refreshed(mut self, p: &Standard) -> Option<Tableau> {
+        self.refresh(p);
+        self.x
+            .iter()
+            .chain(&self.d)
+            .all(|v| v.is_finite())
+            .then_some(self)
     }
 
     /// What to keep of this (optimal) basis for the next program of its shape.
